@@ -1,0 +1,7 @@
+/**
+ * Identity, kinds, stability levels and the lifecycle shared by every denocol component.
+ *
+ * @module
+ */
+
+export {};

@@ -1,0 +1,7 @@
+/**
+ * EXPERIMENTAL: the profiles consumer. May change or be removed in a later release.
+ *
+ * @module
+ */
+
+export {};

@@ -1,0 +1,7 @@
+/**
+ * Exporter factories and the exporter helper.
+ *
+ * @module
+ */
+
+export {};

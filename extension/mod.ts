@@ -1,0 +1,7 @@
+/**
+ * Extension factories: components outside pipelines, such as authenticators and storage.
+ *
+ * @module
+ */
+
+export {};

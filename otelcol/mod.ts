@@ -1,0 +1,7 @@
+/**
+ * The denocol collector distribution: the core components and the command line.
+ *
+ * @module
+ */
+
+export {};

@@ -1,0 +1,7 @@
+/**
+ * Processor factories and the processor helper.
+ *
+ * @module
+ */
+
+export {};

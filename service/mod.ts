@@ -1,0 +1,7 @@
+/**
+ * The service that turns configuration and factories into a running collector.
+ *
+ * @module
+ */
+
+export {};

@@ -1,0 +1,88 @@
+/**
+ * The full check that CI runs (`deno task test`): formatting, lint, type check, tests,
+ * documentation lint and a publish dry run, in that order, stopping at the first failure.
+ *
+ * The last line it prints is `check: N passed, N failed`, counting the test cases that
+ * `deno test` ran, so that a reader of the CI log sees at a glance how much was tested.
+ *
+ * @module
+ */
+
+import { exportedModules, ROOT, workspaceMembers } from "./workspace.ts";
+
+interface Step {
+  title: string;
+  args: string[];
+  /** Whether to capture the step's output to read the test summary from it. */
+  captureSummary?: boolean;
+}
+
+const members = workspaceMembers();
+const extraFolders = ["tools", "bench", "testbed"].filter((folder) => {
+  try {
+    return Deno.statSync(`${ROOT}${folder}`).isDirectory;
+  } catch {
+    return false;
+  }
+});
+
+const steps: Step[] = [
+  { title: "format", args: ["fmt", "--check"] },
+  { title: "lint", args: ["lint"] },
+  { title: "generated code is current", args: ["run", "-A", "tools/gen.ts", "--check"] },
+  {
+    title: "type check",
+    args: ["check", ...members.map((m) => m.folder), ...extraFolders],
+  },
+  { title: "tests", args: ["test", "--allow-all", "--parallel"], captureSummary: true },
+  { title: "doc lint", args: ["doc", "--lint", ...members.flatMap(exportedModules)] },
+  { title: "publish dry run", args: ["publish", "--dry-run", "--allow-dirty"] },
+];
+
+let passed = 0;
+let failed = 0;
+
+/** Reads the counts from the summary line of `deno test`, such as `ok | 12 passed (3 steps) | 0 failed`. */
+function readSummary(output: string): { passed: number; failed: number } | undefined {
+  const match = /(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/.exec(output);
+  return match ? { passed: Number(match[1]), failed: Number(match[2]) } : undefined;
+}
+
+for (const step of steps) {
+  console.log(`\n== ${step.title}: deno ${step.args.join(" ")}`);
+  const command = new Deno.Command(Deno.execPath(), {
+    args: step.args,
+    cwd: ROOT,
+    stdout: step.captureSummary ? "piped" : "inherit",
+    stderr: "inherit",
+    // Plain output, so that the test summary can be read from it.
+    env: step.captureSummary ? { NO_COLOR: "1" } : {},
+  });
+  const child = command.spawn();
+  let captured = "";
+  if (step.captureSummary) {
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stdout) {
+      await Deno.stdout.write(chunk);
+      captured += decoder.decode(chunk, { stream: true });
+    }
+  }
+  const status = await child.status;
+  if (step.captureSummary) {
+    const summary = readSummary(captured);
+    if (summary) {
+      passed += summary.passed;
+      failed += summary.failed;
+    } else if (!status.success) {
+      failed += 1;
+    }
+  }
+  if (!status.success) {
+    console.error(`\n== FAILED: ${step.title} (exit code ${status.code})`);
+    console.log(`check: ${passed} passed, ${Math.max(failed, 1)} failed`);
+    Deno.exit(1);
+  }
+}
+
+console.log(`\n== all checks passed`);
+console.log(`check: ${passed} passed, ${failed} failed`);

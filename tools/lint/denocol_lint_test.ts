@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import plugin, { STABLE_FRAMEWORK_PACKAGES } from "./denocol_lint.ts";
+import { ROOT } from "../workspace.ts";
+
+function lint(relativePath: string, source: string): Deno.lint.Diagnostic[] {
+  return Deno.lint.runPlugin(plugin, `${ROOT}${relativePath}`, source);
+}
+
+function ruleIds(diagnostics: Deno.lint.Diagnostic[]): string[] {
+  return diagnostics.map((d) => d.id).sort();
+}
+
+Deno.test("twin-boundary reports a stable package importing a twin by package name", () => {
+  for (const pkg of STABLE_FRAMEWORK_PACKAGES) {
+    const diagnostics = lint(
+      `${pkg}/violation.ts`,
+      `import { x } from "@denocol/consumer-experimental";\nexport { x };\n`,
+    );
+    assert.deepEqual(ruleIds(diagnostics), ["denocol/twin-boundary"], pkg);
+    assert.match(diagnostics[0].message, /@denocol\/consumer-experimental/);
+  }
+});
+
+Deno.test("twin-boundary reports every import form: subpath, jsr:, export from, type, dynamic", () => {
+  const forms = [
+    `import "jsr:@denocol/pdata-experimental@0.0.1";`,
+    `import { y } from "@denocol/pdata-experimental/helpers";`,
+    `export * from "@denocol/receiver-experimental";`,
+    `export { z } from "@denocol/exporter-experimental";`,
+    `import type { T } from "@denocol/component-experimental";`,
+    `const m = await import("@denocol/connector-experimental");`,
+    `type U = typeof import("@denocol/processor-experimental");`,
+  ];
+  for (const source of forms) {
+    assert.deepEqual(
+      ruleIds(lint("pdata/violation.ts", source)),
+      ["denocol/twin-boundary"],
+      source,
+    );
+  }
+});
+
+Deno.test("twin-boundary reports a stable package importing a twin folder by path", () => {
+  const diagnostics = lint(
+    "consumer/sub/violation.ts",
+    `import "../../consumer_experimental/mod.ts";`,
+  );
+  assert.deepEqual(ruleIds(diagnostics), [
+    "denocol/no-cross-package-path",
+    "denocol/twin-boundary",
+  ]);
+  const twin = diagnostics.find((d) => d.id === "denocol/twin-boundary")!;
+  assert.match(twin.message, /consumer_experimental\//);
+});
+
+Deno.test("twin-boundary allows twins, service and components to import twins", () => {
+  const source = `import "@denocol/consumer-experimental";`;
+  for (
+    const file of [
+      "consumer_experimental/mod.ts",
+      "pdata_experimental/x.ts",
+      "service/graph.ts",
+      "otelcol/main.ts",
+      "components/otlpreceiver/mod.ts",
+    ]
+  ) {
+    assert.deepEqual(lint(file, source), [], file);
+  }
+});
+
+Deno.test("twin-boundary allows a stable package to import stable packages", () => {
+  assert.deepEqual(lint("consumer/mod.ts", `import "@denocol/pdata"; import "./x.ts";`), []);
+});
+
+Deno.test("no-cross-package-path reports a relative import that leaves the package", () => {
+  const diagnostics = lint("service/config.ts", `import "../component/mod.ts";`);
+  assert.deepEqual(ruleIds(diagnostics), ["denocol/no-cross-package-path"]);
+  const nested = lint("components/batchprocessor/mod.ts", `import "../debugexporter/mod.ts";`);
+  assert.deepEqual(ruleIds(nested), ["denocol/no-cross-package-path"]);
+  assert.deepEqual(lint("components/batchprocessor/a/b.ts", `import "../mod.ts";`), []);
+});
+
+Deno.test("the real tree has no violations, and deno lint fails naming the file and rule on one", async () => {
+  const clean = await new Deno.Command(Deno.execPath(), {
+    args: ["lint", "--quiet"],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+  }).output();
+  assert.equal(clean.code, 0, new TextDecoder().decode(clean.stderr));
+
+  const violating = `consumer/twin_boundary_probe_${crypto.randomUUID().slice(0, 8)}.ts`;
+  Deno.writeTextFileSync(
+    `${ROOT}${violating}`,
+    `import "@denocol/consumer-experimental";\n`,
+  );
+  try {
+    const result = await new Deno.Command(Deno.execPath(), {
+      args: ["lint", violating],
+      cwd: ROOT,
+      env: { NO_COLOR: "1" },
+    }).output();
+    const output = new TextDecoder().decode(result.stdout) +
+      new TextDecoder().decode(result.stderr);
+    assert.notEqual(result.code, 0);
+    assert.match(output, /denocol\/twin-boundary/);
+    assert.ok(output.includes(violating), output);
+  } finally {
+    Deno.removeSync(`${ROOT}${violating}`);
+  }
+});
