@@ -35,7 +35,16 @@ const steps: Step[] = [
     args: ["check", ...members.map((m) => m.folder), ...extraFolders],
   },
   { title: "tests", args: ["test", "--allow-all", "--parallel"], captureSummary: true },
-  { title: "doc lint", args: ["doc", "--lint", ...members.flatMap(exportedModules)] },
+  {
+    title: "doc lint",
+    // Generated protobuf modules are documented by their schemas; their types are re-exported,
+    // documented, from each package's mod.ts.
+    args: [
+      "doc",
+      "--lint",
+      ...members.flatMap(exportedModules).filter((path) => !path.includes("/gen/")),
+    ],
+  },
   { title: "publish dry run", args: ["publish", "--dry-run", "--allow-dirty"] },
 ];
 
