@@ -1,7 +1,67 @@
 /**
- * Identity, kinds, stability levels and the lifecycle shared by every denocol component.
+ * Identity, kinds, stability levels, the lifecycle and the settings shared by every denocol
+ * component, plus the internal telemetry (logger, meter, Prometheus registry) components report
+ * through.
+ *
+ * ```ts
+ * import { ID, newComponent } from "@denocol/component";
+ *
+ * const id = ID.parse("otlp/internal");
+ * console.log(id.type, id.name); // "otlp" "internal"
+ *
+ * const component = newComponent({ shutdown: () => console.log("stopped") });
+ * await component.shutdown(); // safe even though start never ran
+ * ```
  *
  * @module
  */
 
-export {};
+export {
+  ID,
+  IDError,
+  type Kind,
+  KINDS,
+  type Signal,
+  SIGNALS,
+  STABILITY_LEVELS,
+  type StabilityLevel,
+} from "./id.ts";
+export {
+  type Attributes,
+  type AttributeValue,
+  type ConsoleLoggerOptions,
+  type Counter,
+  type Gauge,
+  type InstrumentKind,
+  type InstrumentOptions,
+  type InstrumentSnapshot,
+  LOG_LEVELS,
+  type Logger,
+  type LogLevel,
+  type Meter,
+  MetricsRegistry,
+  newConsoleLogger,
+  nopLogger,
+  nopMeter,
+  type SeriesSnapshot,
+  type TelemetrySettings,
+  type UpDownCounter,
+} from "./telemetry.ts";
+export {
+  type BuildInfo,
+  type Component,
+  guardLifecycle,
+  type Host,
+  type LifecycleHooks,
+  newComponent,
+  type Settings,
+} from "./lifecycle.ts";
+export {
+  type BaseFactory,
+  type ConfigOption,
+  isConfigOption,
+  newBaseFactory,
+  SignalNotSupportedError,
+  withUnmarshalConfig,
+  withValidateConfig,
+} from "./factory.ts";
