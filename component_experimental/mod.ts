@@ -1,7 +1,31 @@
 /**
- * EXPERIMENTAL: the profiles signal for the component model. May change or be removed in a later release.
+ * EXPERIMENTAL: the profiles signal for the component model. May change or be removed in a later
+ * release.
+ *
+ * ```ts
+ * import { isSignalWithProfiles, PROFILES } from "@denocol/component-experimental";
+ *
+ * console.log(isSignalWithProfiles(PROFILES)); // true
+ * ```
  *
  * @module
  */
 
-export {};
+import { type Signal, SIGNALS } from "@denocol/component";
+
+/** The experimental profiles signal. */
+export const PROFILES = "profiles";
+
+/** The profiles signal as a type. */
+export type ProfilesSignal = typeof PROFILES;
+
+/** A stable signal or profiles. */
+export type SignalWithProfiles = Signal | ProfilesSignal;
+
+/** Every signal including profiles, the stable ones first. */
+export const SIGNALS_WITH_PROFILES: readonly SignalWithProfiles[] = [...SIGNALS, PROFILES];
+
+/** Whether `value` names a stable signal or profiles. */
+export function isSignalWithProfiles(value: string): value is SignalWithProfiles {
+  return (SIGNALS_WITH_PROFILES as readonly string[]).includes(value);
+}
