@@ -19,6 +19,7 @@
 export {
   ID,
   IDError,
+  ITEM_NAMES,
   type Kind,
   KINDS,
   type Signal,

@@ -29,3 +29,12 @@ export const SIGNALS_WITH_PROFILES: readonly SignalWithProfiles[] = [...SIGNALS,
 export function isSignalWithProfiles(value: string): value is SignalWithProfiles {
   return (SIGNALS_WITH_PROFILES as readonly string[]).includes(value);
 }
+
+/**
+ * What each signal including profiles is counted in, for internal metric names such as
+ * `otelcol_receiver_accepted_profile_samples`.
+ */
+export const ITEM_NAMES_WITH_PROFILES: Readonly<Record<SignalWithProfiles, string>> = {
+  ...ITEM_NAMES,
+  profiles: "profile_samples",
+};

@@ -143,3 +143,10 @@ export function nopSettings(
     buildInfo: TEST_BUILD_INFO,
   };
 }
+
+export {
+  checkFactoryContract,
+  ContractError,
+  type FactoryContract,
+  type SignalCase,
+} from "./contract.ts";
