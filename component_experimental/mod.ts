@@ -11,7 +11,7 @@
  * @module
  */
 
-import { type Signal, SIGNALS } from "@denocol/component";
+import { ITEM_NAMES, type Signal, SIGNALS } from "@denocol/component";
 
 /** The experimental profiles signal. */
 export const PROFILES = "profiles";
