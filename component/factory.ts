@@ -1,4 +1,4 @@
-import type { Kind } from "./id.ts";
+import { type Kind, STABILITY_LEVELS, type StabilityLevel } from "./id.ts";
 
 /**
  * Thrown when a factory is asked to create a component for a signal (or connector signal pair)
@@ -88,4 +88,67 @@ export function newBaseFactory<C>(
     else factory.unmarshalConfig = option.unmarshal;
   }
   return factory;
+}
+
+/**
+ * One signal (or connector pair) a factory supports, with its create function `F`. Each kind's
+ * `withTraces`-style options build one; twins build them for profiles.
+ */
+export interface SignalOption<S extends string, F> {
+  /** Marks the option as a signal option. */
+  readonly option: "signal";
+  /** The signal, or a connector pair key such as `tracesToMetrics`. */
+  readonly signal: S;
+  /** Creates the component for the signal. */
+  readonly create: F;
+  /** How mature the component is for the signal. */
+  readonly stability: StabilityLevel;
+}
+
+/** Builds a {@linkcode SignalOption}. */
+export function signalOption<S extends string, F>(
+  signal: S,
+  create: F,
+  stability: StabilityLevel,
+): SignalOption<S, F> {
+  return { option: "signal", signal, create, stability };
+}
+
+/** Whether `value` is a {@linkcode SignalOption}. */
+export function isSignalOption(
+  value: { readonly option?: unknown },
+): value is SignalOption<string, unknown> {
+  return value.option === "signal";
+}
+
+/**
+ * Collects the signal options among `options` by signal, checking that each signal is given
+ * once with a real stability level.
+ *
+ * @param kind Kind of the factory being built, for error messages.
+ * @param type Type of the factory being built, for error messages.
+ * @throws {TypeError} on a repeated signal or a stability of `"undefined"`.
+ */
+export function collectSignalOptions(
+  kind: Kind,
+  type: string,
+  options: ReadonlyArray<{ readonly option?: unknown }>,
+): ReadonlyMap<string, SignalOption<string, unknown>> {
+  const bySignal = new Map<string, SignalOption<string, unknown>>();
+  for (const option of options) {
+    if (!isSignalOption(option)) continue;
+    if (bySignal.has(option.signal)) {
+      throw new TypeError(`${kind} factory "${type}": ${option.signal} is configured twice`);
+    }
+    if (!STABILITY_LEVELS.includes(option.stability) || option.stability === "undefined") {
+      throw new TypeError(
+        `${kind} factory "${type}": ${option.signal} has stability ` +
+          `${JSON.stringify(option.stability)}; expected one of ${
+            STABILITY_LEVELS.filter((l) => l !== "undefined").join(", ")
+          }`,
+      );
+    }
+    bySignal.set(option.signal, option);
+  }
+  return bySignal;
 }

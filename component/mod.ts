@@ -59,10 +59,14 @@ export {
 } from "./lifecycle.ts";
 export {
   type BaseFactory,
+  collectSignalOptions,
   type ConfigOption,
   isConfigOption,
+  isSignalOption,
   newBaseFactory,
   SignalNotSupportedError,
+  type SignalOption,
+  signalOption,
   withUnmarshalConfig,
   withValidateConfig,
 } from "./factory.ts";
