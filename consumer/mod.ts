@@ -39,3 +39,14 @@ export {
   retryAfterOf,
 } from "./errors.ts";
 export { fanOut } from "./fanout.ts";
+export {
+  fanOutLogs,
+  fanOutMetrics,
+  fanOutTraces,
+  type Logs,
+  type Metrics,
+  newLogs,
+  newMetrics,
+  newTraces,
+  type Traces,
+} from "./signals.ts";

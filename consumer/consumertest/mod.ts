@@ -14,3 +14,4 @@
  */
 
 export { errorConsumer, nopConsumer, SinkConsumer, type SinkOptions } from "./sink.ts";
+export { newLogsSink, newMetricsSink, newTracesSink } from "./signals.ts";
