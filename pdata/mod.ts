@@ -1,7 +1,87 @@
 /**
- * The OTLP data model for traces, metrics and logs: messages generated from the OTLP protobuf schemas, binary and JSON codecs, and the helpers pipelines need.
+ * The OTLP data model for traces, metrics and logs: the messages generated from the OTLP protobuf
+ * schemas, binary and OTLP/JSON codecs, and the helpers pipelines need (count, split, merge,
+ * clone).
+ *
+ * ```ts
+ * import { traces } from "@denocol/pdata";
+ *
+ * const data = traces.decodeJson('{"resourceSpans":[]}');
+ * const bytes = traces.encodeProto(data);
+ * console.log(traces.count(traces.decodeProto(bytes)));
+ * ```
+ *
+ * The generic pieces ({@link createSignalHelpers}, {@link createJsonCodec},
+ * {@link createProtoCodec}, {@link splitNested}) let other OTLP signals, such as the profiles of
+ * `@denocol/pdata-experimental`, get the same helpers.
  *
  * @module
  */
 
-export {};
+export { DecodeError, type DecodeFormat, EncodeError } from "./errors.ts";
+export {
+  bytesToHex,
+  createJsonCodec,
+  hexToBytes,
+  type IdFields,
+  type JsonCodec,
+  MAX_NESTING_DEPTH,
+  OTLP_ID_FIELDS,
+} from "./json.ts";
+export { createProtoCodec, type ProtoCodec } from "./proto.ts";
+export {
+  createSignalHelpers,
+  mergeNested,
+  type NestedLayout,
+  type SignalHelpers,
+  type SignalSpec,
+  splitNested,
+} from "./signal.ts";
+export { type Traces, traces, tracesFromRequest, tracesToRequest } from "./traces.ts";
+export {
+  dataPointCount,
+  type Metrics,
+  metrics,
+  metricsFromRequest,
+  metricsToRequest,
+} from "./metrics.ts";
+export { type Logs, logs, logsFromRequest, logsToRequest } from "./logs.ts";
+
+export * from "./gen/opentelemetry/proto/common/v1/common_pb.ts";
+export * from "./gen/opentelemetry/proto/resource/v1/resource_pb.ts";
+export {
+  file_opentelemetry_proto_trace_v1_trace,
+  type ResourceSpans,
+  ResourceSpansSchema,
+  type ScopeSpans,
+  ScopeSpansSchema,
+  type Span,
+  type Span_Event,
+  Span_EventSchema,
+  type Span_Link,
+  Span_LinkSchema,
+  Span_SpanKind,
+  Span_SpanKindSchema,
+  SpanFlags,
+  SpanFlagsSchema,
+  SpanSchema,
+  /** The status of a span (not to be confused with {@link Status}, a `google.rpc.Status`). */
+  type Status as SpanStatus,
+  Status_StatusCode,
+  Status_StatusCodeSchema,
+  /** The message type of {@link SpanStatus}. */
+  StatusSchema as SpanStatusSchema,
+  type TracesData,
+  TracesDataSchema,
+} from "./gen/opentelemetry/proto/trace/v1/trace_pb.ts";
+export * from "./gen/opentelemetry/proto/metrics/v1/metrics_pb.ts";
+export * from "./gen/opentelemetry/proto/logs/v1/logs_pb.ts";
+export * from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
+export * from "./gen/opentelemetry/proto/collector/metrics/v1/metrics_service_pb.ts";
+export * from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
+export * from "./gen/google/rpc/status_pb.ts";
+export * from "./gen/google/rpc/error_details_pb.ts";
+
+export type { Message } from "@bufbuild/protobuf";
+export type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+export type { Any, Duration } from "@bufbuild/protobuf/wkt";

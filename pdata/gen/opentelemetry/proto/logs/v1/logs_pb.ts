@@ -38,6 +38,8 @@ export const LogsDataSchema: GenMessage<LogsData> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_logs_v1_logs, 0);
 
 /**
+ * The log records of one resource.
+ *
  * @generated from message opentelemetry.proto.logs.v1.ResourceLogs
  */
 export type ResourceLogs = Message<"opentelemetry.proto.logs.v1.ResourceLogs"> & {
@@ -65,6 +67,8 @@ export const ResourceLogsSchema: GenMessage<ResourceLogs> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_logs_v1_logs, 1);
 
 /**
+ * The log records of one instrumentation scope.
+ *
  * @generated from message opentelemetry.proto.logs.v1.ScopeLogs
  */
 export type ScopeLogs = Message<"opentelemetry.proto.logs.v1.ScopeLogs"> & {
@@ -92,6 +96,8 @@ export const ScopeLogsSchema: GenMessage<ScopeLogs> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_logs_v1_logs, 2);
 
 /**
+ * One log event.
+ *
  * @generated from message opentelemetry.proto.logs.v1.LogRecord
  */
 export type LogRecord = Message<"opentelemetry.proto.logs.v1.LogRecord"> & {
@@ -159,6 +165,8 @@ export const LogRecordSchema: GenMessage<LogRecord> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_logs_v1_logs, 3);
 
 /**
+ * Normalized severity: 1-4 trace, 5-8 debug, 9-12 info, 13-16 warn, 17-20 error, 21-24 fatal.
+ *
  * @generated from enum opentelemetry.proto.logs.v1.SeverityNumber
  */
 export enum SeverityNumber {

@@ -38,6 +38,8 @@ export const MetricsDataSchema: GenMessage<MetricsData> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_metrics_v1_metrics, 0);
 
 /**
+ * The metrics of one resource.
+ *
  * @generated from message opentelemetry.proto.metrics.v1.ResourceMetrics
  */
 export type ResourceMetrics = Message<"opentelemetry.proto.metrics.v1.ResourceMetrics"> & {
@@ -65,6 +67,8 @@ export const ResourceMetricsSchema: GenMessage<ResourceMetrics> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_metrics_v1_metrics, 1);
 
 /**
+ * The metrics of one instrumentation scope.
+ *
  * @generated from message opentelemetry.proto.metrics.v1.ScopeMetrics
  */
 export type ScopeMetrics = Message<"opentelemetry.proto.metrics.v1.ScopeMetrics"> & {
@@ -161,6 +165,8 @@ export const MetricSchema: GenMessage<Metric> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_metrics_v1_metrics, 3);
 
 /**
+ * Sampled values, not aggregated over time.
+ *
  * @generated from message opentelemetry.proto.metrics.v1.Gauge
  */
 export type Gauge = Message<"opentelemetry.proto.metrics.v1.Gauge"> & {
@@ -178,6 +184,8 @@ export const GaugeSchema: GenMessage<Gauge> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_metrics_v1_metrics, 4);
 
 /**
+ * Values added up over time, with the temporality of the addition.
+ *
  * @generated from message opentelemetry.proto.metrics.v1.Sum
  */
 export type Sum = Message<"opentelemetry.proto.metrics.v1.Sum"> & {
@@ -205,6 +213,8 @@ export const SumSchema: GenMessage<Sum> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_metrics_v1_metrics, 5);
 
 /**
+ * Distributions over explicit bucket bounds.
+ *
  * @generated from message opentelemetry.proto.metrics.v1.Histogram
  */
 export type Histogram = Message<"opentelemetry.proto.metrics.v1.Histogram"> & {
@@ -227,6 +237,8 @@ export const HistogramSchema: GenMessage<Histogram> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_metrics_v1_metrics, 6);
 
 /**
+ * Distributions over exponentially sized buckets.
+ *
  * @generated from message opentelemetry.proto.metrics.v1.ExponentialHistogram
  */
 export type ExponentialHistogram = Message<"opentelemetry.proto.metrics.v1.ExponentialHistogram"> & {
@@ -249,6 +261,8 @@ export const ExponentialHistogramSchema: GenMessage<ExponentialHistogram> = /*@_
   messageDesc(file_opentelemetry_proto_metrics_v1_metrics, 7);
 
 /**
+ * Quantiles computed by the client (kept for compatibility with older systems).
+ *
  * @generated from message opentelemetry.proto.metrics.v1.Summary
  */
 export type Summary = Message<"opentelemetry.proto.metrics.v1.Summary"> & {
@@ -266,6 +280,8 @@ export const SummarySchema: GenMessage<Summary> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_metrics_v1_metrics, 8);
 
 /**
+ * One value of a gauge or a sum.
+ *
  * @generated from message opentelemetry.proto.metrics.v1.NumberDataPoint
  */
 export type NumberDataPoint = Message<"opentelemetry.proto.metrics.v1.NumberDataPoint"> & {
@@ -320,6 +336,8 @@ export const NumberDataPointSchema: GenMessage<NumberDataPoint> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_metrics_v1_metrics, 9);
 
 /**
+ * One distribution of a histogram.
+ *
  * @generated from message opentelemetry.proto.metrics.v1.HistogramDataPoint
  */
 export type HistogramDataPoint = Message<"opentelemetry.proto.metrics.v1.HistogramDataPoint"> & {
@@ -387,6 +405,8 @@ export const HistogramDataPointSchema: GenMessage<HistogramDataPoint> = /*@__PUR
   messageDesc(file_opentelemetry_proto_metrics_v1_metrics, 10);
 
 /**
+ * One distribution of an exponential histogram.
+ *
  * @generated from message opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint
  */
 export type ExponentialHistogramDataPoint = Message<"opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint"> & {
@@ -469,6 +489,8 @@ export const ExponentialHistogramDataPointSchema: GenMessage<ExponentialHistogra
   messageDesc(file_opentelemetry_proto_metrics_v1_metrics, 11);
 
 /**
+ * Consecutive buckets starting at an index of the exponential scale.
+ *
  * @generated from message opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets
  */
 export type ExponentialHistogramDataPoint_Buckets = Message<"opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets"> & {
@@ -491,6 +513,8 @@ export const ExponentialHistogramDataPoint_BucketsSchema: GenMessage<Exponential
   messageDesc(file_opentelemetry_proto_metrics_v1_metrics, 11, 0);
 
 /**
+ * One set of quantiles of a summary.
+ *
  * @generated from message opentelemetry.proto.metrics.v1.SummaryDataPoint
  */
 export type SummaryDataPoint = Message<"opentelemetry.proto.metrics.v1.SummaryDataPoint"> & {
@@ -538,6 +562,8 @@ export const SummaryDataPointSchema: GenMessage<SummaryDataPoint> = /*@__PURE__*
   messageDesc(file_opentelemetry_proto_metrics_v1_metrics, 12);
 
 /**
+ * The value at one quantile.
+ *
  * @generated from message opentelemetry.proto.metrics.v1.SummaryDataPoint.ValueAtQuantile
  */
 export type SummaryDataPoint_ValueAtQuantile = Message<"opentelemetry.proto.metrics.v1.SummaryDataPoint.ValueAtQuantile"> & {
@@ -611,6 +637,8 @@ export const ExemplarSchema: GenMessage<Exemplar> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_metrics_v1_metrics, 13);
 
 /**
+ * Whether points report the change since the previous point (delta) or since a fixed start (cumulative).
+ *
  * @generated from enum opentelemetry.proto.metrics.v1.AggregationTemporality
  */
 export enum AggregationTemporality {

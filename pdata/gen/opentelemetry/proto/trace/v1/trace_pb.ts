@@ -38,6 +38,8 @@ export const TracesDataSchema: GenMessage<TracesData> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_trace_v1_trace, 0);
 
 /**
+ * The spans of one resource.
+ *
  * @generated from message opentelemetry.proto.trace.v1.ResourceSpans
  */
 export type ResourceSpans = Message<"opentelemetry.proto.trace.v1.ResourceSpans"> & {
@@ -65,6 +67,8 @@ export const ResourceSpansSchema: GenMessage<ResourceSpans> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_trace_v1_trace, 1);
 
 /**
+ * The spans of one instrumentation scope.
+ *
  * @generated from message opentelemetry.proto.trace.v1.ScopeSpans
  */
 export type ScopeSpans = Message<"opentelemetry.proto.trace.v1.ScopeSpans"> & {
@@ -186,6 +190,8 @@ export const SpanSchema: GenMessage<Span> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_trace_v1_trace, 3);
 
 /**
+ * A time-stamped annotation of the span.
+ *
  * @generated from message opentelemetry.proto.trace.v1.Span.Event
  */
 export type Span_Event = Message<"opentelemetry.proto.trace.v1.Span.Event"> & {
@@ -218,6 +224,8 @@ export const Span_EventSchema: GenMessage<Span_Event> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_trace_v1_trace, 3, 0);
 
 /**
+ * A reference to another span, possibly in another trace.
+ *
  * @generated from message opentelemetry.proto.trace.v1.Span.Link
  */
 export type Span_Link = Message<"opentelemetry.proto.trace.v1.Span.Link"> & {
@@ -260,6 +268,8 @@ export const Span_LinkSchema: GenMessage<Span_Link> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_trace_v1_trace, 3, 1);
 
 /**
+ * The role of the span in the request: server, client, producer, consumer or internal.
+ *
  * @generated from enum opentelemetry.proto.trace.v1.Span.SpanKind
  */
 export enum Span_SpanKind {
@@ -301,6 +311,8 @@ export const Span_SpanKindSchema: GenEnum<Span_SpanKind> = /*@__PURE__*/
   enumDesc(file_opentelemetry_proto_trace_v1_trace, 3, 0);
 
 /**
+ * The outcome of a span (not google.rpc.Status).
+ *
  * @generated from message opentelemetry.proto.trace.v1.Status
  */
 export type Status = Message<"opentelemetry.proto.trace.v1.Status"> & {
@@ -323,6 +335,8 @@ export const StatusSchema: GenMessage<Status> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_trace_v1_trace, 4);
 
 /**
+ * Unset, Ok or Error.
+ *
  * @generated from enum opentelemetry.proto.trace.v1.Status.StatusCode
  */
 export enum Status_StatusCode {

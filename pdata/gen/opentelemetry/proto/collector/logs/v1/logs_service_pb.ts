@@ -36,6 +36,8 @@ export const ExportLogsServiceRequestSchema: GenMessage<ExportLogsServiceRequest
   messageDesc(file_opentelemetry_proto_collector_logs_v1_logs_service, 0);
 
 /**
+ * The reply to an export; an empty reply means everything was accepted.
+ *
  * @generated from message opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse
  */
 export type ExportLogsServiceResponse = Message<"opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse"> & {
@@ -55,6 +57,8 @@ export const ExportLogsServiceResponseSchema: GenMessage<ExportLogsServiceRespon
   messageDesc(file_opentelemetry_proto_collector_logs_v1_logs_service, 1);
 
 /**
+ * How much of a request the server rejected, and why.
+ *
  * @generated from message opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess
  */
 export type ExportLogsPartialSuccess = Message<"opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess"> & {

@@ -36,6 +36,8 @@ export const ExportMetricsServiceRequestSchema: GenMessage<ExportMetricsServiceR
   messageDesc(file_opentelemetry_proto_collector_metrics_v1_metrics_service, 0);
 
 /**
+ * The reply to an export; an empty reply means everything was accepted.
+ *
  * @generated from message opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse
  */
 export type ExportMetricsServiceResponse = Message<"opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse"> & {
@@ -55,6 +57,8 @@ export const ExportMetricsServiceResponseSchema: GenMessage<ExportMetricsService
   messageDesc(file_opentelemetry_proto_collector_metrics_v1_metrics_service, 1);
 
 /**
+ * How much of a request the server rejected, and why.
+ *
  * @generated from message opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess
  */
 export type ExportMetricsPartialSuccess = Message<"opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess"> & {

@@ -36,6 +36,8 @@ export const ExportTraceServiceRequestSchema: GenMessage<ExportTraceServiceReque
   messageDesc(file_opentelemetry_proto_collector_trace_v1_trace_service, 0);
 
 /**
+ * The reply to an export; an empty reply means everything was accepted.
+ *
  * @generated from message opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse
  */
 export type ExportTraceServiceResponse = Message<"opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse"> & {
@@ -55,6 +57,8 @@ export const ExportTraceServiceResponseSchema: GenMessage<ExportTraceServiceResp
   messageDesc(file_opentelemetry_proto_collector_trace_v1_trace_service, 1);
 
 /**
+ * How much of a request the server rejected, and why.
+ *
  * @generated from message opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess
  */
 export type ExportTracePartialSuccess = Message<"opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess"> & {

@@ -1,0 +1,449 @@
+import {
+  create,
+  type DescEnum,
+  type DescField,
+  type DescMessage,
+  type Message,
+  ScalarType,
+} from "@bufbuild/protobuf";
+import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { base64Decode, base64Encode } from "@bufbuild/protobuf/wire";
+import { DecodeError } from "./errors.ts";
+
+/**
+ * Bytes fields that OTLP/JSON writes as hex instead of base64, by protobuf field name
+ * (`trace_id`), with the byte length a non-empty id must have.
+ */
+export type IdFields = Readonly<Record<string, number>>;
+
+/** The id fields of the stable OTLP signals: trace ids are 16 bytes, span ids 8. */
+export const OTLP_ID_FIELDS: IdFields = Object.freeze({
+  trace_id: 16,
+  span_id: 8,
+  parent_span_id: 8,
+});
+
+/**
+ * How deeply messages may nest in a decoded document. OTLP itself nests about six levels before
+ * attribute values; the rest is room for nested `AnyValue` arrays and maps. Deeper input is
+ * rejected with a {@link DecodeError} rather than risking the call stack.
+ */
+export const MAX_NESTING_DEPTH = 256;
+
+/** Encoder and decoder of one message type in OTLP/JSON. */
+export interface JsonCodec<T extends Message> {
+  /** Decodes an OTLP/JSON document; throws {@link DecodeError} on any invalid input. */
+  decode(text: string | Uint8Array): T;
+  /** Encodes a message as an OTLP/JSON document. */
+  encode(message: T): string;
+}
+
+// Plans are computed once per message type and id-field set: walking descriptors on every
+// message would dominate the cost of small messages.
+interface FieldPlan {
+  readonly field: DescField;
+  readonly localName: string;
+  readonly jsonName: string;
+  /** Byte length of a hex id field, 0 when the field is not an id. */
+  readonly idLength: number;
+  readonly oneof: string | undefined;
+  /** Set for implicit-presence scalars, which proto3 JSON omits when zero. */
+  readonly omitZero: boolean;
+  plan?: MessagePlan;
+}
+
+interface MessagePlan {
+  readonly desc: DescMessage;
+  readonly fields: FieldPlan[];
+  /** By JSON name and by protobuf name, since OTLP/JSON receivers accept both. */
+  readonly byName: Map<string, FieldPlan>;
+}
+
+function buildPlan(
+  desc: DescMessage,
+  idFields: IdFields,
+  cache: Map<string, MessagePlan>,
+): MessagePlan {
+  const existing = cache.get(desc.typeName);
+  if (existing) return existing;
+  const plan: MessagePlan = { desc, fields: [], byName: new Map() };
+  cache.set(desc.typeName, plan);
+  for (const field of desc.fields) {
+    const isBytes = field.fieldKind === "scalar" && field.scalar === ScalarType.BYTES;
+    const fieldPlan: FieldPlan = {
+      field,
+      localName: field.localName,
+      jsonName: field.jsonName,
+      idLength: isBytes && Object.hasOwn(idFields, field.name) ? idFields[field.name] : 0,
+      oneof: field.oneof?.localName,
+      omitZero: field.oneof === undefined && field.presence === 2, // IMPLICIT
+    };
+    plan.fields.push(fieldPlan);
+    plan.byName.set(field.jsonName, fieldPlan);
+    plan.byName.set(field.name, fieldPlan);
+  }
+  for (const fieldPlan of plan.fields) {
+    const { field } = fieldPlan;
+    const child = field.fieldKind === "message"
+      ? field.message
+      : field.fieldKind === "list" && field.listKind === "message"
+      ? field.message
+      : undefined;
+    if (child) fieldPlan.plan = buildPlan(child, idFields, cache);
+  }
+  return plan;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/** Lower-case hex of the bytes, as OTLP/JSON writes ids. */
+export function bytesToHex(bytes: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]];
+  return out;
+}
+
+function hexDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  if (code >= 65 && code <= 70) return code - 55;
+  return -1;
+}
+
+/**
+ * Parses case-insensitive hex into bytes; returns undefined when the text has an odd length or a
+ * character that is not a hex digit.
+ */
+export function hexToBytes(text: string): Uint8Array | undefined {
+  if (text.length % 2 !== 0) return undefined;
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const high = hexDigit(text.charCodeAt(2 * i));
+    const low = hexDigit(text.charCodeAt(2 * i + 1));
+    if (high < 0 || low < 0) return undefined;
+    out[i] = (high << 4) | low;
+  }
+  return out;
+}
+
+const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+const INTEGER = /^-?[0-9]+$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") {
+    return value.length > 40
+      ? `a string of length ${value.length}`
+      : `the string ${JSON.stringify(value)}`;
+  }
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${String(value)}`;
+}
+
+/** Decodes one document; keeps the path of the value being read for error messages. */
+class JsonReader {
+  private readonly path: (string | number)[] = [];
+
+  fail(problem: string): never {
+    const path = this.pathText();
+    throw new DecodeError("json", path ? `${path}: ${problem}` : problem, path);
+  }
+
+  pathText(): string {
+    let out = "";
+    for (const segment of this.path) {
+      if (typeof segment === "number") out += `[${segment}]`;
+      else out += out ? `.${segment}` : segment;
+    }
+    return out;
+  }
+
+  readMessage(plan: MessagePlan, json: unknown, depth: number): Message {
+    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+      this.fail(`expected an object for ${plan.desc.typeName}, got ${describe(json)}`);
+    }
+    if (depth > MAX_NESTING_DEPTH) {
+      this.fail(`messages nest deeper than ${MAX_NESTING_DEPTH} levels`);
+    }
+    const message = create(plan.desc) as unknown as Record<string, unknown>;
+    for (const key in json) {
+      const fieldPlan = plan.byName.get(key);
+      // Unknown fields are ignored, as the OTLP specification requires of receivers.
+      if (fieldPlan === undefined) continue;
+      const value = (json as Record<string, unknown>)[key];
+      // proto3 JSON: null means the field's default.
+      if (value === null) continue;
+      this.path.push(key);
+      const { field } = fieldPlan;
+      if (field.fieldKind === "list") {
+        if (!Array.isArray(value)) this.fail(`expected an array, got ${describe(value)}`);
+        const list = new Array(value.length);
+        for (let i = 0; i < value.length; i++) {
+          this.path.push(i);
+          const item = value[i];
+          if (item === null) this.fail("expected a value, got null");
+          if (field.listKind === "message") {
+            list[i] = this.readMessage(fieldPlan.plan!, item, depth + 1);
+          } else if (field.listKind === "enum") list[i] = this.readEnum(field.enum, item);
+          else list[i] = this.readScalar(field.scalar, item, 0);
+          this.path.pop();
+        }
+        message[fieldPlan.localName] = list;
+      } else {
+        let read: unknown;
+        if (field.fieldKind === "message") {
+          read = this.readMessage(fieldPlan.plan!, value, depth + 1);
+        } else if (field.fieldKind === "enum") read = this.readEnum(field.enum, value);
+        else if (field.fieldKind === "scalar") {
+          read = this.readScalar(field.scalar, value, fieldPlan.idLength);
+        } else this.fail("map fields are not supported");
+        if (fieldPlan.oneof !== undefined) {
+          const group = message[fieldPlan.oneof] as { case: string | undefined };
+          if (group.case !== undefined && group.case !== fieldPlan.localName) {
+            this.fail(
+              `only one of the ${fieldPlan.oneof} fields may be set, ${group.case} is set too`,
+            );
+          }
+          message[fieldPlan.oneof] = { case: fieldPlan.localName, value: read };
+        } else {
+          message[fieldPlan.localName] = read;
+        }
+      }
+      this.path.pop();
+    }
+    return message as unknown as Message;
+  }
+
+  readEnum(desc: DescEnum, value: unknown): number {
+    if (typeof value === "number") {
+      if (!Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 31) {
+        this.fail(`expected an enum number of ${desc.typeName}, got ${describe(value)}`);
+      }
+      return value;
+    }
+    if (typeof value === "string") {
+      const known = desc.values.find((v) => v.name === value);
+      if (known) return known.number;
+      this.fail(`expected a value of ${desc.typeName}, got ${describe(value)}`);
+    }
+    this.fail(`expected an enum value of ${desc.typeName}, got ${describe(value)}`);
+  }
+
+  readScalar(scalar: ScalarType, value: unknown, idLength: number): unknown {
+    switch (scalar) {
+      case ScalarType.STRING:
+        if (typeof value !== "string") this.fail(`expected a string, got ${describe(value)}`);
+        return value;
+      case ScalarType.BOOL:
+        if (typeof value !== "boolean") this.fail(`expected true or false, got ${describe(value)}`);
+        return value;
+      case ScalarType.DOUBLE:
+      case ScalarType.FLOAT:
+        return this.readFloat(value);
+      case ScalarType.INT64:
+      case ScalarType.SINT64:
+      case ScalarType.SFIXED64:
+        return this.readInt64(value, INT64_MIN, INT64_MAX, "a signed 64-bit integer");
+      case ScalarType.UINT64:
+      case ScalarType.FIXED64:
+        return this.readInt64(value, 0n, UINT64_MAX, "an unsigned 64-bit integer");
+      case ScalarType.INT32:
+      case ScalarType.SINT32:
+      case ScalarType.SFIXED32:
+        return this.readInt32(value, -(2 ** 31), 2 ** 31 - 1, "a signed 32-bit integer");
+      case ScalarType.UINT32:
+      case ScalarType.FIXED32:
+        return this.readInt32(value, 0, 2 ** 32 - 1, "an unsigned 32-bit integer");
+      case ScalarType.BYTES:
+        return idLength > 0 ? this.readId(value, idLength) : this.readBase64(value);
+    }
+  }
+
+  readFloat(value: unknown): number {
+    if (typeof value === "number") return value;
+    if (typeof value === "string") {
+      if (value === "NaN") return NaN;
+      if (value === "Infinity") return Infinity;
+      if (value === "-Infinity") return -Infinity;
+      const parsed = value.trim() === "" ? NaN : Number(value);
+      if (!Number.isNaN(parsed)) return parsed;
+    }
+    this.fail(`expected a number, "NaN", "Infinity" or "-Infinity", got ${describe(value)}`);
+  }
+
+  readInt64(value: unknown, min: bigint, max: bigint, what: string): bigint {
+    let parsed: bigint | undefined;
+    if (typeof value === "number" && Number.isInteger(value)) parsed = BigInt(value);
+    else if (typeof value === "string" && INTEGER.test(value)) parsed = BigInt(value);
+    if (parsed === undefined || parsed < min || parsed > max) {
+      this.fail(`expected ${what} as a number or a string, got ${describe(value)}`);
+    }
+    return parsed;
+  }
+
+  readInt32(value: unknown, min: number, max: number, what: string): number {
+    let parsed: number | undefined;
+    if (typeof value === "number" && Number.isInteger(value)) parsed = value;
+    else if (typeof value === "string" && INTEGER.test(value)) parsed = Number(value);
+    if (parsed === undefined || parsed < min || parsed > max) {
+      this.fail(`expected ${what}, got ${describe(value)}`);
+    }
+    return parsed;
+  }
+
+  readId(value: unknown, length: number): Uint8Array {
+    if (typeof value !== "string") this.fail(`expected a hex string, got ${describe(value)}`);
+    if (value.length === 0) return new Uint8Array(0);
+    if (value.length !== 2 * length) {
+      this.fail(`expected ${2 * length} hex characters, got ${value.length}`);
+    }
+    const bytes = hexToBytes(value);
+    if (bytes === undefined) {
+      this.fail(`expected ${2 * length} hex characters, got ${describe(value)}`);
+    }
+    return bytes;
+  }
+
+  readBase64(value: unknown): Uint8Array {
+    if (typeof value !== "string" || !BASE64.test(value)) {
+      this.fail(`expected base64 bytes, got ${describe(value)}`);
+    }
+    return base64Decode(value);
+  }
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function writeMessage(plan: MessagePlan, message: Message, depth: number): Record<string, unknown> {
+  if (depth > MAX_NESTING_DEPTH) {
+    throw new RangeError(`messages nest deeper than ${MAX_NESTING_DEPTH} levels`);
+  }
+  const source = message as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const fieldPlan of plan.fields) {
+    const { field } = fieldPlan;
+    let value: unknown;
+    if (fieldPlan.oneof !== undefined) {
+      const group = source[fieldPlan.oneof] as { case: string | undefined; value?: unknown };
+      if (group.case !== fieldPlan.localName) continue;
+      value = group.value;
+    } else {
+      value = source[fieldPlan.localName];
+    }
+    if (value === undefined) continue;
+    if (field.fieldKind === "list") {
+      const list = value as unknown[];
+      if (list.length === 0) continue;
+      const written = new Array(list.length);
+      for (let i = 0; i < list.length; i++) {
+        written[i] = field.listKind === "message"
+          ? writeMessage(fieldPlan.plan!, list[i] as Message, depth + 1)
+          : field.listKind === "enum"
+          ? list[i]
+          : writeScalar(field.scalar, list[i], 0);
+      }
+      out[fieldPlan.jsonName] = written;
+      continue;
+    }
+    if (field.fieldKind === "message") {
+      out[fieldPlan.jsonName] = writeMessage(fieldPlan.plan!, value as Message, depth + 1);
+      continue;
+    }
+    if (fieldPlan.omitZero && isZero(value)) continue;
+    out[fieldPlan.jsonName] = field.fieldKind === "enum"
+      ? value
+      : writeScalar(field.scalar!, value, fieldPlan.idLength);
+  }
+  return out;
+}
+
+function isZero(value: unknown): boolean {
+  switch (typeof value) {
+    case "string":
+      return value.length === 0;
+    case "number":
+      return value === 0 && !Object.is(value, -0);
+    case "bigint":
+      return value === 0n;
+    case "boolean":
+      return !value;
+    default:
+      return value instanceof Uint8Array && value.length === 0;
+  }
+}
+
+function writeScalar(scalar: ScalarType, value: unknown, idLength: number): unknown {
+  switch (scalar) {
+    case ScalarType.DOUBLE:
+    case ScalarType.FLOAT: {
+      const number = value as number;
+      if (Number.isFinite(number)) return number;
+      return Number.isNaN(number) ? "NaN" : number > 0 ? "Infinity" : "-Infinity";
+    }
+    case ScalarType.INT64:
+    case ScalarType.SINT64:
+    case ScalarType.SFIXED64:
+    case ScalarType.UINT64:
+    case ScalarType.FIXED64:
+      return String(value);
+    case ScalarType.BYTES:
+      return idLength > 0 ? bytesToHex(value as Uint8Array) : base64Encode(value as Uint8Array);
+    default:
+      return value;
+  }
+}
+
+/**
+ * Builds the OTLP/JSON codec of a message type: lowerCamelCase keys and enum numbers on output,
+ * both key spellings and enum names or numbers accepted on input, 64-bit integers as strings on
+ * output and as strings or numbers on input, `"NaN"`/`"Infinity"`/`"-Infinity"` for non-finite
+ * doubles, unknown keys ignored, and the bytes fields named in `idFields` written as hex.
+ *
+ * @param schema the message type of documents
+ * @param idFields bytes fields written as hex ids, by protobuf field name, with their length
+ */
+export function createJsonCodec<T extends Message>(
+  schema: GenMessage<T>,
+  idFields: IdFields = OTLP_ID_FIELDS,
+): JsonCodec<T> {
+  const plan = buildPlan(schema, idFields, new Map());
+  return {
+    decode(text: string | Uint8Array): T {
+      let source: string;
+      if (typeof text === "string") source = text;
+      else {
+        try {
+          source = utf8.decode(text);
+        } catch (error) {
+          throw new DecodeError("json", "the document is not valid UTF-8", "", { cause: error });
+        }
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(source);
+      } catch (error) {
+        throw new DecodeError("json", `invalid JSON: ${(error as Error).message}`, "", {
+          cause: error,
+        });
+      }
+      const reader = new JsonReader();
+      try {
+        return reader.readMessage(plan, json, 0) as T;
+      } catch (error) {
+        if (error instanceof DecodeError) throw error;
+        // A failure of the runtime (such as the stack running out) still gets a typed error.
+        const path = reader.pathText();
+        throw new DecodeError("json", `${path || "document"}: ${(error as Error).message}`, path, {
+          cause: error,
+        });
+      }
+    },
+    encode(message: T): string {
+      return JSON.stringify(writeMessage(plan, message, 0));
+    },
+  };
+}

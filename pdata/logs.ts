@@ -1,0 +1,75 @@
+import { clone, create } from "@bufbuild/protobuf";
+import { ResourceSchema } from "./gen/opentelemetry/proto/resource/v1/resource_pb.ts";
+import {
+  type LogRecord,
+  type LogsData,
+  LogsDataSchema,
+  type ResourceLogs,
+  type ScopeLogs,
+} from "./gen/opentelemetry/proto/logs/v1/logs_pb.ts";
+import { InstrumentationScopeSchema } from "./gen/opentelemetry/proto/common/v1/common_pb.ts";
+import {
+  type ExportLogsServiceRequest,
+  ExportLogsServiceRequestSchema,
+} from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
+import {
+  createSignalHelpers,
+  mergeNested,
+  type NestedLayout,
+  type SignalHelpers,
+  splitNested,
+} from "./signal.ts";
+
+/** Log data: resource groups of scope groups of log records (the OTLP `LogsData` message). */
+export type Logs = LogsData;
+
+const layout: NestedLayout<LogsData, ResourceLogs, ScopeLogs, LogRecord> = {
+  resources: (data) => data.resourceLogs,
+  scopes: (resource) => resource.scopeLogs,
+  items: (scope) => scope.logRecords,
+  newData: (resourceLogs) => create(LogsDataSchema, { resourceLogs }),
+  copyResource: (resource) => ({
+    ...resource,
+    resource: resource.resource && clone(ResourceSchema, resource.resource),
+    scopeLogs: [],
+  }),
+  copyScope: (scope) => ({
+    ...scope,
+    scope: scope.scope && clone(InstrumentationScopeSchema, scope.scope),
+    logRecords: [],
+  }),
+};
+
+function countLogRecords(data: LogsData): number {
+  let count = 0;
+  for (const resource of data.resourceLogs) {
+    for (const scope of resource.scopeLogs) count += scope.logRecords.length;
+  }
+  return count;
+}
+
+/** Codecs and pipeline helpers for logs; {@link SignalHelpers.count} counts log records. */
+export const logs: SignalHelpers<Logs> = createSignalHelpers({
+  schema: LogsDataSchema,
+  count: countLogRecords,
+  split: (data, maxItems) => splitNested(layout, data, maxItems),
+  merge: (parts) => mergeNested(layout, parts),
+});
+
+/**
+ * The export request carrying these logs (the same wire layout), sharing their resource groups.
+ *
+ * @param data the logs to send
+ */
+export function logsToRequest(data: Logs): ExportLogsServiceRequest {
+  return create(ExportLogsServiceRequestSchema, { resourceLogs: data.resourceLogs });
+}
+
+/**
+ * The logs of a received export request, sharing its resource groups.
+ *
+ * @param request the request a gRPC server received
+ */
+export function logsFromRequest(request: ExportLogsServiceRequest): Logs {
+  return create(LogsDataSchema, { resourceLogs: request.resourceLogs });
+}

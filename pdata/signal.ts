@@ -1,0 +1,210 @@
+import { clone, create, type Message } from "@bufbuild/protobuf";
+import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { createJsonCodec, type IdFields, OTLP_ID_FIELDS } from "./json.ts";
+import { createProtoCodec } from "./proto.ts";
+
+/**
+ * What the pipeline does with the data of one signal: the two wire formats, counting, splitting,
+ * merging and copying.
+ *
+ * `split` and `merge` take ownership of their input: items move into the result rather than being
+ * copied, so the input must not be used afterwards. Clone first to keep it.
+ */
+export interface SignalHelpers<T> {
+  /**
+   * Decodes protobuf bytes (a `*Data` message or the wire-identical `Export*ServiceRequest`).
+   * Throws {@link DecodeError} on invalid input.
+   */
+  decodeProto(bytes: Uint8Array): T;
+  /** Encodes protobuf bytes, which a receiver of the `Export*ServiceRequest` accepts. */
+  encodeProto(data: T): Uint8Array;
+  /** Decodes an OTLP/JSON document. Throws {@link DecodeError} on invalid input. */
+  decodeJson(text: string | Uint8Array): T;
+  /** Encodes an OTLP/JSON document. */
+  encodeJson(data: T): string;
+  /** Counts the items: spans, metric data points, log records or profile samples. */
+  count(data: T): number;
+  /**
+   * Splits into chunks of at most `maxItems` items; each chunk repeats the resource and scope
+   * (and, for metrics, the metric's description) of its items. Returns `[data]` when it fits.
+   */
+  split(data: T, maxItems: number): T[];
+  /** Concatenates the resource groups of every part into one value. */
+  merge(parts: readonly T[]): T;
+  /** A deep copy that shares nothing with `data`. */
+  clone(data: T): T;
+  /** A value without items. */
+  empty(): T;
+}
+
+/** The signal-specific parts {@link createSignalHelpers} needs. */
+export interface SignalSpec<T extends Message> {
+  /** The message type of the data (such as `TracesDataSchema`). */
+  schema: GenMessage<T>;
+  /** Bytes fields written as hex in OTLP/JSON and length-checked; default {@link OTLP_ID_FIELDS}. */
+  idFields?: IdFields;
+  /** Counts the items. */
+  count(data: T): number;
+  /** Splits into chunks of at most `maxItems` items; `maxItems` is already validated. */
+  split(data: T, maxItems: number): T[];
+  /** Merges parts into one value. */
+  merge(parts: readonly T[]): T;
+  /** Deep copy; default protobuf-es `clone`. */
+  clone?(data: T): T;
+}
+
+/**
+ * Builds {@link SignalHelpers} from a signal's schema and its counting, splitting and merging,
+ * with the codecs of {@link createProtoCodec} and {@link createJsonCodec}.
+ *
+ * @param spec the signal-specific parts
+ */
+export function createSignalHelpers<T extends Message>(spec: SignalSpec<T>): SignalHelpers<T> {
+  const idFields = spec.idFields ?? OTLP_ID_FIELDS;
+  const proto = createProtoCodec(spec.schema, idFields);
+  const json = createJsonCodec(spec.schema, idFields);
+  const schema = spec.schema;
+  const deepCopy = spec.clone ?? ((data: T) => clone(schema, data));
+  return {
+    decodeProto: proto.decode,
+    encodeProto: proto.encode,
+    decodeJson: json.decode,
+    encodeJson: json.encode,
+    count: spec.count,
+    split(data: T, maxItems: number): T[] {
+      if (!Number.isInteger(maxItems) || maxItems < 1) {
+        throw new RangeError(
+          `split of ${schema.typeName}: maxItems must be a positive integer, got ${maxItems}`,
+        );
+      }
+      if (spec.count(data) <= maxItems) return [data];
+      return spec.split(data, maxItems);
+    },
+    merge(parts: readonly T[]): T {
+      if (parts.length === 1) return parts[0];
+      return spec.merge(parts);
+    },
+    clone: deepCopy,
+    empty(): T {
+      return create(schema);
+    },
+  };
+}
+
+/**
+ * The three levels OTLP data shares across signals (resource groups, scope groups, items), as
+ * {@link splitNested} and {@link mergeNested} see them.
+ *
+ * @typeParam T the data (such as `TracesData`)
+ * @typeParam R a resource group (such as `ResourceSpans`)
+ * @typeParam S a scope group (such as `ScopeSpans`)
+ * @typeParam I an item (such as `Span`, or `Metric` whose size is its data point count)
+ */
+export interface NestedLayout<T, R, S, I> {
+  /** The resource groups of the data. */
+  resources(data: T): R[];
+  /** The scope groups of a resource group. */
+  scopes(resource: R): S[];
+  /** The items of a scope group. */
+  items(scope: S): I[];
+  /** New data holding these resource groups. */
+  newData(resources: R[]): T;
+  /** A copy of a resource group's own fields (resource, schema URL) with no scope groups. */
+  copyResource(resource: R): R;
+  /** A copy of a scope group's own fields (scope, schema URL) with no items. */
+  copyScope(scope: S): S;
+  /** How many counted items an item holds; 1 when absent. */
+  itemSize?(item: I): number;
+  /** The part of an item holding its counted items `[start, end)`; needed when sizes exceed 1. */
+  sliceItem?(item: I, start: number, end: number): I;
+}
+
+/**
+ * Splits nested data into chunks of at most `maxItems` counted items. Resource and scope groups
+ * are copied into every chunk that holds some of their items; items themselves are moved, except
+ * that an item larger than the room left is cut with `sliceItem`. Empty groups are kept, in the
+ * chunk being filled when they are met.
+ *
+ * @param layout how to reach and copy the levels
+ * @param data the data to split; its items move into the chunks
+ * @param maxItems the largest number of counted items per chunk, at least 1
+ */
+export function splitNested<T, R, S, I>(
+  layout: NestedLayout<T, R, S, I>,
+  data: T,
+  maxItems: number,
+): T[] {
+  const chunks: T[] = [];
+  let resources: R[] = [];
+  let count = 0;
+  let resourceCopy: R | undefined;
+  let scopeCopy: S | undefined;
+  const flush = () => {
+    chunks.push(layout.newData(resources));
+    resources = [];
+    count = 0;
+    resourceCopy = undefined;
+    scopeCopy = undefined;
+  };
+  for (const resource of layout.resources(data)) {
+    resourceCopy = undefined;
+    const ensureResource = (): R => {
+      if (resourceCopy === undefined) {
+        resourceCopy = layout.copyResource(resource);
+        resources.push(resourceCopy);
+      }
+      return resourceCopy;
+    };
+    for (const scope of layout.scopes(resource)) {
+      scopeCopy = undefined;
+      const ensureScope = (): S => {
+        if (scopeCopy === undefined) {
+          scopeCopy = layout.copyScope(scope);
+          layout.scopes(ensureResource()).push(scopeCopy);
+        }
+        return scopeCopy;
+      };
+      const items = layout.items(scope);
+      if (items.length === 0) ensureScope();
+      for (const item of items) {
+        const size = layout.itemSize ? layout.itemSize(item) : 1;
+        if (size === 0) {
+          layout.items(ensureScope()).push(item);
+          continue;
+        }
+        let offset = 0;
+        while (offset < size) {
+          if (count >= maxItems) flush();
+          const take = Math.min(size - offset, maxItems - count);
+          const piece = offset === 0 && take === size
+            ? item
+            : layout.sliceItem!(item, offset, offset + take);
+          layout.items(ensureScope()).push(piece);
+          count += take;
+          offset += take;
+        }
+      }
+    }
+    if (layout.scopes(resource).length === 0) ensureResource();
+  }
+  if (resources.length > 0 || chunks.length === 0) flush();
+  return chunks;
+}
+
+/**
+ * Merges nested data by concatenating the resource groups of every part, in order. The groups
+ * are moved, not copied.
+ *
+ * @param layout how to reach the levels
+ * @param parts the data to merge
+ */
+export function mergeNested<T, R, S, I>(
+  layout: NestedLayout<T, R, S, I>,
+  parts: readonly T[],
+): T {
+  const resources: R[] = [];
+  for (const part of parts) {
+    for (const resource of layout.resources(part)) resources.push(resource);
+  }
+  return layout.newData(resources);
+}

@@ -1,0 +1,75 @@
+import { clone, create } from "@bufbuild/protobuf";
+import { ResourceSchema } from "./gen/opentelemetry/proto/resource/v1/resource_pb.ts";
+import {
+  type ResourceSpans,
+  type ScopeSpans,
+  type Span,
+  type TracesData,
+  TracesDataSchema,
+} from "./gen/opentelemetry/proto/trace/v1/trace_pb.ts";
+import { InstrumentationScopeSchema } from "./gen/opentelemetry/proto/common/v1/common_pb.ts";
+import {
+  type ExportTraceServiceRequest,
+  ExportTraceServiceRequestSchema,
+} from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
+import {
+  createSignalHelpers,
+  mergeNested,
+  type NestedLayout,
+  type SignalHelpers,
+  splitNested,
+} from "./signal.ts";
+
+/** Trace data: resource groups of scope groups of spans (the OTLP `TracesData` message). */
+export type Traces = TracesData;
+
+const layout: NestedLayout<TracesData, ResourceSpans, ScopeSpans, Span> = {
+  resources: (data) => data.resourceSpans,
+  scopes: (resource) => resource.scopeSpans,
+  items: (scope) => scope.spans,
+  newData: (resourceSpans) => create(TracesDataSchema, { resourceSpans }),
+  copyResource: (resource) => ({
+    ...resource,
+    resource: resource.resource && clone(ResourceSchema, resource.resource),
+    scopeSpans: [],
+  }),
+  copyScope: (scope) => ({
+    ...scope,
+    scope: scope.scope && clone(InstrumentationScopeSchema, scope.scope),
+    spans: [],
+  }),
+};
+
+function countSpans(data: TracesData): number {
+  let count = 0;
+  for (const resource of data.resourceSpans) {
+    for (const scope of resource.scopeSpans) count += scope.spans.length;
+  }
+  return count;
+}
+
+/** Codecs and pipeline helpers for traces; {@link SignalHelpers.count} counts spans. */
+export const traces: SignalHelpers<Traces> = createSignalHelpers({
+  schema: TracesDataSchema,
+  count: countSpans,
+  split: (data, maxItems) => splitNested(layout, data, maxItems),
+  merge: (parts) => mergeNested(layout, parts),
+});
+
+/**
+ * The export request carrying these traces (the same wire layout), sharing their resource groups.
+ *
+ * @param data the traces to send
+ */
+export function tracesToRequest(data: Traces): ExportTraceServiceRequest {
+  return create(ExportTraceServiceRequestSchema, { resourceSpans: data.resourceSpans });
+}
+
+/**
+ * The traces of a received export request, sharing its resource groups.
+ *
+ * @param request the request a gRPC server received
+ */
+export function tracesFromRequest(request: ExportTraceServiceRequest): Traces {
+  return create(TracesDataSchema, { resourceSpans: request.resourceSpans });
+}
