@@ -1,0 +1,90 @@
+/**
+ * The collector configuration: loading YAML sources with positions, merging and `--set`,
+ * `${...}` expansion, the typed model, component config decoding, whole-config validation
+ * and feature gates.
+ *
+ * @module
+ */
+
+export {
+  ConfigError,
+  ConfigErrors,
+  type ConfigProblemOptions,
+  ConfigWarning,
+  formatPath,
+  formatPosition,
+  type PathSegment,
+  type Position,
+  ProblemCollector,
+  sortProblems,
+} from "./errors.ts";
+export {
+  type ConfigNode,
+  describeNode,
+  fromPlain,
+  isConfigNode,
+  isNullNode,
+  type ListNode,
+  listNode,
+  type MapEntry,
+  type MapNode,
+  mapNode,
+  nodeAt,
+  type PlainValue,
+  positionAt,
+  type ScalarNode,
+  scalarNode,
+  type ScalarValue,
+  toPlain,
+} from "./node.ts";
+export { KEY_DELIMITER, parseYaml } from "./yaml.ts";
+export { mergeNodes } from "./merge.ts";
+export { expandNode, type ExpandOptions, type ExpandResult, EXPANSION_SCHEMES } from "./expand.ts";
+export {
+  CONFIG_SOURCE_SCHEMES,
+  loadConfig,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  parseSetFlag,
+  readConfigSource,
+  type SourceOptions,
+} from "./load.ts";
+export { DurationError, formatDuration, parseDuration } from "./duration.ts";
+export { closest, decodeComponentConfig } from "./component_config.ts";
+export {
+  type ComponentEntry,
+  type ComponentReference,
+  type Config,
+  CONFIG_SECTIONS,
+  parseConfig,
+  PIPELINE_SIGNALS,
+  type PipelineConfig,
+  readConfig,
+  SECTION_OF_KIND,
+  type ServiceConfig,
+  type TelemetryConfig,
+  type TelemetryLogLevel,
+  type TelemetryLogsConfig,
+  type TelemetryMetricsConfig,
+  type TelemetryMetricsLevel,
+} from "./model.ts";
+export {
+  type CatalogEntry,
+  type ComponentCatalog,
+  type FeatureGateReader,
+  resolveConfig,
+  validateConfig,
+  type ValidatedConfig,
+  type ValidateOptions,
+} from "./validate.ts";
+export {
+  type FeatureGate,
+  FeatureGateError,
+  type FeatureGateOptions,
+  FeatureGateRegistry,
+  type FeatureGateStage,
+  newFeatureGateRegistry,
+  PROFILES_SUPPORT_GATE,
+  registerServiceFeatureGates,
+} from "./featuregate.ts";
+export { ID, type Kind } from "@denocol/component";
