@@ -1,0 +1,307 @@
+import assert from "node:assert/strict";
+import { nopHost } from "@denocol/component/componenttest";
+import { isPermanent, PermanentError, RetryableError } from "@denocol/consumer";
+import { defaultQueueConfig, type QueueConfig } from "./config.ts";
+import { newExporter, type PushContext } from "./exporter.ts";
+import { deferred, fastRetry, lines, telemetry, waitFor } from "./testutil_test.ts";
+
+function queue(overrides: Partial<QueueConfig> = {}): QueueConfig {
+  return { ...defaultQueueConfig(), ...overrides };
+}
+
+Deno.test("retryable failures are retried with growing backoff until success", async () => {
+  const { settings, registry, logger } = telemetry();
+  const attempts: number[] = [];
+  const exporter = newExporter(settings, lines, (data) => {
+    attempts.push(performance.now());
+    if (attempts.length < 4) return Promise.reject(new Error("backend unavailable"));
+    assert.deepEqual(data, ["a", "b"]);
+    return Promise.resolve();
+  }, { retry: fastRetry(), queue: queue({ enabled: false }) });
+  await exporter.start(nopHost());
+  await exporter.consume(["a", "b"]);
+  await exporter.shutdown();
+  assert.equal(attempts.length, 4);
+  const gaps = attempts.slice(1).map((t, i) => t - attempts[i]);
+  // initial 10ms, ×2, capped at 40ms; timers never fire early.
+  assert.ok(gaps[0] >= 9, `first gap ${gaps[0]}`);
+  assert.ok(gaps[1] >= 19, `second gap ${gaps[1]}`);
+  assert.ok(gaps[2] >= 39, `third gap ${gaps[2]}`);
+  assert.equal(registry.value("otelcol_exporter_sent_log_records"), 2);
+  assert.equal(registry.value("otelcol_exporter_send_failed_log_records"), undefined);
+  assert.equal(
+    logger.messages("info").filter((m) => m.startsWith("Exporting failed. Will retry")).length,
+    3,
+  );
+});
+
+Deno.test("a retry-after hint longer than the backoff is honoured", async () => {
+  const { settings } = telemetry();
+  const attempts: number[] = [];
+  const exporter = newExporter(settings, lines, () => {
+    attempts.push(performance.now());
+    if (attempts.length === 1) {
+      return Promise.reject(new RetryableError("throttled", { retryAfterMs: 300 }));
+    }
+    return Promise.resolve();
+  }, { retry: fastRetry(), queue: queue({ enabled: false }) });
+  await exporter.start(nopHost());
+  await exporter.consume(["x"]);
+  await exporter.shutdown();
+  assert.equal(attempts.length, 2);
+  assert.ok(attempts[1] - attempts[0] >= 299, `waited ${attempts[1] - attempts[0]}ms`);
+});
+
+Deno.test("permanent errors are not retried; queued ones are dropped, counted, logged", async () => {
+  const { settings, registry, logger } = telemetry();
+  let calls = 0;
+  const exporter = newExporter(settings, lines, () => {
+    calls++;
+    return Promise.reject(new PermanentError("400 bad request"));
+  }, { retry: fastRetry(), queue: queue({ wait_for_result: true }) });
+  await exporter.start(nopHost());
+  await assert.rejects(exporter.consume(["a", "b", "c"]), /400 bad request/);
+  await exporter.shutdown();
+  assert.equal(calls, 1);
+  assert.equal(registry.value("otelcol_exporter_send_failed_log_records"), 3);
+  assert.equal(
+    registry.value("otelcol_exporter_dropped_items", { reason: "permanent_error" }),
+    3,
+  );
+  const drop = logger.records.find((r) => r.message === "Exporting failed. Dropping data.");
+  assert.equal(drop?.level, "error");
+  assert.equal(drop?.attributes.reason, "permanent_error");
+  assert.equal(drop?.attributes.dropped_log_records, 3);
+});
+
+Deno.test("without a queue a permanent error reaches the caller as permanent", async () => {
+  const { settings } = telemetry();
+  const exporter = newExporter(
+    settings,
+    lines,
+    () => Promise.reject(new PermanentError("malformed")),
+    { retry: fastRetry(), queue: queue({ enabled: false }) },
+  );
+  await exporter.start(nopHost());
+  const error = await exporter.consume(["a"]).catch((e) => e);
+  assert.ok(isPermanent(error));
+  await exporter.shutdown();
+});
+
+Deno.test("max_elapsed_time exhausts retries: dropped, counted and logged", async () => {
+  const { settings, registry, logger } = telemetry();
+  let calls = 0;
+  const exporter = newExporter(settings, lines, () => {
+    calls++;
+    return Promise.reject(new Error("connection refused"));
+  }, {
+    retry: fastRetry({ max_elapsed_time: "100ms" }),
+    queue: queue({ wait_for_result: true }),
+  });
+  await exporter.start(nopHost());
+  await assert.rejects(exporter.consume(["a", "b"]), /connection refused/);
+  await exporter.shutdown();
+  assert.ok(calls >= 2 && calls <= 6, `calls ${calls}`);
+  assert.equal(
+    registry.value("otelcol_exporter_dropped_items", { reason: "retries_exhausted" }),
+    2,
+  );
+  assert.equal(registry.value("otelcol_exporter_send_failed_log_records"), 2);
+  assert.ok(logger.records.some((r) => r.attributes.reason === "retries_exhausted"));
+});
+
+Deno.test("retry disabled: a failed queued request is dropped, counted and logged", async () => {
+  const { settings, registry } = telemetry();
+  let calls = 0;
+  const exporter = newExporter(settings, lines, () => {
+    calls++;
+    return Promise.reject(new Error("boom"));
+  }, {
+    retry: fastRetry({ enabled: false }),
+    queue: queue({ wait_for_result: true }),
+  });
+  await exporter.start(nopHost());
+  await assert.rejects(exporter.consume(["a"]), /boom/);
+  await exporter.shutdown();
+  assert.equal(calls, 1);
+  assert.equal(registry.value("otelcol_exporter_dropped_items", { reason: "retry_disabled" }), 1);
+});
+
+Deno.test("a slow attempt is cut by the timeout, its signal aborted, and retried", async () => {
+  const { settings } = telemetry();
+  const signals: AbortSignal[] = [];
+  const exporter = newExporter(settings, lines, (_data, context: PushContext) => {
+    signals.push(context.signal);
+    if (signals.length === 1) return new Promise(() => {}); // never answers
+    return Promise.resolve();
+  }, { timeout: { timeout: "50ms" }, retry: fastRetry(), queue: queue({ enabled: false }) });
+  await exporter.start(nopHost());
+  await exporter.consume(["a"]);
+  await exporter.shutdown();
+  assert.equal(signals.length, 2);
+  assert.ok(signals[0].aborted);
+  assert.match(String(signals[0].reason), /timed out after 50ms/);
+});
+
+Deno.test("a full queue refuses with a retryable error, counted and logged", async () => {
+  const { settings, registry, logger } = telemetry();
+  const gate = deferred();
+  const exporter = newExporter(settings, lines, () => gate.promise, {
+    retry: fastRetry(),
+    queue: queue({ num_consumers: 1, queue_size: 2 }),
+  });
+  await exporter.start(nopHost());
+  await exporter.consume(["1"]); // taken by the consumer, still counted until sent
+  await exporter.consume(["2"]);
+  const refusal = await exporter.consume(["3", "4"]).catch((e) => e);
+  assert.ok(refusal instanceof RetryableError, String(refusal));
+  assert.ok(!isPermanent(refusal));
+  assert.match(refusal.message, /queue is full/);
+  assert.equal(registry.value("otelcol_exporter_enqueue_failed_log_records"), 2);
+  assert.equal(registry.value("otelcol_exporter_queue_size"), 2);
+  assert.equal(registry.value("otelcol_exporter_queue_capacity", { data_type: "logs" }), 2);
+  assert.ok(logger.messages("warn").some((m) => m.includes("refused")));
+  gate.resolve();
+  await exporter.shutdown();
+  assert.equal(registry.value("otelcol_exporter_sent_log_records"), 2);
+  assert.equal(registry.value("otelcol_exporter_queue_size"), 0);
+});
+
+Deno.test("items sizer counts items against queue_size", async () => {
+  const { settings, registry } = telemetry();
+  const gate = deferred();
+  const exporter = newExporter(settings, lines, () => gate.promise, {
+    retry: fastRetry(),
+    queue: queue({ num_consumers: 1, queue_size: 5, sizer: "items" }),
+  });
+  await exporter.start(nopHost());
+  await exporter.consume(["1", "2", "3"]);
+  await assert.rejects(exporter.consume(["4", "5", "6"]), RetryableError);
+  await exporter.consume(["4", "5"]);
+  assert.equal(registry.value("otelcol_exporter_queue_size"), 5);
+  gate.resolve();
+  await exporter.shutdown();
+});
+
+Deno.test("a blocking queue makes the caller wait for room instead of refusing", async () => {
+  const { settings, registry } = telemetry();
+  const gate = deferred();
+  const exporter = newExporter(settings, lines, () => gate.promise, {
+    retry: fastRetry(),
+    queue: queue({ num_consumers: 1, queue_size: 1, blocking: true }),
+  });
+  await exporter.start(nopHost());
+  await exporter.consume(["1"]);
+  let admitted = false;
+  const second = exporter.consume(["2"]).then(() => (admitted = true));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(admitted, false);
+  gate.resolve();
+  await second;
+  await exporter.shutdown();
+  assert.equal(registry.value("otelcol_exporter_sent_log_records"), 2);
+  assert.equal(registry.value("otelcol_exporter_enqueue_failed_log_records"), undefined);
+});
+
+Deno.test("partial success: rejected items counted as failed, logged, not retried", async () => {
+  const { settings, registry, logger } = telemetry();
+  let calls = 0;
+  const exporter = newExporter(settings, lines, () => {
+    calls++;
+    return Promise.resolve({ rejectedItems: 2, errorMessage: "2 records too old" });
+  }, { retry: fastRetry(), queue: queue({ enabled: false }) });
+  await exporter.start(nopHost());
+  await exporter.consume(["a", "b", "c", "d", "e"]);
+  await exporter.shutdown();
+  assert.equal(calls, 1);
+  assert.equal(registry.value("otelcol_exporter_sent_log_records"), 3);
+  assert.equal(registry.value("otelcol_exporter_send_failed_log_records"), 2);
+  assert.equal(
+    registry.value("otelcol_exporter_dropped_items", { reason: "partial_success" }),
+    2,
+  );
+  const record = logger.records.find((r) => r.attributes.reason === "partial_success");
+  assert.equal(record?.attributes.error, "2 records too old");
+  assert.equal(record?.attributes.dropped_log_records, 2);
+});
+
+Deno.test("shutdown drains the in-memory queue", async () => {
+  const { settings, registry } = telemetry();
+  const received: string[] = [];
+  let failuresLeft = 3;
+  const exporter = newExporter(settings, lines, async (data) => {
+    await new Promise((r) => setTimeout(r, 2));
+    if (failuresLeft-- > 0) throw new Error("flaky");
+    received.push(...data);
+  }, { retry: fastRetry(), queue: queue({ num_consumers: 2 }) });
+  await exporter.start(nopHost());
+  for (let i = 0; i < 50; i++) await exporter.consume([`r${i}`]);
+  await exporter.shutdown();
+  assert.equal(received.length, 50);
+  assert.deepEqual(new Set(received).size, 50);
+  assert.equal(registry.value("otelcol_exporter_sent_log_records"), 50);
+  await assert.rejects(exporter.consume(["late"]), RetryableError);
+});
+
+Deno.test("shutdown drops what it cannot drain in time, counted and logged", async () => {
+  const { settings, registry, logger } = telemetry();
+  const exporter = newExporter(
+    settings,
+    lines,
+    () => Promise.reject(new Error("backend down")),
+    {
+      retry: fastRetry({ max_elapsed_time: "0" }),
+      queue: queue({ num_consumers: 2 }),
+      drainTimeoutMs: 100,
+    },
+  );
+  await exporter.start(nopHost());
+  for (let i = 0; i < 5; i++) await exporter.consume([`a${i}`, `b${i}`]);
+  const started = performance.now();
+  await exporter.shutdown();
+  assert.ok(performance.now() - started < 2000);
+  assert.equal(registry.value("otelcol_exporter_dropped_items", { reason: "shutdown" }), 10);
+  assert.equal(registry.value("otelcol_exporter_send_failed_log_records"), 10);
+  assert.ok(logger.records.some((r) => r.attributes.reason === "shutdown"));
+  assert.equal(registry.value("otelcol_exporter_queue_size"), 0);
+});
+
+Deno.test("invalid config sections are rejected naming the key", () => {
+  const { settings } = telemetry();
+  assert.throws(
+    () =>
+      newExporter(settings, lines, () => Promise.resolve(), {
+        queue: queue({ queue_size: 0 }),
+      }),
+    /exporters::test\/one::sending_queue::queue_size: expected an integer >= 1, got 0/,
+  );
+  assert.throws(
+    () =>
+      newExporter(settings, lines, () => Promise.resolve(), {
+        retry: fastRetry({ initial_interval: "5 parsecs" }),
+      }),
+    /retry_on_failure::initial_interval: invalid duration/,
+  );
+  assert.throws(
+    () => newExporter(settings, lines, () => Promise.resolve(), { timeout: { timeout: "-1s" } }),
+    /timeout/,
+  );
+});
+
+Deno.test("consumers keep going after the backend recovers", async () => {
+  const { settings, registry } = telemetry();
+  let up = false;
+  const received: string[] = [];
+  const exporter = newExporter(settings, lines, (data) => {
+    if (!up) return Promise.reject(new Error("connection refused"));
+    received.push(...data);
+    return Promise.resolve();
+  }, { retry: fastRetry({ max_elapsed_time: "0" }), queue: queue() });
+  await exporter.start(nopHost());
+  for (let i = 0; i < 20; i++) await exporter.consume([`${i}`]);
+  await new Promise((r) => setTimeout(r, 100));
+  up = true;
+  await waitFor(() => received.length === 20, "all 20 requests");
+  await exporter.shutdown();
+  assert.equal(registry.value("otelcol_exporter_dropped_items"), undefined);
+});
