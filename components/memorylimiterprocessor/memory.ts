@@ -1,0 +1,90 @@
+import v8 from "node:v8";
+import vm from "node:vm";
+
+const MIB = 1024 * 1024;
+
+/**
+ * The number the memory limiter compares with its limits: `heapUsed + external` from
+ * `Deno.memoryUsage()`, in bytes.
+ *
+ * It is the closest equivalent of the Go collector's heap `Alloc`: the bytes the program's
+ * objects occupy on the V8 heap plus the buffers (`ArrayBuffer`s such as request bodies and
+ * encoded protobuf) that V8 accounts for outside it. Unlike `rss` it falls as soon as a garbage
+ * collection frees data, so the limiter recovers when the backlog drains, and it does not include
+ * the runtime's own fixed footprint (the Deno binary, V8's code space, allocator slack), which
+ * would make a small `limit_mib` unreachable or meaningless. The process's RSS is therefore higher
+ * than this number by that footprint (some tens of MiB): leave that much room below a container's
+ * memory limit.
+ */
+export function measureMemoryBytes(): number {
+  const usage = Deno.memoryUsage();
+  return usage.heapUsed + usage.external;
+}
+
+function readNumberFile(path: string): number | undefined {
+  try {
+    const text = Deno.readTextFileSync(path).trim();
+    if (!/^\d+$/.test(text)) return undefined;
+    const value = Number(text);
+    // cgroup v1 reports "no limit" as a number close to 2^63.
+    return value > 0 && value < 2 ** 60 ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The memory available to the process in bytes: the cgroup's limit when one is set (v2
+ * `memory.max`, v1 `memory.limit_in_bytes`), else the system's total memory. Needs
+ * `--allow-sys`; reading the cgroup needs `--allow-read` and is skipped without it.
+ *
+ * @throws {Error} when the system memory cannot be read, saying to use `limit_mib` instead.
+ */
+export function totalMemoryBytes(): number {
+  let system: number;
+  try {
+    system = Deno.systemMemoryInfo().total;
+  } catch (error) {
+    throw new Error(
+      "memory_limiter processor: cannot read the total memory for limit_percentage " +
+        `(${error instanceof Error ? error.message : String(error)}); set limit_mib instead`,
+      { cause: error },
+    );
+  }
+  const cgroup = readNumberFile("/sys/fs/cgroup/memory.max") ??
+    readNumberFile("/sys/fs/cgroup/memory/memory.limit_in_bytes");
+  return cgroup !== undefined && cgroup < system ? cgroup : system;
+}
+
+let cachedGc: (() => void) | null | undefined;
+
+/**
+ * A function that runs a full garbage collection, or `null` if the runtime offers none.
+ *
+ * V8 exposes `gc()` only with `--expose-gc`. Deno accepts `--v8-flags=--expose-gc`, which puts
+ * `gc` on `globalThis`; without it, the flag is set at run time through `node:v8` and `gc` is
+ * read from a fresh `node:vm` context, which Deno supports. When neither works the limiter still
+ * refuses data above the soft limit, but memory then falls only when V8 collects on its own
+ * (which the allocation of new requests makes it do).
+ */
+export function fullGarbageCollector(): (() => void) | null {
+  if (cachedGc !== undefined) return cachedGc;
+  const global = (globalThis as { gc?: unknown }).gc;
+  if (typeof global === "function") return cachedGc = () => global();
+  try {
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc");
+    cachedGc = typeof gc === "function" ? () => gc() : null;
+  } catch {
+    cachedGc = null;
+  }
+  return cachedGc;
+}
+
+/** Bytes as whole MiB, for log attributes. */
+export function toMib(bytes: number): number {
+  return Math.round(bytes / MIB);
+}
+
+/** Bytes per MiB. */
+export const MIB_BYTES: number = MIB;
