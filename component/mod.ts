@@ -70,3 +70,4 @@ export {
   withUnmarshalConfig,
   withValidateConfig,
 } from "./factory.ts";
+export { SharedComponents, type SharedHandle } from "./shared.ts";
