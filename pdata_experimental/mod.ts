@@ -1,7 +1,412 @@
 /**
- * EXPERIMENTAL: the OTLP profiles data model (v1development). May change or be removed in a later release.
+ * EXPERIMENTAL: the OTLP profiles data model (`v1development`, OTLP 1.11.0): the messages generated
+ * from the profiles schema, the protobuf and OTLP/JSON codecs, and the helpers a pipeline needs,
+ * built so that every sample keeps its meaning through merging and splitting.
+ *
+ * Profiles keep their strings, functions, locations, mappings, stacks, links and attributes in one
+ * {@link ProfilesDictionary} shared by every profile of a {@link Profiles} value; samples and
+ * other messages point into its tables by index. Therefore:
+ *
+ * - {@link profiles}`.merge` rebuilds one dictionary from the parts' dictionaries, storing equal
+ *   entries once and rewriting every index;
+ * - {@link profiles}`.split` gives each chunk a dictionary holding only what the chunk references;
+ * - {@link validateProfiles} checks every index against its table and throws a
+ *   {@link ProfileReferenceError} naming the table, the index and where it was found;
+ * - {@link resolveSample} turns a sample into frames, attributes and a link that no longer depend
+ *   on indices (what a debug exporter prints, and what tests compare).
+ *
+ * ```ts
+ * import { profiles, resolveSample, validateProfiles } from "@denocol/pdata-experimental";
+ *
+ * const data = profiles.decodeJson('{"resourceProfiles":[]}');
+ * validateProfiles(data);
+ * for (const rp of data.resourceProfiles) {
+ *   for (const sp of rp.scopeProfiles) {
+ *     for (const profile of sp.profiles) {
+ *       for (const sample of profile.samples) {
+ *         console.log(resolveSample(data.dictionary, sample).frames);
+ *       }
+ *     }
+ *   }
+ * }
+ * ```
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release: the OTLP profiles
+ * signal itself is still in development.
  *
  * @module
  */
 
-export {};
+export {
+  /**
+   * Profiles as the pipeline carries them (the generated `ProfilesData` message).
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  type Profiles,
+  /**
+   * The helpers for profiles: codecs, `count` (samples), `split`, `merge`, `clone`, `empty`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  profiles,
+  profilesFromRequest,
+  profilesToRequest,
+} from "./profiles.ts";
+export { ProfileReferenceError, type ProfileTable } from "./reference_error.ts";
+export { validateProfiles } from "./validate.ts";
+export {
+  resolveAnyValue,
+  resolveAttributes,
+  type ResolvedAttribute,
+  type ResolvedFrame,
+  type ResolvedLink,
+  type ResolvedLocation,
+  type ResolvedMapping,
+  type ResolvedSample,
+  resolveKeyValues,
+  resolveSample,
+  resolveString,
+  resolveValueType,
+} from "./resolve.ts";
+export {
+  /**
+   * The descriptor of the file `opentelemetry/proto/profiles/v1development/profiles.proto`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  file_opentelemetry_proto_profiles_v1development_profiles,
+  /**
+   * A function: name, system name and file name as string indices, and its first line.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  type Function,
+  /**
+   * The message type (descriptor) of {@link Function}, for `create`, `clone`, `toBinary` and
+   * `fromBinary` of `@bufbuild/protobuf`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  FunctionSchema,
+  /**
+   * An entry of the attribute table: key and unit as string indices, and the value.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  type KeyValueAndUnit,
+  /**
+   * The message type (descriptor) of {@link KeyValueAndUnit}, for `create`, `clone`, `toBinary` and
+   * `fromBinary` of `@bufbuild/protobuf`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  KeyValueAndUnitSchema,
+  /**
+   * A source position within a location: function index, line and column.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  type Line,
+  /**
+   * The message type (descriptor) of {@link Line}, for `create`, `clone`, `toBinary` and
+   * `fromBinary` of `@bufbuild/protobuf`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  LineSchema,
+  /**
+   * The trace and span a sample was recorded in.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  type Link,
+  /**
+   * The message type (descriptor) of {@link Link}, for `create`, `clone`, `toBinary` and
+   * `fromBinary` of `@bufbuild/protobuf`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  LinkSchema,
+  /**
+   * An instruction address, its mapping, and the source lines (inlined calls first) at it.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  type Location,
+  /**
+   * The message type (descriptor) of {@link Location}, for `create`, `clone`, `toBinary` and
+   * `fromBinary` of `@bufbuild/protobuf`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  LocationSchema,
+  /**
+   * A binary or library mapped into memory: address range, file offset and file name.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  type Mapping,
+  /**
+   * The message type (descriptor) of {@link Mapping}, for `create`, `clone`, `toBinary` and
+   * `fromBinary` of `@bufbuild/protobuf`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  MappingSchema,
+  /**
+   * The samples of one sample type collected over one time window, with their metadata.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  type Profile,
+  /**
+   * The message type (descriptor) of {@link Profile}, for `create`, `clone`, `toBinary` and
+   * `fromBinary` of `@bufbuild/protobuf`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  ProfileSchema,
+  /**
+   * Resource groups of profiles with the dictionary they index into; see {@link Profiles}.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  type ProfilesData,
+  /**
+   * The message type (descriptor) of {@link ProfilesData}, for `create`, `clone`, `toBinary` and
+   * `fromBinary` of `@bufbuild/protobuf`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  ProfilesDataSchema,
+  /**
+   * The tables (strings, functions, locations, mappings, stacks, links, attributes) that
+   * profile messages reference by index; entry 0 of each table is its zero value.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  type ProfilesDictionary,
+  /**
+   * The message type (descriptor) of {@link ProfilesDictionary}, for `create`, `clone`, `toBinary` and
+   * `fromBinary` of `@bufbuild/protobuf`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  ProfilesDictionarySchema,
+  /**
+   * The profiles of one resource, grouped by instrumentation scope.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  type ResourceProfiles,
+  /**
+   * The message type (descriptor) of {@link ResourceProfiles}, for `create`, `clone`, `toBinary` and
+   * `fromBinary` of `@bufbuild/protobuf`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  ResourceProfilesSchema,
+  /**
+   * One observation: a stack index, attribute and link indices, values and timestamps.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  type Sample,
+  /**
+   * The message type (descriptor) of {@link Sample}, for `create`, `clone`, `toBinary` and
+   * `fromBinary` of `@bufbuild/protobuf`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  SampleSchema,
+  /**
+   * The profiles one instrumentation scope produced.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  type ScopeProfiles,
+  /**
+   * The message type (descriptor) of {@link ScopeProfiles}, for `create`, `clone`, `toBinary` and
+   * `fromBinary` of `@bufbuild/protobuf`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  ScopeProfilesSchema,
+  /**
+   * A call stack as indices into the location table, leaf frame first.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  type Stack,
+  /**
+   * The message type (descriptor) of {@link Stack}, for `create`, `clone`, `toBinary` and
+   * `fromBinary` of `@bufbuild/protobuf`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  StackSchema,
+  /**
+   * What a value measures and its unit, as string indices.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  type ValueType,
+  /**
+   * The message type (descriptor) of {@link ValueType}, for `create`, `clone`, `toBinary` and
+   * `fromBinary` of `@bufbuild/protobuf`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  ValueTypeSchema,
+} from "./gen/opentelemetry/proto/profiles/v1development/profiles_pb.ts";
+export {
+  /**
+   * How many profiles the server rejected, and why.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  type ExportProfilesPartialSuccess,
+  /**
+   * The message type (descriptor) of {@link ExportProfilesPartialSuccess}, for `create`, `clone`, `toBinary` and
+   * `fromBinary` of `@bufbuild/protobuf`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  ExportProfilesPartialSuccessSchema,
+  /**
+   * The request of `ProfilesService/Export`; same wire layout as {@link ProfilesData}.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  type ExportProfilesServiceRequest,
+  /**
+   * The message type (descriptor) of {@link ExportProfilesServiceRequest}, for `create`, `clone`, `toBinary` and
+   * `fromBinary` of `@bufbuild/protobuf`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  ExportProfilesServiceRequestSchema,
+  /**
+   * The response of `ProfilesService/Export`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  type ExportProfilesServiceResponse,
+  /**
+   * The message type (descriptor) of {@link ExportProfilesServiceResponse}, for `create`, `clone`, `toBinary` and
+   * `fromBinary` of `@bufbuild/protobuf`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  ExportProfilesServiceResponseSchema,
+  /**
+   * The descriptor of the file
+   * `opentelemetry/proto/collector/profiles/v1development/profiles_service.proto`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  file_opentelemetry_proto_collector_profiles_v1development_profiles_service,
+  /**
+   * The OTLP profiles export service (`Export`), for gRPC and HTTP servers and clients.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  ProfilesService,
+} from "./gen/opentelemetry/proto/collector/profiles/v1development/profiles_service_pb.ts";
+
+// Types of `@denocol/pdata` and `@bufbuild/protobuf` that appear in the signatures above.
+export type {
+  AnyValue,
+  ArrayValue,
+  EntityRef,
+  GenFile,
+  GenMessage,
+  GenService,
+  InstrumentationScope,
+  KeyValue,
+  KeyValueList,
+  Message,
+  Resource,
+  SignalHelpers,
+} from "@denocol/pdata";

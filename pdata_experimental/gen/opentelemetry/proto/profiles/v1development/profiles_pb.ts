@@ -94,6 +94,8 @@ export const ProfilesDataSchema: GenMessage<ProfilesData> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_profiles_v1development_profiles, 1);
 
 /**
+ * The profiles of one resource, grouped by the instrumentation scope that produced them.
+ *
  * @generated from message opentelemetry.proto.profiles.v1development.ResourceProfiles
  */
 export type ResourceProfiles = Message<"opentelemetry.proto.profiles.v1development.ResourceProfiles"> & {
@@ -121,6 +123,8 @@ export const ResourceProfilesSchema: GenMessage<ResourceProfiles> = /*@__PURE__*
   messageDesc(file_opentelemetry_proto_profiles_v1development_profiles, 2);
 
 /**
+ * The profiles one instrumentation scope produced.
+ *
  * @generated from message opentelemetry.proto.profiles.v1development.ScopeProfiles
  */
 export type ScopeProfiles = Message<"opentelemetry.proto.profiles.v1development.ScopeProfiles"> & {
@@ -400,6 +404,8 @@ export const LocationSchema: GenMessage<Location> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_profiles_v1development_profiles, 10);
 
 /**
+ * A source position within a location; 0 means unset for line and column.
+ *
  * @generated from message opentelemetry.proto.profiles.v1development.Line
  */
 export type Line = Message<"opentelemetry.proto.profiles.v1development.Line"> & {
@@ -427,6 +433,8 @@ export const LineSchema: GenMessage<Line> = /*@__PURE__*/
   messageDesc(file_opentelemetry_proto_profiles_v1development_profiles, 11);
 
 /**
+ * A function; at least one of its three string indices should be non-zero.
+ *
  * @generated from message opentelemetry.proto.profiles.v1development.Function
  */
 export type Function = Message<"opentelemetry.proto.profiles.v1development.Function"> & {

@@ -42,6 +42,8 @@ export const ExportProfilesServiceRequestSchema: GenMessage<ExportProfilesServic
   messageDesc(file_opentelemetry_proto_collector_profiles_v1development_profiles_service, 0);
 
 /**
+ * The server's answer; partial_success is set when some profiles were rejected.
+ *
  * @generated from message opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceResponse
  */
 export type ExportProfilesServiceResponse = Message<"opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceResponse"> & {
@@ -59,6 +61,8 @@ export const ExportProfilesServiceResponseSchema: GenMessage<ExportProfilesServi
   messageDesc(file_opentelemetry_proto_collector_profiles_v1development_profiles_service, 1);
 
 /**
+ * How many profiles were rejected and why.
+ *
  * @generated from message opentelemetry.proto.collector.profiles.v1development.ExportProfilesPartialSuccess
  */
 export type ExportProfilesPartialSuccess = Message<"opentelemetry.proto.collector.profiles.v1development.ExportProfilesPartialSuccess"> & {

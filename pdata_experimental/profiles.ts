@@ -1,0 +1,75 @@
+import { create } from "@bufbuild/protobuf";
+import { createSignalHelpers, OTLP_ID_FIELDS, type SignalHelpers } from "@denocol/pdata";
+import {
+  type ProfilesData,
+  ProfilesDataSchema,
+} from "./gen/opentelemetry/proto/profiles/v1development/profiles_pb.ts";
+import {
+  type ExportProfilesServiceRequest,
+  ExportProfilesServiceRequestSchema,
+} from "./gen/opentelemetry/proto/collector/profiles/v1development/profiles_service_pb.ts";
+import { countSamples, mergeProfiles, splitProfiles } from "./merge_split.ts";
+
+/**
+ * Profiles as the pipeline carries them: resource and scope groups of profiles, and the one
+ * dictionary every profile indexes into (the generated `ProfilesData` message).
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
+ */
+export type Profiles = ProfilesData;
+
+/** Byte lengths of the profile id fields OTLP/JSON writes as hex (trace and span ids of links). */
+const PROFILES_ID_FIELDS = Object.freeze({ ...OTLP_ID_FIELDS, profile_id: 16 });
+
+/**
+ * The helpers for profiles: protobuf and OTLP/JSON codecs (`profileId`, and the `traceId` and
+ * `spanId` of links, as hex in JSON), `count` (samples), `split` (chunks of at most N samples,
+ * each with a dictionary pruned to what it references), `merge` (one dictionary rebuilt from all
+ * parts, equal entries stored once), `clone` and `empty`.
+ *
+ * Unlike the stable signals, `split` and `merge` leave their input untouched: every sample is
+ * re-indexed into a new dictionary, so the result is a new value anyway. Both throw
+ * `ProfileReferenceError` for an index outside its table.
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
+ */
+export const profiles: SignalHelpers<Profiles> = createSignalHelpers<Profiles>({
+  schema: ProfilesDataSchema,
+  idFields: PROFILES_ID_FIELDS,
+  count: countSamples,
+  split: splitProfiles,
+  merge: mergeProfiles,
+});
+
+/**
+ * The export request carrying these profiles (the same wire layout), sharing their resource
+ * groups and dictionary.
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
+ */
+export function profilesToRequest(data: Profiles): ExportProfilesServiceRequest {
+  return create(ExportProfilesServiceRequestSchema, {
+    resourceProfiles: data.resourceProfiles,
+    dictionary: data.dictionary,
+  });
+}
+
+/**
+ * The profiles of a received export request, sharing its resource groups and dictionary.
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
+ */
+export function profilesFromRequest(request: ExportProfilesServiceRequest): Profiles {
+  return create(ProfilesDataSchema, {
+    resourceProfiles: request.resourceProfiles,
+    dictionary: request.dictionary,
+  });
+}
