@@ -1,0 +1,272 @@
+import { mkdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import {
+  type Component,
+  type Host,
+  type ID,
+  type Kind,
+  type Logger,
+  newComponent,
+  type Settings,
+} from "@denocol/component";
+import { parseDuration } from "./duration.ts";
+
+/** Configuration of the `file_storage` extension. */
+export interface FileStorageConfig {
+  /** Directory holding one SQLite database per client. Default `/var/lib/otelcol/file_storage`. */
+  directory: string | null;
+  /** How long a client waits for a database locked by another process. Default `"1s"`. */
+  timeout: string | number;
+  /** Whether every commit is flushed to the disk (survives power loss, not only crashes). */
+  fsync: boolean;
+  /** Whether a missing `directory` is created at start. Default `false`. */
+  create_directory: boolean;
+  /** Permissions of a created directory, as an octal string. Default `"0750"`. */
+  directory_permissions: string;
+  /** Space reclamation. */
+  compaction: {
+    /** Whether each database is compacted (`VACUUM`) when its client opens. Default `false`. */
+    on_start: boolean;
+  };
+}
+
+/** The default configuration, as in the Go collector's contrib `file_storage`. */
+export function createDefaultConfig(): FileStorageConfig {
+  return {
+    directory: "/var/lib/otelcol/file_storage",
+    timeout: "1s",
+    fsync: false,
+    create_directory: false,
+    directory_permissions: "0750",
+    compaction: { on_start: false },
+  };
+}
+
+/**
+ * Checks the configuration.
+ *
+ * @param path Config path of the extension, such as `extensions::file_storage`.
+ * @throws {TypeError} naming the key when a value is invalid.
+ */
+export function validateConfig(config: FileStorageConfig, path = "extensions::file_storage"): void {
+  if (typeof config.directory !== "string" || config.directory === "") {
+    throw new TypeError(`${path}::directory: expected a directory path`);
+  }
+  parseDuration(config.timeout, `${path}::timeout`);
+  for (const key of ["fsync", "create_directory"] as const) {
+    if (typeof config[key] !== "boolean") {
+      throw new TypeError(`${path}::${key}: expected true or false`);
+    }
+  }
+  if (!/^0?[0-7]{3}$/.test(String(config.directory_permissions))) {
+    throw new TypeError(
+      `${path}::directory_permissions: expected an octal mode such as "0750", got ${
+        JSON.stringify(config.directory_permissions)
+      }`,
+    );
+  }
+  if (typeof config.compaction?.on_start !== "boolean") {
+    throw new TypeError(`${path}::compaction::on_start: expected true or false`);
+  }
+}
+
+/** One write of {@linkcode FileStorageClient.batch}. */
+export type StorageOperation =
+  | { readonly type: "set"; readonly key: string; readonly value: Uint8Array }
+  | { readonly type: "delete"; readonly key: string };
+
+/**
+ * A key-value store backed by one SQLite database file. Each call commits before it resolves;
+ * a batch is one transaction. Data survives the process being killed at any point.
+ */
+export class FileStorageClient {
+  readonly #db: DatabaseSync;
+  readonly #get: StatementSync;
+  readonly #set: StatementSync;
+  readonly #delete: StatementSync;
+  readonly #onClose: () => void;
+  #closed = false;
+  /** The database file. */
+  readonly file: string;
+
+  /**
+   * Opens (creating if needed) the database in `file`.
+   *
+   * @param file Path of the database file.
+   * @param options Lock timeout, fsync and compaction settings, and a hook run on close.
+   */
+  constructor(
+    file: string,
+    options: { timeoutMs: number; fsync: boolean; compact: boolean; onClose: () => void },
+  ) {
+    this.file = file;
+    this.#db = new DatabaseSync(file, { timeout: Math.round(options.timeoutMs) });
+    this.#db.exec("PRAGMA journal_mode = WAL");
+    this.#db.exec(`PRAGMA synchronous = ${options.fsync ? "FULL" : "NORMAL"}`);
+    this.#db.exec(
+      "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL) " +
+        "WITHOUT ROWID",
+    );
+    if (options.compact) this.#db.exec("VACUUM");
+    this.#get = this.#db.prepare("SELECT value FROM kv WHERE key = ?");
+    this.#set = this.#db.prepare(
+      "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    );
+    this.#delete = this.#db.prepare("DELETE FROM kv WHERE key = ?");
+    this.#onClose = options.onClose;
+  }
+
+  #check(): void {
+    if (this.#closed) throw new Error(`file_storage client for ${this.file} is closed`);
+  }
+
+  /** The value stored under `key`, or `undefined`. */
+  get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      this.#check();
+      const row = this.#get.get(key) as { value: Uint8Array } | undefined;
+      return Promise.resolve(row === undefined ? undefined : new Uint8Array(row.value));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Stores `value` under `key`. */
+  set(key: string, value: Uint8Array): Promise<void> {
+    return this.batch([{ type: "set", key, value }]);
+  }
+
+  /** Removes `key` (a missing key is fine). */
+  delete(key: string): Promise<void> {
+    return this.batch([{ type: "delete", key }]);
+  }
+
+  /** Applies `operations` in one transaction. */
+  batch(operations: readonly StorageOperation[]): Promise<void> {
+    try {
+      this.#check();
+      this.#db.exec("BEGIN IMMEDIATE");
+      try {
+        for (const op of operations) {
+          if (op.type === "set") this.#set.run(op.key, op.value);
+          else this.#delete.run(op.key);
+        }
+        this.#db.exec("COMMIT");
+      } catch (error) {
+        this.#db.exec("ROLLBACK");
+        throw error;
+      }
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Closes the database; further calls reject. */
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#db.close();
+      this.#onClose();
+    }
+    return Promise.resolve();
+  }
+}
+
+/** The `file_storage` extension: hands each component its own database. */
+export interface FileStorageExtension extends Component {
+  /**
+   * Opens the database of component `kind`/`id`, client `name` (the exporter helper passes the
+   * signal). Only one client per database may be open at a time.
+   */
+  getClient(kind: Kind, id: ID, name: string): Promise<FileStorageClient>;
+}
+
+function sanitize(part: string): string {
+  return part.replace(/[^A-Za-z0-9_.-]/g, (c) => `~${c.charCodeAt(0).toString(16)}`);
+}
+
+/**
+ * The file name of the database for one client: `<kind>_<type>_<name>_<client>.sqlite`, with
+ * characters outside `[A-Za-z0-9_.-]` escaped.
+ */
+export function databaseFileName(kind: Kind, id: ID, name: string): string {
+  return `${[kind, id.type, id.name, name].map(sanitize).join("_")}.sqlite`;
+}
+
+/**
+ * Creates the extension. The directory is checked (or created) at start.
+ *
+ * @throws {TypeError} when the configuration is invalid.
+ */
+export function createFileStorage(
+  settings: Settings,
+  config: FileStorageConfig,
+): FileStorageExtension {
+  const path = `extensions::${settings.id}`;
+  validateConfig(config, path);
+  const directory = config.directory!;
+  const timeoutMs = parseDuration(config.timeout, `${path}::timeout`);
+  const logger: Logger = settings.telemetry.logger;
+  const open = new Map<string, FileStorageClient>();
+  let running = false;
+  const lifecycle = newComponent({
+    start: (_host: Host) => {
+      let isDirectory = false;
+      try {
+        isDirectory = statSync(directory).isDirectory();
+      } catch {
+        if (!config.create_directory) {
+          throw new Error(
+            `${path}::directory: ${directory} does not exist (set create_directory: true to ` +
+              `create it)`,
+          );
+        }
+        mkdirSync(directory, {
+          recursive: true,
+          mode: parseInt(config.directory_permissions, 8),
+        });
+        isDirectory = true;
+      }
+      if (!isDirectory) throw new Error(`${path}::directory: ${directory} is not a directory`);
+      running = true;
+    },
+    shutdown: async () => {
+      running = false;
+      for (const client of [...open.values()]) await client.close();
+    },
+  });
+  return {
+    start: lifecycle.start,
+    shutdown: lifecycle.shutdown,
+    getClient(kind: Kind, id: ID, name: string): Promise<FileStorageClient> {
+      if (!running) {
+        return Promise.reject(new Error(`${path}: extension is not running`));
+      }
+      const file = join(directory, databaseFileName(kind, id, name));
+      if (open.has(file)) {
+        return Promise.reject(
+          new Error(`${path}: a client for ${kind} "${id}" (${name}) is already open`),
+        );
+      }
+      try {
+        const client = new FileStorageClient(file, {
+          timeoutMs,
+          fsync: config.fsync,
+          compact: config.compaction.on_start,
+          onClose: () => open.delete(file),
+        });
+        open.set(file, client);
+        logger.debug("Opened storage client", { file });
+        return Promise.resolve(client);
+      } catch (error) {
+        return Promise.reject(
+          new Error(`${path}: cannot open ${file}: ${(error as Error).message}`, {
+            cause: error,
+          }),
+        );
+      }
+    },
+  };
+}
