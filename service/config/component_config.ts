@@ -26,7 +26,8 @@ import {
  *   any key.
  * - Maps merge key by key; lists are replaced; a non-empty default list of strings, numbers or
  *   booleans requires items of that type.
- * - A string field accepts the text of an expanded reference (`${env:PORT}` reading `4317`).
+ * - A string field takes the text of an expanded reference as is (`${env:PORT}` reading
+ *   `4317` gives `"4317"`, an empty or unset variable gives `""`).
  *
  * Throws `ConfigErrors` listing every unknown key (with the valid keys) and every type mismatch.
  */
@@ -48,6 +49,11 @@ function decodeValue(
   path: PathSegment[],
   problems: ProblemCollector,
 ): unknown {
+  // Expanded text goes to string fields as written, even when it is empty or reads as another
+  // type (the Go collector keeps the same "string representation" of expanded values).
+  if (typeof defaults === "string" && node.kind === "scalar" && node.text !== undefined) {
+    return node.text;
+  }
   if (isNullNode(node)) return cloneDefault(defaults);
   if (defaults === null || defaults === undefined) return toPlain(node);
   const mismatch = (expected: string): unknown => {

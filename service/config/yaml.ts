@@ -35,7 +35,7 @@ const MAX_DEPTH = 1000;
  */
 export function parseYaml(text: string, file: string): ConfigNode {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const problems = new ProblemCollector();
   const positionOf = (offset: number | undefined): Position | undefined => {
     if (offset === undefined) return undefined;
@@ -113,6 +113,7 @@ class Converter {
   ): MapNode {
     let result = mapNode([], position);
     const mergeSources: MapNode[] = [];
+    const seenKeys = new Set<string>();
     for (const pair of pairs) {
       const keyNode = pair.key as YamlNode | null;
       const keyPosition = this.positionOf(keyNode?.range?.[0]) ?? position;
@@ -128,6 +129,16 @@ class Converter {
         this.collectMergeSources(valueNode, path, depth, keyPosition, mergeSources);
         continue;
       }
+      // Checked here rather than by the parser, which reports the pair's range, not the key's.
+      if (seenKeys.has(key)) {
+        this.problems.error(
+          [...path, key],
+          keyPosition,
+          `duplicate key ${JSON.stringify(key)}: a key may appear only once in a map`,
+        );
+        continue;
+      }
+      seenKeys.add(key);
       const segments = key.includes(KEY_DELIMITER) ? key.split(KEY_DELIMITER) : [key];
       const valuePath = [...path, ...segments];
       const value = valueNode === null
