@@ -1,7 +1,50 @@
 /**
- * Connector factories: components that are an exporter of one pipeline and a receiver of another.
+ * Connector factories. A connector joins two pipelines: it is the exporter of one and the
+ * receiver of another, possibly of another signal (for example, counting spans into metrics).
+ *
+ * ```ts
+ * import { newComponent } from "@denocol/component";
+ * import { newConsumer } from "@denocol/consumer";
+ * import * as pdata from "@denocol/pdata";
+ * import { newFactory, pairStability, withTracesToLogs } from "@denocol/connector";
+ *
+ * // Emits one log record per batch of spans, saying how many spans it had.
+ * export const factory = newFactory(
+ *   "spancount",
+ *   () => ({}),
+ *   withTracesToLogs((_settings, _config, next) => ({
+ *     ...newComponent(),
+ *     ...newConsumer<pdata.Traces>((traces, context) =>
+ *       next.consume(pdata.logs.decodeJson(JSON.stringify({
+ *         resourceLogs: [{ scopeLogs: [{ logRecords: [{
+ *           body: { intValue: String(pdata.traces.count(traces)) },
+ *         }] }] }],
+ *       })), context)
+ *     ),
+ *   }), "development"),
+ * );
+ * console.log(pairStability(factory, "traces", "logs")); // "development"
+ * ```
  *
  * @module
  */
 
-export {};
+export {
+  type Connector,
+  type CreateFunc,
+  createPair,
+  type Factory,
+  type FactoryOption,
+  newFactory,
+  pairKey,
+  pairStability,
+  withLogsToLogs,
+  withLogsToMetrics,
+  withLogsToTraces,
+  withMetricsToLogs,
+  withMetricsToMetrics,
+  withMetricsToTraces,
+  withTracesToLogs,
+  withTracesToMetrics,
+  withTracesToTraces,
+} from "./factory.ts";
