@@ -12,7 +12,6 @@ import {
   type Capabilities,
   type ClientInfo,
   type ConsumeContext,
-  type Consumer,
   isPermanent,
   PermanentError,
   RetryableError,
@@ -41,6 +40,7 @@ import {
   type SendingQueue,
 } from "./queue.ts";
 import { isStorageExtension } from "./storage.ts";
+import type { Exporter } from "../factory.ts";
 
 /**
  * What the exporter helper needs to know about a request type: how many items it holds and, for
@@ -118,9 +118,6 @@ export interface ExporterOptions {
   /** Uniform random source for jitter (tests); default `Math.random`. */
   random?: () => number;
 }
-
-/** An exporter built by the helper: a component and a consumer of its signal. */
-export interface Exporter<T> extends Component, Consumer<T> {}
 
 /** Why items were dropped, as in the `reason` attribute of `otelcol_exporter_dropped_items`. */
 export type DropReason =

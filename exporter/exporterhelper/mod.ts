@@ -43,7 +43,6 @@ export {
 export { parseDuration } from "./duration.ts";
 export {
   type DropReason,
-  type Exporter,
   type ExporterOptions,
   newExporter,
   type PartialSuccess,
@@ -52,6 +51,16 @@ export {
   type RequestHelpers,
   type SignalSpec,
 } from "./exporter.ts";
+export {
+  exporterOptions,
+  type HelperConfig,
+  LOGS,
+  METRICS,
+  newLogs,
+  newMetrics,
+  newTraces,
+  TRACES,
+} from "./signals.ts";
 export {
   isStorageExtension,
   type StorageClient,
