@@ -153,12 +153,26 @@ Deno.test("binary round trip keeps edge values and unicode", () => {
   profile.samples[0].values = [2n ** 63n - 1n, -(2n ** 63n), 0n];
   profile.samples[0].timestampsUnixNano = [0n, 2n ** 64n - 1n, 1n];
   data.dictionary!.stringTable.push('naïve 日本語 🔥 \u0000 "quoted"');
+  const specials = [NaN, Infinity, -Infinity, -0];
+  for (const special of specials) {
+    data.dictionary!.attributeTable.push(create(KeyValueAndUnitSchema, {
+      keyStrindex: 8,
+      value: create(AnyValueSchema, { value: { case: "doubleValue", value: special } }),
+    }));
+  }
   const bytes = profiles.encodeProto(data);
   const decoded = profiles.decodeProto(bytes);
+  const decodedSpecials = decoded.dictionary!.attributeTable.splice(-4)
+    .map((a) => a.value?.value.value);
+  assert.ok(Number.isNaN(decodedSpecials[0]));
+  assert.ok(Object.is(decodedSpecials[3], -0));
+  assert.deepEqual(decodedSpecials.slice(1, 3), [Infinity, -Infinity]);
+  // NaN is not equal to itself: compare the rest with the special values taken out.
+  data.dictionary!.attributeTable.splice(-4);
   assert.ok(equals(ProfilesDataSchema, decoded, data));
   assert.equal(profiles.count(decoded), 2);
   // Encoding the decoded value gives the same bytes: nothing was lost or reordered.
-  assert.deepEqual(profiles.encodeProto(decoded), bytes);
+  assert.deepEqual(profiles.encodeProto(profiles.decodeProto(bytes)), bytes);
 });
 
 Deno.test("JSON round trip writes ids as hex and keeps every value", () => {
