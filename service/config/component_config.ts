@@ -37,10 +37,23 @@ export function decodeComponentConfig<C>(
   path: readonly PathSegment[] = [],
 ): C {
   const problems = new ProblemCollector();
-  const node = isConfigNode(raw) ? raw : fromPlain(raw);
-  const result = decodeValue(defaults, node, [...path], problems) as C;
+  const result = decodeComponentConfigInto(defaults, raw, path, problems);
   problems.throwIfAny();
   return result;
+}
+
+/**
+ * Like {@linkcode decodeComponentConfig}, recording problems in `problems` and returning a
+ * best-effort result (defaults where the user's value was unusable) instead of throwing.
+ */
+export function decodeComponentConfigInto<C>(
+  defaults: C,
+  raw: unknown,
+  path: readonly PathSegment[],
+  problems: ProblemCollector,
+): C {
+  const node = isConfigNode(raw) ? raw : fromPlain(raw);
+  return decodeValue(defaults, node, [...path], problems) as C;
 }
 
 function decodeValue(
@@ -166,18 +179,18 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return bestDistance <= limit ? best : undefined;
 }
 
+/** Edit distance where swapping two neighbouring letters counts as one edit. */
 function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) rows[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j] + 1,
-        current[j - 1] + 1,
-        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+      }
     }
-    previous = current;
   }
-  return previous[b.length];
+  return rows[a.length][b.length];
 }

@@ -6,7 +6,7 @@
 import { ID, IDError, type Kind } from "@denocol/component";
 import { type Position, ProblemCollector } from "./errors.ts";
 import type { PathSegment } from "./errors.ts";
-import { closest, decodeComponentConfig } from "./component_config.ts";
+import { closest, decodeComponentConfigInto } from "./component_config.ts";
 import { type ConfigNode, isNullNode, type MapNode, mapNode, scalarNode } from "./node.ts";
 
 /** Top-level section holding each kind of component. */
@@ -410,12 +410,7 @@ const DEFAULT_METRICS_ADDRESS = "localhost:8888";
 
 function readTelemetry(node: ConfigNode | undefined, problems: ProblemCollector): TelemetryConfig {
   const path = ["service", "telemetry"];
-  let decoded = telemetryDefaults();
-  try {
-    decoded = decodeComponentConfig(telemetryDefaults(), node ?? null, path);
-  } catch (error) {
-    problems.absorb(error, { path });
-  }
+  const decoded = decodeComponentConfigInto(telemetryDefaults(), node ?? null, path, problems);
   const positionOf = (...rest: PathSegment[]) => node && positionOfValue(node, rest);
   const oneOf = (value: string, valid: readonly string[], ...rest: PathSegment[]) => {
     if (valid.includes(value)) return true;

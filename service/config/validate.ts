@@ -15,7 +15,7 @@ import {
   readConfig,
   SECTION_OF_KIND,
 } from "./model.ts";
-import { type ConfigNode, positionAt, toPlain } from "./node.ts";
+import { type ConfigNode, nodeAt, positionAt, toPlain } from "./node.ts";
 import { PROFILES_SUPPORT_GATE } from "./featuregate.ts";
 
 /**
@@ -203,7 +203,9 @@ function recordFactoryError(
     const detail = error instanceof Error ? error.message : String(error);
     problems.error(
       [...entry.path, ...relative],
-      positionAt(entry.raw, relative) ?? entry.position,
+      nodeAt(entry.raw, relative) === undefined
+        ? entry.position
+        : positionAt(entry.raw, relative) ?? entry.position,
       `invalid ${label} configuration: ${detail}`,
     );
     return;
