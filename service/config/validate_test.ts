@@ -482,5 +482,5 @@ Deno.test("all problems of a config are reported at once, in source order", asyn
   assert.equal(errors.errors.length, 3, errors.message);
   const lines = errors.errors.map((error) => error.line!);
   assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
-  assert.match(errors.message, /^invalid configuration: 3 errors\n  - config\.yaml:/);
+  assert.ok(errors.message.startsWith("invalid configuration: 3 errors\n  - config.yaml:"));
 });
