@@ -1,7 +1,152 @@
 /**
- * EXPERIMENTAL: profiles support for receiver factories. May change or be removed in a later release.
+ * EXPERIMENTAL: profiles support for receiver factories. May change or be removed in a later
+ * release.
+ *
+ * `newFactory` here takes every option of `@denocol/receiver`'s `newFactory` plus
+ * `withProfiles`, and builds a stable receiver factory with `createProfiles` and
+ * `profilesStability` added; `isProfilesFactory` tells such factories apart.
+ *
+ * ```ts
+ * import { newComponent } from "@denocol/component";
+ * import { withTraces } from "@denocol/receiver";
+ * import { isProfilesFactory, newFactory, withProfiles } from "@denocol/receiver-experimental";
+ *
+ * const factory = newFactory(
+ *   "both",
+ *   () => ({}),
+ *   withTraces(() => newComponent(), "beta"),
+ *   withProfiles(() => newComponent(), "development"),
+ * );
+ * console.log(isProfilesFactory(factory), factory.profilesStability); // true "development"
+ * ```
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
  *
  * @module
  */
 
-export {};
+import {
+  type Component,
+  type Settings,
+  SignalNotSupportedError,
+  type SignalOption,
+  signalOption,
+  type StabilityLevel,
+} from "@denocol/component";
+import { ITEM_NAMES_WITH_PROFILES, type SignalWithProfiles } from "@denocol/component-experimental";
+import type { Consumer } from "@denocol/consumer";
+import type { Profiles } from "@denocol/pdata-experimental";
+import * as receiver from "@denocol/receiver";
+
+/**
+ * The option declaring that a receiver type supports profiles.
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
+ */
+export type ProfilesOption<C> = SignalOption<"profiles", receiver.CreateFunc<C, Profiles>>;
+
+/**
+ * Declares that the receiver type supports profiles.
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
+ */
+export function withProfiles<C>(
+  create: receiver.CreateFunc<C, Profiles>,
+  stability: StabilityLevel,
+): ProfilesOption<C> {
+  return signalOption("profiles", create, stability);
+}
+
+/**
+ * A stable receiver factory that can also create profiles receivers.
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
+ */
+export interface ProfilesFactory<C = unknown> extends receiver.Factory<C> {
+  /** Creates a profiles receiver; throws `SignalNotSupportedError` if profiles are not supported. */
+  createProfiles(settings: Settings, config: C, next: Consumer<Profiles>): Component;
+  /** Stability for profiles; `"undefined"` when not supported. */
+  readonly profilesStability: StabilityLevel;
+}
+
+/**
+ * Builds a receiver factory from the stable options and `withProfiles`.
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
+ *
+ * @param type The component type.
+ * @param createDefaultConfig Returns a fresh default config on every call.
+ * @param options Stable options (`withTraces`, `withValidateConfig`, …) and `withProfiles`.
+ */
+export function newFactory<C>(
+  type: string,
+  createDefaultConfig: () => C,
+  ...options: Array<receiver.FactoryOption<C> | ProfilesOption<C>>
+): ProfilesFactory<C> {
+  const isProfiles = (o: receiver.FactoryOption<C> | ProfilesOption<C>): o is ProfilesOption<C> =>
+    o.option === "signal" && o.signal === "profiles";
+  const profileOptions = options.filter(isProfiles);
+  const stable = receiver.newFactory(
+    type,
+    createDefaultConfig,
+    ...options.filter((o): o is receiver.FactoryOption<C> => !isProfiles(o)),
+  );
+  if (profileOptions.length > 1) {
+    throw new TypeError(`receiver factory "${type}": profiles is configured twice`);
+  }
+  const [profilesOption] = profileOptions;
+  if (profilesOption !== undefined && profilesOption.stability === "undefined") {
+    throw new TypeError(`receiver factory "${type}": profiles has stability "undefined"`);
+  }
+  return {
+    ...stable,
+    createProfiles(settings: Settings, config: C, next: Consumer<Profiles>): Component {
+      if (profilesOption === undefined) {
+        throw new SignalNotSupportedError("receiver", type, "profiles");
+      }
+      return profilesOption.create(settings, config, next);
+    },
+    profilesStability: profilesOption?.stability ?? "undefined",
+  };
+}
+
+/**
+ * Whether `factory` was built by this package's `newFactory`, and so has `createProfiles`.
+ * Its `profilesStability` says whether it actually supports profiles.
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
+ */
+export function isProfilesFactory<C>(
+  factory: receiver.Factory<C>,
+): factory is ProfilesFactory<C> {
+  const candidate = factory as Partial<ProfilesFactory<C>>;
+  return typeof candidate.createProfiles === "function" &&
+    typeof candidate.profilesStability === "string";
+}
+
+/**
+ * A receiver `ObsReport` that also counts profiles, as
+ * `otelcol_receiver_accepted_profile_samples` / `otelcol_receiver_refused_profile_samples`.
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
+ */
+export function newObsReport(
+  settings: Settings,
+  transport: string,
+): receiver.ObsReport<SignalWithProfiles> {
+  return new receiver.ObsReport({ settings, transport, itemNames: ITEM_NAMES_WITH_PROFILES });
+}
