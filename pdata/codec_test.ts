@@ -26,7 +26,7 @@ import {
   MAX_UINT64,
   randomTraces,
   seededRandom,
-} from "./testdata/fixtures.ts";
+} from "./pdatatest/mod.ts";
 
 function roundTrips<T>(name: string, helpers: SignalHelpers<T>, fixture: () => T): void {
   Deno.test(`${name}: binary round trip keeps every value`, () => {

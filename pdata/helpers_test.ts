@@ -18,7 +18,7 @@ import {
   randomTraces,
   seededRandom,
   type Shape,
-} from "./testdata/fixtures.ts";
+} from "./pdatatest/mod.ts";
 
 // Flattened views: one row per item with everything that identifies where it belongs, so that
 // "split then merge preserves every item and attribute" is a comparison of row lists.

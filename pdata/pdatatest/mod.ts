@@ -23,18 +23,20 @@ import {
   Status_StatusCode,
   type Traces,
   TracesDataSchema,
-} from "../mod.ts";
+} from "@denocol/pdata";
+
+export type { Logs, Metrics, Traces } from "@denocol/pdata";
 
 /** The largest unsigned 64-bit integer, which must survive both wire formats. */
 export const MAX_UINT64 = 18446744073709551615n;
 
 /** A string attribute. */
-export function str(key: string, value: string): KeyValue {
+function str(key: string, value: string): KeyValue {
   return create(KeyValueSchema, { key, value: { value: { case: "stringValue" as const, value } } });
 }
 
 /** An attribute with any value. */
-export function kv(key: string, value: MessageInitShape<typeof AnyValueSchema>["value"]): KeyValue {
+function kv(key: string, value: MessageInitShape<typeof AnyValueSchema>["value"]): KeyValue {
   return create(KeyValueSchema, { key, value: { value } });
 }
 
@@ -44,7 +46,7 @@ export function bytes(length: number, seed = 0): Uint8Array {
 }
 
 /** Attribute values covering every AnyValue alternative, nested arrays and maps, and edge values. */
-export function edgeAttributes(): KeyValue[] {
+function edgeAttributes(): KeyValue[] {
   const nested: AnyValue = create(AnyValueSchema, {
     value: {
       case: "kvlistValue" as const,
