@@ -121,6 +121,15 @@ export function coreCatalog(): ComponentCatalog {
         metadata_keys: [] as string[],
         metadata_cardinality_limit: 1000,
       }),
+      validateConfig: (config) => {
+        const c = config as { send_batch_size: number; send_batch_max_size: number };
+        if (c.send_batch_max_size !== 0 && c.send_batch_max_size < c.send_batch_size) {
+          throw Object.assign(
+            new Error("send_batch_max_size must be greater or equal to send_batch_size"),
+            { configPath: "send_batch_max_size" },
+          );
+        }
+      },
     }],
     ["memory_limiter", {
       signals: ALL,
@@ -178,6 +187,11 @@ export function coreCatalog(): ComponentCatalog {
         balancer_name: null,
         auth: null,
       }),
+      validateConfig: (config) => {
+        if ((config as { endpoint: string }).endpoint === "") {
+          throw Object.assign(new Error("endpoint must be specified"), { configPath: "endpoint" });
+        }
+      },
     }],
     ["otlphttp", {
       signals: S("traces", "metrics", "logs", "profiles"),
@@ -215,6 +229,9 @@ export function coreCatalog(): ComponentCatalog {
   ]);
   const extensions = new Map<string, CatalogEntry>([
     ["zpages", { createDefaultConfig: () => ({ endpoint: "localhost:55679" }) }],
+    ["pprof", {
+      createDefaultConfig: () => ({ endpoint: "localhost:1777", block_profile_fraction: 0 }),
+    }],
     ["health_check", { createDefaultConfig: () => ({ endpoint: "localhost:13133", path: "/" }) }],
   ]);
   return {
