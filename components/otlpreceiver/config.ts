@@ -1,0 +1,420 @@
+// Configuration of the otlp receiver, with the Go collector's keys and defaults
+// (otlpreceiver + confighttp + configgrpc + configtls + configauth).
+
+/** Server-side TLS (`tls` of either protocol); the Go collector's `configtls.ServerConfig` subset. */
+export interface TlsServerConfig {
+  /** Path of the PEM server certificate (chain). */
+  cert_file: string | null;
+  /** Inline PEM server certificate, instead of `cert_file`. */
+  cert_pem: string | null;
+  /** Path of the PEM private key. */
+  key_file: string | null;
+  /** Inline PEM private key, instead of `key_file`. */
+  key_pem: string | null;
+  /** Path of the PEM CA bundle client certificates must chain to; set = clients must present one. */
+  client_ca_file: string | null;
+  /** Lowest TLS version: `"1.2"` (default) or `"1.3"`. */
+  min_version: string;
+  /** Highest TLS version: `"1.2"` or `"1.3"`; empty for the newest. */
+  max_version: string;
+}
+
+/** Reference to a server authenticator extension (`auth`). */
+export interface AuthConfig {
+  /** ID of the extension, such as `bearertokenauth` or `bearertokenauth/agents`. */
+  authenticator: string;
+}
+
+/** CORS settings of the HTTP protocol. */
+export interface CorsConfig {
+  /** Origins allowed to send cross-origin requests; `*` or a single `*` wildcard per entry. */
+  allowed_origins: string[];
+  /** Extra request headers allowed cross-origin; `*` allows any. */
+  allowed_headers: string[];
+  /** Seconds browsers may cache a preflight answer; 0 leaves it to the browser. */
+  max_age: number;
+}
+
+/** The `grpc` protocol block (`configgrpc.ServerConfig`). */
+export interface GrpcProtocolConfig {
+  /** `host:port` to listen on; default `localhost:4317`. */
+  endpoint: string;
+  /** Network; only `tcp` is supported. */
+  transport: string;
+  /** TLS; `null` serves plaintext HTTP/2 (h2c). */
+  tls: TlsServerConfig | null;
+  /** Largest accepted message after decompression, in MiB; default 4. */
+  max_recv_msg_size_mib: number;
+  /** Concurrent streams allowed per connection; 0 leaves the HTTP/2 default. */
+  max_concurrent_streams: number;
+  /** Passes request metadata to the pipeline as client metadata. */
+  include_metadata: boolean;
+  /** Authenticator extension; `null` for none. */
+  auth: AuthConfig | null;
+}
+
+/** The `http` protocol block (`confighttp.ServerConfig` plus the signal paths). */
+export interface HttpProtocolConfig {
+  /** `host:port` to listen on; default `localhost:4318`. */
+  endpoint: string;
+  /** TLS; `null` serves plaintext HTTP/1.1. */
+  tls: TlsServerConfig | null;
+  /** CORS; `null` answers no cross-origin requests. */
+  cors: CorsConfig | null;
+  /** Authenticator extension; `null` for none. */
+  auth: AuthConfig | null;
+  /** Limit on the request body, before and after decompression, in bytes; default 20 MiB. */
+  max_request_body_size: number;
+  /** Passes request headers to the pipeline as client metadata. */
+  include_metadata: boolean;
+  /** Headers added to every response (an open map). */
+  response_headers: Record<string, string>;
+  /** Path of the traces endpoint; default `/v1/traces`. */
+  traces_url_path: string;
+  /** Path of the metrics endpoint; default `/v1/metrics`. */
+  metrics_url_path: string;
+  /** Path of the logs endpoint; default `/v1/logs`. */
+  logs_url_path: string;
+  /**
+   * Path of the profiles endpoint; default `/v1development/profiles`. A denocol addition (the Go
+   * collector fixes this path).
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
+  profiles_url_path: string;
+}
+
+/** Configuration of the `otlp` receiver. */
+export interface OtlpReceiverConfig {
+  /** The protocols to serve; at least one. A protocol that is `null` is not served. */
+  protocols: {
+    /** OTLP/gRPC, or `null` when not configured. */
+    grpc: GrpcProtocolConfig | null;
+    /** OTLP/HTTP, or `null` when not configured. */
+    http: HttpProtocolConfig | null;
+  };
+}
+
+/** Default max_request_body_size: 20 MiB, as in the Go collector. */
+export const DEFAULT_MAX_REQUEST_BODY_SIZE = 20 * 1024 * 1024;
+
+/** A default TLS block (what `tls: {}` means). */
+export function defaultTlsConfig(): TlsServerConfig {
+  return {
+    cert_file: null,
+    cert_pem: null,
+    key_file: null,
+    key_pem: null,
+    client_ca_file: null,
+    min_version: "1.2",
+    max_version: "",
+  };
+}
+
+/** A default `grpc` block (what `grpc:` with no value means). */
+export function defaultGrpcConfig(): GrpcProtocolConfig {
+  return {
+    endpoint: "localhost:4317",
+    transport: "tcp",
+    tls: null,
+    max_recv_msg_size_mib: 4,
+    max_concurrent_streams: 0,
+    include_metadata: false,
+    auth: null,
+  };
+}
+
+/** A default `http` block (what `http:` with no value means). */
+export function defaultHttpConfig(): HttpProtocolConfig {
+  return {
+    endpoint: "localhost:4318",
+    tls: null,
+    cors: null,
+    auth: null,
+    max_request_body_size: DEFAULT_MAX_REQUEST_BODY_SIZE,
+    include_metadata: false,
+    response_headers: {},
+    traces_url_path: "/v1/traces",
+    metrics_url_path: "/v1/metrics",
+    logs_url_path: "/v1/logs",
+    profiles_url_path: "/v1development/profiles",
+  };
+}
+
+/**
+ * The default configuration: both protocols on their localhost default endpoints. (When a
+ * configuration file is read, a protocol it does not mention is off; see
+ * {@linkcode unmarshalConfig}.)
+ */
+export function createDefaultConfig(): OtlpReceiverConfig {
+  return { protocols: { grpc: defaultGrpcConfig(), http: defaultHttpConfig() } };
+}
+
+/** A configuration value that does not fit; the message names the path and what was expected. */
+export class OtlpConfigError extends Error {
+  /** Dotted path inside the receiver's configuration, such as `protocols.grpc.endpoint`. */
+  readonly path: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param path Dotted path of the value inside the receiver's configuration.
+   * @param detail What was expected and what was found.
+   */
+  constructor(path: string, detail: string) {
+    super(`otlp receiver: ${path}: ${detail}`);
+    this.name = "OtlpConfigError";
+    this.path = path;
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a map";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads a map into a copy of `defaults`: keys must be known, values must have the default's
+ * type; `nested` decodes keys whose value is itself a block.
+ */
+function decodeBlock<T extends object>(
+  raw: unknown,
+  defaults: T,
+  path: string,
+  nested: Partial<Record<keyof T & string, (raw: unknown, path: string) => unknown>> = {},
+): T {
+  if (raw === null || raw === undefined) return defaults;
+  if (!isMap(raw)) {
+    throw new OtlpConfigError(
+      path || "<root>",
+      `expected a map (keys: ${Object.keys(defaults).join(", ")}), got ${describe(raw)}`,
+    );
+  }
+  const result = { ...defaults } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(raw)) {
+    const at = path === "" ? key : `${path}.${key}`;
+    if (!Object.hasOwn(defaults, key)) {
+      throw new OtlpConfigError(at, `unknown key; valid keys: ${Object.keys(defaults).join(", ")}`);
+    }
+    const decodeNested = (nested as Record<string, (raw: unknown, path: string) => unknown>)[key];
+    if (decodeNested !== undefined) {
+      result[key] = decodeNested(value, at);
+      continue;
+    }
+    const template = (defaults as Record<string, unknown>)[key];
+    if (value === null) continue;
+    if (template === null || typeof template === "string") {
+      if (typeof value !== "string") {
+        throw new OtlpConfigError(at, `expected a string, got ${describe(value)}`);
+      }
+    } else if (typeof template === "number") {
+      if (typeof value !== "number" || !Number.isFinite(value)) {
+        throw new OtlpConfigError(at, `expected a number, got ${describe(value)}`);
+      }
+    } else if (typeof template === "boolean") {
+      if (typeof value !== "boolean") {
+        throw new OtlpConfigError(at, `expected true or false, got ${describe(value)}`);
+      }
+    } else if (Array.isArray(template)) {
+      if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
+        throw new OtlpConfigError(at, `expected a list of strings, got ${describe(value)}`);
+      }
+      result[key] = [...value];
+      continue;
+    } else if (isMap(template)) {
+      if (!isMap(value) || !Object.values(value).every((item) => typeof item === "string")) {
+        throw new OtlpConfigError(at, `expected a map of strings, got ${describe(value)}`);
+      }
+      result[key] = { ...value };
+      continue;
+    }
+    result[key] = value;
+  }
+  return result as T;
+}
+
+function decodeTls(raw: unknown, path: string): TlsServerConfig {
+  return decodeBlock(raw, defaultTlsConfig(), path);
+}
+
+function decodeAuth(raw: unknown, path: string): AuthConfig | null {
+  if (raw === null || raw === undefined) return null;
+  return decodeBlock(raw, { authenticator: "" }, path);
+}
+
+function decodeCors(raw: unknown, path: string): CorsConfig {
+  return decodeBlock(raw, { allowed_origins: [], allowed_headers: [], max_age: 0 }, path);
+}
+
+function urlPath(value: string): string {
+  const path = value.split("?")[0].split("#")[0];
+  return path.startsWith("/") ? path : `/${path}`;
+}
+
+/**
+ * Reads the user's configuration. A protocol key that is present enables the protocol, with
+ * defaults for whatever it leaves out (`grpc:` alone means all defaults); a protocol key that is
+ * absent leaves the protocol off. Unknown keys and mistyped values are errors naming their path.
+ *
+ * @param raw The receiver's configuration as parsed from YAML (`null` when empty).
+ */
+export function unmarshalConfig(raw: unknown): OtlpReceiverConfig {
+  const top = decodeBlock(raw, { protocols: null as unknown }, "");
+  const protocolsRaw = top.protocols;
+  if (protocolsRaw !== null && !isMap(protocolsRaw)) {
+    throw new OtlpConfigError(
+      "protocols",
+      `expected a map (keys: grpc, http), got ${describe(protocolsRaw)}`,
+    );
+  }
+  const protocols = protocolsRaw ?? {};
+  for (const key of Object.keys(protocols)) {
+    if (key !== "grpc" && key !== "http") {
+      throw new OtlpConfigError(
+        `protocols.${key}`,
+        "unknown protocol; valid protocols: grpc, http",
+      );
+    }
+  }
+  const grpc = Object.hasOwn(protocols, "grpc")
+    ? decodeBlock(protocols.grpc, defaultGrpcConfig(), "protocols.grpc", {
+      tls: (value, at) => (value === null ? defaultTlsConfig() : decodeTls(value, at)),
+      auth: decodeAuth,
+    })
+    : null;
+  const http = Object.hasOwn(protocols, "http")
+    ? decodeBlock(protocols.http, defaultHttpConfig(), "protocols.http", {
+      tls: (value, at) => (value === null ? defaultTlsConfig() : decodeTls(value, at)),
+      auth: decodeAuth,
+      cors: (value, at) => decodeCors(value, at),
+    })
+    : null;
+  if (http !== null) {
+    http.traces_url_path = urlPath(http.traces_url_path);
+    http.metrics_url_path = urlPath(http.metrics_url_path);
+    http.logs_url_path = urlPath(http.logs_url_path);
+    http.profiles_url_path = urlPath(http.profiles_url_path);
+  }
+  return { protocols: { grpc, http } };
+}
+
+const ENDPOINT = /^(?:\[[^\]]+\]|[^:\s]*):\d{1,5}$/;
+
+function validateTls(tls: TlsServerConfig | null, path: string): void {
+  if (tls === null) return;
+  if ((tls.cert_file === null) === (tls.cert_pem === null)) {
+    throw new OtlpConfigError(
+      `${path}.cert_file`,
+      "expected exactly one of cert_file and cert_pem",
+    );
+  }
+  if ((tls.key_file === null) === (tls.key_pem === null)) {
+    throw new OtlpConfigError(`${path}.key_file`, "expected exactly one of key_file and key_pem");
+  }
+  for (const key of ["min_version", "max_version"] as const) {
+    const value = tls[key];
+    if (value !== "" && value !== "1.2" && value !== "1.3") {
+      throw new OtlpConfigError(
+        `${path}.${key}`,
+        `expected "1.2" or "1.3", got ${JSON.stringify(value)}`,
+      );
+    }
+  }
+}
+
+function validateAuth(auth: AuthConfig | null, path: string): void {
+  if (auth !== null && !/^[a-zA-Z][0-9a-zA-Z_]*(\/.+)?$/.test(auth.authenticator)) {
+    throw new OtlpConfigError(
+      `${path}.authenticator`,
+      `expected an extension ID such as "bearertokenauth", got ${
+        JSON.stringify(auth.authenticator)
+      }`,
+    );
+  }
+}
+
+function validateEndpoint(endpoint: string, path: string): void {
+  if (!ENDPOINT.test(endpoint) || Number(endpoint.slice(endpoint.lastIndexOf(":") + 1)) > 65535) {
+    throw new OtlpConfigError(
+      path,
+      `expected "host:port" (port 0-65535), got ${JSON.stringify(endpoint)}`,
+    );
+  }
+}
+
+/** Checks a configuration; throws {@linkcode OtlpConfigError} naming the first problem. */
+export function validateConfig(config: OtlpReceiverConfig): void {
+  const { grpc, http } = config.protocols;
+  if (grpc === null && http === null) {
+    throw new OtlpConfigError(
+      "protocols",
+      "must specify at least one protocol (grpc or http) when using the otlp receiver",
+    );
+  }
+  if (grpc !== null) {
+    validateEndpoint(grpc.endpoint, "protocols.grpc.endpoint");
+    if (grpc.transport !== "tcp") {
+      throw new OtlpConfigError(
+        "protocols.grpc.transport",
+        `expected "tcp", got ${JSON.stringify(grpc.transport)}`,
+      );
+    }
+    if (!(grpc.max_recv_msg_size_mib > 0)) {
+      throw new OtlpConfigError(
+        "protocols.grpc.max_recv_msg_size_mib",
+        `expected a positive number of MiB, got ${grpc.max_recv_msg_size_mib}`,
+      );
+    }
+    if (!Number.isInteger(grpc.max_concurrent_streams) || grpc.max_concurrent_streams < 0) {
+      throw new OtlpConfigError(
+        "protocols.grpc.max_concurrent_streams",
+        `expected a non-negative integer, got ${grpc.max_concurrent_streams}`,
+      );
+    }
+    validateTls(grpc.tls, "protocols.grpc.tls");
+    validateAuth(grpc.auth, "protocols.grpc.auth");
+  }
+  if (http !== null) {
+    validateEndpoint(http.endpoint, "protocols.http.endpoint");
+    if (!Number.isInteger(http.max_request_body_size) || http.max_request_body_size <= 0) {
+      throw new OtlpConfigError(
+        "protocols.http.max_request_body_size",
+        `expected a positive integer number of bytes, got ${http.max_request_body_size}`,
+      );
+    }
+    validateTls(http.tls, "protocols.http.tls");
+    validateAuth(http.auth, "protocols.http.auth");
+    if (http.cors !== null && (!Number.isInteger(http.cors.max_age) || http.cors.max_age < 0)) {
+      throw new OtlpConfigError(
+        "protocols.http.cors.max_age",
+        `expected a non-negative integer, got ${http.cors.max_age}`,
+      );
+    }
+    const paths = new Map<string, string>();
+    for (
+      const key of [
+        "traces_url_path",
+        "metrics_url_path",
+        "logs_url_path",
+        "profiles_url_path",
+      ] as const
+    ) {
+      const other = paths.get(http[key]);
+      if (other !== undefined) {
+        throw new OtlpConfigError(
+          `protocols.http.${key}`,
+          `the path ${JSON.stringify(http[key])} is already used by ${other}`,
+        );
+      }
+      paths.set(http[key], key);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+// The otlp receiver factory. One receiver instance per configured ID, shared by all pipelines
+// and signals that use it (the Go collector's shared-component map).
+
+import {
+  type Component,
+  ITEM_NAMES,
+  type Settings,
+  withUnmarshalConfig,
+  withValidateConfig,
+} from "@denocol/component";
+import type { Consumer } from "@denocol/consumer";
+import type { Logs, Metrics, Traces } from "@denocol/pdata";
+import { type Factory, newFactory, withLogs, withMetrics, withTraces } from "@denocol/receiver";
+import {
+  createDefaultConfig,
+  type OtlpReceiverConfig,
+  unmarshalConfig,
+  validateConfig,
+} from "./config.ts";
+import type { GrpcSignalEndpoint } from "./grpc.ts";
+import { OtlpReceiver } from "./receiver.ts";
+import {
+  LOGS_SPEC,
+  METRICS_SPEC,
+  signalEndpoint,
+  type SignalObserver,
+  type SignalSpec,
+  TRACES_SPEC,
+} from "./signals.ts";
+
+/** The component type: `otlp`. */
+export const TYPE = "otlp";
+
+/**
+ * The receivers a factory has created and not yet shut down, by configured ID, so that each ID
+ * has one instance whatever the number of pipelines and signals using it.
+ */
+export class SharedReceivers {
+  readonly #receivers = new Map<string, OtlpReceiver>();
+  readonly #itemNames: Readonly<Record<string, string>>;
+
+  /** @param itemNames What each signal is counted in (twins add profiles). */
+  constructor(itemNames: Readonly<Record<string, string>>) {
+    this.#itemNames = itemNames;
+  }
+
+  /** The receiver of `settings.id`, created on first use. */
+  get(settings: Settings, config: OtlpReceiverConfig): OtlpReceiver {
+    const key = settings.id.toString();
+    let receiver = this.#receivers.get(key);
+    if (receiver === undefined) {
+      receiver = new OtlpReceiver(settings, config, this.#itemNames, () => {
+        if (this.#receivers.get(key) === receiver) this.#receivers.delete(key);
+      });
+      this.#receivers.set(key, receiver);
+    }
+    return receiver;
+  }
+
+  /** Wires `next` for the spec's signal into the receiver of `settings.id` and returns it. */
+  wire<T>(
+    settings: Settings,
+    config: OtlpReceiverConfig,
+    spec: SignalSpec<T>,
+    next: Consumer<T>,
+    validate?: (data: T) => void,
+  ): Component {
+    const receiver = this.get(settings, config);
+    receiver.register(
+      spec.signal,
+      (observer: SignalObserver) =>
+        signalEndpoint(spec, next, observer, validate) as GrpcSignalEndpoint<unknown>,
+    );
+    return receiver;
+  }
+}
+
+/** Stability of the otlp receiver for traces, metrics and logs. */
+export const STABILITY = "stable";
+
+/**
+ * The factory options for traces, metrics and logs on a shared-receiver map, plus the config
+ * hooks; the experimental factory adds profiles to the same list.
+ */
+export function stableOptions(
+  shared: SharedReceivers,
+): Parameters<typeof newFactory<OtlpReceiverConfig>>[2][] {
+  return [
+    withTraces<OtlpReceiverConfig>(
+      (settings, config, next: Consumer<Traces>) =>
+        shared.wire(settings, config, TRACES_SPEC, next),
+      STABILITY,
+    ),
+    withMetrics<OtlpReceiverConfig>(
+      (settings, config, next: Consumer<Metrics>) =>
+        shared.wire(settings, config, METRICS_SPEC, next),
+      STABILITY,
+    ),
+    withLogs<OtlpReceiverConfig>(
+      (settings, config, next: Consumer<Logs>) => shared.wire(settings, config, LOGS_SPEC, next),
+      STABILITY,
+    ),
+    withUnmarshalConfig<OtlpReceiverConfig>((raw) => unmarshalConfig(raw)),
+    withValidateConfig<OtlpReceiverConfig>(validateConfig),
+  ];
+}
+
+/**
+ * A factory of `otlp` receivers for traces, metrics and logs only (no profiles).
+ */
+export function newStableFactory(): Factory<OtlpReceiverConfig> {
+  const shared = new SharedReceivers(ITEM_NAMES);
+  return newFactory(TYPE, createDefaultConfig, ...stableOptions(shared));
+}

@@ -1,0 +1,250 @@
+// One otlp receiver instance: the servers of both protocols and the signals wired to it. The
+// collector asks the factory once per pipeline signal; all those calls for one configured ID
+// return this same instance, which serves every wired signal on the same ports.
+
+import { type Component, type Host, ID, type Settings } from "@denocol/component";
+import { ObsReport } from "@denocol/receiver";
+import type { AuthenticateFn, SignalEndpoint } from "./endpoint.ts";
+import type { TlsServerConfig } from "./config.ts";
+import type { AuthConfig, OtlpReceiverConfig } from "./config.ts";
+import { createOtlpGrpcHandler, type GrpcSignalEndpoint } from "./grpc.ts";
+import { createOtlpHttpHandler } from "./http.ts";
+import { type RunningServer, serveGrpc, serveHttp, type TlsMaterial } from "./server.ts";
+import type { SignalObserver } from "./signals.ts";
+
+/** Bound address of a running protocol server. */
+export interface BoundAddress {
+  /** Address the server listens on. */
+  hostname: string;
+  /** Port the server listens on (the real one when the endpoint said 0). */
+  port: number;
+}
+
+/**
+ * What an extension must have to be used as `auth.authenticator`: a function that validates the
+ * request headers (lower-case keys) and resolves with what it learned about the client, or rejects.
+ */
+export interface ServerAuthenticatorLike {
+  /** Validates the request headers; rejects when the client is not authenticated. */
+  authenticate(headers: ReadonlyMap<string, readonly string[]>): Promise<unknown>;
+}
+
+function isAuthenticator(value: unknown): value is ServerAuthenticatorLike {
+  return typeof value === "object" && value !== null &&
+    typeof (value as { authenticate?: unknown }).authenticate === "function";
+}
+
+/** Counts per transport: one ObsReport per transport, as the Go receiver has. */
+function observer(report: ObsReport<string>): SignalObserver {
+  return { observe: (signal, count, push) => report.observe(signal, count, push) };
+}
+
+async function readTls(tls: TlsServerConfig, path: string): Promise<TlsMaterial> {
+  const read = async (file: string, key: string) => {
+    try {
+      return await Deno.readTextFile(file);
+    } catch (error) {
+      throw new Error(
+        `otlp receiver: ${path}.${key}: cannot read ${JSON.stringify(file)}: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+        { cause: error },
+      );
+    }
+  };
+  const version = (v: string) => (v === "1.3" ? "TLSv1.3" : v === "1.2" ? "TLSv1.2" : undefined);
+  const material: TlsMaterial = {
+    cert: tls.cert_pem ?? await read(tls.cert_file!, "cert_file"),
+    key: tls.key_pem ?? await read(tls.key_file!, "key_file"),
+  };
+  if (tls.client_ca_file !== null) {
+    material.clientCa = await read(tls.client_ca_file, "client_ca_file");
+  }
+  const min = version(tls.min_version);
+  const max = version(tls.max_version);
+  if (min) material.minVersion = min;
+  if (max) material.maxVersion = max;
+  return material;
+}
+
+function findAuthenticator(
+  host: Host,
+  auth: AuthConfig | null,
+  path: string,
+): AuthenticateFn | undefined {
+  if (auth === null) return undefined;
+  const id = ID.parse(auth.authenticator);
+  const extension = host.getExtension(id);
+  if (extension === undefined) {
+    throw new Error(
+      `otlp receiver: ${path}.authenticator: extension ${JSON.stringify(id.toString())} is not ` +
+        `configured (add it under "extensions" and to service.extensions)`,
+    );
+  }
+  if (!isAuthenticator(extension)) {
+    throw new Error(
+      `otlp receiver: ${path}.authenticator: extension ${JSON.stringify(id.toString())} is not ` +
+        `a server authenticator (it has no authenticate(headers) method)`,
+    );
+  }
+  return (headers) => extension.authenticate(headers);
+}
+
+/**
+ * The receiver behind every signal of one configured `otlp` ID. Signals are registered before
+ * `start`; only registered signals are served (others get 404 / `Unimplemented`).
+ */
+export class OtlpReceiver implements Component {
+  readonly #settings: Settings;
+  readonly #config: OtlpReceiverConfig;
+  readonly #grpcReport: ObsReport<string>;
+  readonly #httpReport: ObsReport<string>;
+  readonly #endpoints = new Map<
+    string,
+    (observer: SignalObserver) => GrpcSignalEndpoint<unknown>
+  >();
+  #grpcServer: RunningServer | undefined;
+  #httpServer: RunningServer | undefined;
+  #state: "new" | "starting" | "started" | "stopped" = "new";
+  #onShutdown: (() => void) | undefined;
+
+  /**
+   * Creates the (not yet listening) receiver.
+   *
+   * @param settings Settings of the receiver.
+   * @param config Validated configuration.
+   * @param itemNames What each signal is counted in, for the receiver's counters.
+   * @param onShutdown Called once after shutdown (the factory forgets the instance).
+   */
+  constructor(
+    settings: Settings,
+    config: OtlpReceiverConfig,
+    itemNames: Readonly<Record<string, string>>,
+    onShutdown?: () => void,
+  ) {
+    this.#settings = settings;
+    this.#config = config;
+    this.#grpcReport = new ObsReport({ settings, transport: "grpc", itemNames });
+    this.#httpReport = new ObsReport({ settings, transport: "http", itemNames });
+    this.#onShutdown = onShutdown;
+  }
+
+  /**
+   * Wires a signal. `build` makes the signal's endpoint for a transport's counters.
+   *
+   * @throws {Error} when the signal is already wired or the receiver has started.
+   */
+  register(signal: string, build: (observer: SignalObserver) => GrpcSignalEndpoint<unknown>): void {
+    if (this.#state !== "new") {
+      throw new Error(`otlp receiver ${this.#settings.id}: cannot add ${signal} after start`);
+    }
+    if (this.#endpoints.has(signal)) {
+      throw new Error(`otlp receiver ${this.#settings.id}: ${signal} is already wired`);
+    }
+    this.#endpoints.set(signal, build);
+  }
+
+  /** The signals wired so far. */
+  get signals(): readonly string[] {
+    return [...this.#endpoints.keys()];
+  }
+
+  /** Where the gRPC server listens, once started (and if configured). */
+  get grpcAddress(): BoundAddress | undefined {
+    const server = this.#grpcServer;
+    return server && { hostname: server.hostname, port: server.port };
+  }
+
+  /** Where the HTTP server listens, once started (and if configured). */
+  get httpAddress(): BoundAddress | undefined {
+    const server = this.#httpServer;
+    return server && { hostname: server.hostname, port: server.port };
+  }
+
+  #urlPath(signal: string): string | undefined {
+    const http = this.#config.protocols.http!;
+    switch (signal) {
+      case "traces":
+        return http.traces_url_path;
+      case "metrics":
+        return http.metrics_url_path;
+      case "logs":
+        return http.logs_url_path;
+      case "profiles":
+        return http.profiles_url_path;
+    }
+    return undefined;
+  }
+
+  /** Starts the configured servers; rejects (with both stopped) if either cannot start. */
+  async start(host: Host): Promise<void> {
+    if (this.#state !== "new") return;
+    this.#state = "starting";
+    const { grpc, http } = this.#config.protocols;
+    const logger = this.#settings.telemetry.logger;
+    try {
+      if (grpc !== null) {
+        const authenticate = findAuthenticator(host, grpc.auth, "protocols.grpc.auth");
+        const tls = grpc.tls && await readTls(grpc.tls, "protocols.grpc.tls");
+        const report = observer(this.#grpcReport);
+        const handler = createOtlpGrpcHandler({
+          endpoints: [...this.#endpoints.values()].map((build) => build(report)),
+          readMaxBytes: Math.floor(grpc.max_recv_msg_size_mib * 1024 * 1024),
+          includeMetadata: grpc.include_metadata,
+          ...(authenticate ? { authenticate } : {}),
+        });
+        this.#grpcServer = await serveGrpc(
+          grpc.endpoint,
+          tls ?? undefined,
+          handler,
+          grpc.max_concurrent_streams,
+        );
+        logger.info("Starting GRPC server", {
+          endpoint: `${this.#grpcServer.hostname}:${this.#grpcServer.port}`,
+        });
+      }
+      if (http !== null) {
+        const authenticate = findAuthenticator(host, http.auth, "protocols.http.auth");
+        const tls = http.tls && await readTls(http.tls, "protocols.http.tls");
+        const report = observer(this.#httpReport);
+        const routes = new Map<string, SignalEndpoint<unknown>>();
+        for (const [signal, build] of this.#endpoints) {
+          const path = this.#urlPath(signal);
+          if (path !== undefined) routes.set(path, build(report));
+        }
+        const handler = createOtlpHttpHandler({
+          routes,
+          maxRequestBodySize: http.max_request_body_size,
+          cors: http.cors && {
+            allowedOrigins: http.cors.allowed_origins,
+            allowedHeaders: http.cors.allowed_headers,
+            maxAge: http.cors.max_age,
+          },
+          includeMetadata: http.include_metadata,
+          responseHeaders: http.response_headers,
+          ...(authenticate ? { authenticate } : {}),
+        });
+        this.#httpServer = await serveHttp(http.endpoint, tls ?? undefined, handler);
+        logger.info("Starting HTTP server", {
+          endpoint: `${this.#httpServer.hostname}:${this.#httpServer.port}`,
+        });
+      }
+      this.#state = "started";
+    } catch (error) {
+      await this.shutdown();
+      throw error;
+    }
+  }
+
+  /** Stops both servers, letting in-flight requests finish. */
+  async shutdown(): Promise<void> {
+    if (this.#state === "stopped") return;
+    this.#state = "stopped";
+    const servers = [this.#httpServer, this.#grpcServer];
+    this.#httpServer = undefined;
+    this.#grpcServer = undefined;
+    await Promise.all(servers.map((server) => server?.close()));
+    this.#onShutdown?.();
+    this.#onShutdown = undefined;
+  }
+}

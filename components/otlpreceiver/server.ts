@@ -1,0 +1,207 @@
+// Listeners for both protocols.
+//
+// OTLP/HTTP in plaintext runs on `Deno.serve`, the fastest HTTP server Deno has. `Deno.serve`
+// cannot ask for or verify client certificates, so with TLS the same fetch-style handler runs
+// behind `node:http2`'s secure server instead (HTTP/1.1 and HTTP/2 through ALPN, client
+// certificates through `requestCert`). OTLP/gRPC always runs on `node:http2`, because a fetch
+// `Response` cannot carry the HTTP/2 trailers gRPC puts its status in.
+
+import * as http2 from "node:http2";
+import type { AddressInfo } from "node:net";
+import type { Http2Handler } from "./grpc.ts";
+import type { OtlpHttpHandler } from "./http.ts";
+
+/** Key material for a TLS listener, already read from files or inline PEM. */
+export interface TlsMaterial {
+  /** Server certificate chain, PEM. */
+  cert: string;
+  /** Server private key, PEM. */
+  key: string;
+  /** CA certificates client certificates must chain to; when set, clients must present one. */
+  clientCa?: string;
+  /** Lowest TLS version accepted, such as `TLSv1.2`. */
+  minVersion?: "TLSv1.2" | "TLSv1.3";
+  /** Highest TLS version accepted. */
+  maxVersion?: "TLSv1.2" | "TLSv1.3";
+}
+
+/** A listening server. */
+export interface RunningServer {
+  /** Address actually bound (the port is the real one when 0 was configured). */
+  readonly hostname: string;
+  /** Port actually bound. */
+  readonly port: number;
+  /** Stops accepting, lets in-flight requests finish (up to a grace period), then closes. */
+  close(): Promise<void>;
+}
+
+/** Splits `host:port` (`[v6]:port`, `:port` for every interface) into its parts. */
+export function parseEndpoint(endpoint: string): { hostname: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(endpoint.trim());
+  if (match === null) {
+    throw new Error(`invalid endpoint ${JSON.stringify(endpoint)}: expected "host:port"`);
+  }
+  const hostname = match[1] ?? (match[2] === "" ? "0.0.0.0" : match[2]);
+  const port = Number(match[3]);
+  if (port > 65535) throw new Error(`invalid endpoint ${JSON.stringify(endpoint)}: port > 65535`);
+  return { hostname, port };
+}
+
+const CLOSE_GRACE_MS = 5000;
+
+function listenHttp2(
+  server: http2.Http2Server | http2.Http2SecureServer,
+  endpoint: string,
+): Promise<RunningServer> {
+  const { hostname, port } = parseEndpoint(endpoint);
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on("session", (session: http2.ServerHttp2Session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+  });
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) =>
+      reject(new Error(`cannot listen on ${endpoint}: ${error.message}`, { cause: error }));
+    server.once("error", onError);
+    server.listen(port, hostname, () => {
+      server.off("error", onError);
+      const address = server.address() as AddressInfo;
+      resolve({
+        hostname: address.address,
+        port: address.port,
+        close: () =>
+          new Promise<void>((done) => {
+            let finished = false;
+            const timer = setTimeout(() => {
+              for (const session of sessions) session.destroy();
+              finish();
+            }, CLOSE_GRACE_MS);
+            const finish = () => {
+              if (finished) return;
+              finished = true;
+              clearTimeout(timer);
+              done();
+            };
+            server.close(() => finish());
+            for (const session of sessions) session.close();
+          }),
+      });
+    });
+  });
+}
+
+function secureOptions(tls: TlsMaterial): http2.SecureServerOptions {
+  return {
+    cert: tls.cert,
+    key: tls.key,
+    ...(tls.clientCa === undefined
+      ? {}
+      : { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true }),
+    ...(tls.minVersion === undefined ? {} : { minVersion: tls.minVersion }),
+    ...(tls.maxVersion === undefined ? {} : { maxVersion: tls.maxVersion }),
+  };
+}
+
+/** Starts the gRPC listener, h2c without `tls`, HTTP/2 over TLS with it. */
+export function serveGrpc(
+  endpoint: string,
+  tls: TlsMaterial | undefined,
+  handler: Http2Handler,
+  maxConcurrentStreams?: number,
+): Promise<RunningServer> {
+  const settings = maxConcurrentStreams ? { settings: { maxConcurrentStreams } } : {};
+  const server = tls === undefined
+    ? http2.createServer(settings, handler)
+    : http2.createSecureServer({ ...secureOptions(tls), ...settings }, handler);
+  return listenHttp2(server, endpoint);
+}
+
+/** Adapts a fetch-style handler to a `node:http2` compatibility-API listener. */
+function nodeAdapter(handler: OtlpHttpHandler, scheme: string): Http2Handler {
+  return (request, response) => {
+    const abort = new AbortController();
+    response.once("close", () => {
+      if (!response.writableFinished) abort.abort(new Error("client went away"));
+    });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (name.startsWith(":") || value === undefined) continue;
+      if (Array.isArray(value)) { for (const v of value) headers.append(name, v); }
+      else headers.set(name, String(value));
+    }
+    const method = request.method ?? "GET";
+    const hasBody = method !== "GET" && method !== "HEAD";
+    const authority = request.headers[":authority"] ?? request.headers.host ?? "localhost";
+    const fetchRequest = new Request(`${scheme}://${authority}${request.url}`, {
+      method,
+      headers,
+      ...(hasBody
+        ? {
+          body: ReadableStream.from(request as AsyncIterable<Uint8Array>),
+          duplex: "half",
+        }
+        : {}),
+    } as RequestInit);
+    handler(fetchRequest, request.socket?.remoteAddress, abort.signal)
+      .then(async (fetchResponse) => {
+        const out: Record<string, string> = {};
+        fetchResponse.headers.forEach((value, name) => (out[name] = value));
+        const body = new Uint8Array(await fetchResponse.arrayBuffer());
+        response.writeHead(fetchResponse.status, out);
+        response.end(body);
+      })
+      .catch((error) => {
+        if (!response.headersSent) {
+          response.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+        }
+        response.end(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+      });
+  };
+}
+
+/** Starts the OTLP/HTTP listener: `Deno.serve` in plaintext, `node:http2` with TLS. */
+export async function serveHttp(
+  endpoint: string,
+  tls: TlsMaterial | undefined,
+  handler: OtlpHttpHandler,
+): Promise<RunningServer> {
+  if (tls !== undefined) {
+    const server = http2.createSecureServer(
+      { ...secureOptions(tls), allowHTTP1: true },
+      nodeAdapter(handler, "https"),
+    );
+    return await listenHttp2(server, endpoint);
+  }
+  const { hostname, port } = parseEndpoint(endpoint);
+  const listening = Promise.withResolvers<Deno.NetAddr>();
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({
+      hostname,
+      port,
+      onListen: (address) => listening.resolve(address),
+      onError: (error) =>
+        new Response(
+          `internal error: ${error instanceof Error ? error.message : String(error)}`,
+          { status: 500 },
+        ),
+      // request.signal is not passed on: Deno.serve also aborts it after a successful
+      // response, which a pipeline holding the data must not take for a cancellation.
+    }, (request, info) => handler(request, info.remoteAddr.hostname));
+  } catch (error) {
+    throw new Error(
+      `cannot listen on ${endpoint}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+  const address = await listening.promise;
+  return {
+    hostname: address.hostname,
+    port: address.port,
+    close: async () => {
+      const timer = setTimeout(() => server.unref(), CLOSE_GRACE_MS);
+      await server.shutdown();
+      clearTimeout(timer);
+    },
+  };
+}

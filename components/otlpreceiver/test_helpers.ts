@@ -1,0 +1,270 @@
+// Shared pieces of this package's tests: starting a receiver on loopback with port 0, building
+// telemetry, and generating a throw-away certificate authority with openssl.
+
+import { create } from "@bufbuild/protobuf";
+import type { Component } from "@denocol/component";
+import { nopHost, nopSettings } from "@denocol/component/componenttest";
+import type { Consumer } from "@denocol/consumer";
+import { SinkConsumer } from "@denocol/consumer/consumertest";
+import {
+  type Logs,
+  logs,
+  LogsDataSchema,
+  type Metrics,
+  metrics,
+  MetricsDataSchema,
+  type Traces,
+  traces,
+  TracesDataSchema,
+} from "@denocol/pdata";
+import {
+  defaultGrpcConfig,
+  defaultHttpConfig,
+  type GrpcProtocolConfig,
+  type HttpProtocolConfig,
+  type OtlpReceiverConfig,
+} from "./config.ts";
+import { newStableFactory } from "./factory.ts";
+import type { OtlpReceiver } from "./receiver.ts";
+
+/** Consumers to wire; a missing one leaves the signal unwired. */
+export interface TestConsumers {
+  traces?: Consumer<Traces>;
+  metrics?: Consumer<Metrics>;
+  logs?: Consumer<Logs>;
+}
+
+/** A started receiver and its base URLs. */
+export interface TestReceiver {
+  receiver: OtlpReceiver;
+  /** `http://127.0.0.1:port` (or https) of the HTTP protocol, if enabled. */
+  httpUrl: string;
+  /** `127.0.0.1:port` of the gRPC protocol, if enabled. */
+  grpcTarget: string;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Options of {@linkcode startReceiver}. */
+export interface StartOptions {
+  grpc?: Partial<GrpcProtocolConfig> | null;
+  http?: Partial<HttpProtocolConfig> | null;
+  extensions?: ReadonlyMap<string, Component>;
+  id?: string;
+}
+
+/** Starts an otlp receiver on 127.0.0.1 port 0 with the given consumers. */
+export async function startReceiver(
+  consumers: TestConsumers,
+  options: StartOptions = {},
+): Promise<TestReceiver> {
+  const config: OtlpReceiverConfig = {
+    protocols: {
+      grpc: options.grpc === null
+        ? null
+        : { ...defaultGrpcConfig(), endpoint: "127.0.0.1:0", ...options.grpc },
+      http: options.http === null
+        ? null
+        : { ...defaultHttpConfig(), endpoint: "127.0.0.1:0", ...options.http },
+    },
+  };
+  const factory = newStableFactory();
+  factory.validateConfig!(config);
+  const settings = nopSettings("receiver", options.id ?? "otlp");
+  let component: Component | undefined;
+  if (consumers.traces) component = factory.createTraces(settings, config, consumers.traces);
+  if (consumers.metrics) component = factory.createMetrics(settings, config, consumers.metrics);
+  if (consumers.logs) component = factory.createLogs(settings, config, consumers.logs);
+  const receiver = component as OtlpReceiver;
+  await receiver.start(nopHost(options.extensions));
+  const http = receiver.httpAddress;
+  const grpc = receiver.grpcAddress;
+  const scheme = config.protocols.http?.tls ? "https" : "http";
+  return {
+    receiver,
+    httpUrl: http ? `${scheme}://${http.hostname}:${http.port}` : "",
+    grpcTarget: grpc ? `${grpc.hostname}:${grpc.port}` : "",
+    [Symbol.asyncDispose]: () => receiver.shutdown(),
+  };
+}
+
+/** A sink counting spans. */
+export function tracesSink(): SinkConsumer<Traces> {
+  return new SinkConsumer<Traces>({ countItems: (d) => traces.count(d) });
+}
+
+/** A sink counting metric data points. */
+export function metricsSink(): SinkConsumer<Metrics> {
+  return new SinkConsumer<Metrics>({ countItems: (d) => metrics.count(d) });
+}
+
+/** A sink counting log records. */
+export function logsSink(): SinkConsumer<Logs> {
+  return new SinkConsumer<Logs>({ countItems: (d) => logs.count(d) });
+}
+
+/** Traces with `spans` spans named `span-<i>` with an attribute `index` = i. */
+export function makeTraces(spans: number, service = "test-service"): Traces {
+  return create(TracesDataSchema, {
+    resourceSpans: [{
+      resource: {
+        attributes: [{
+          key: "service.name",
+          value: { value: { case: "stringValue" as const, value: service } },
+        }],
+      },
+      scopeSpans: [{
+        scope: { name: "test-scope" },
+        spans: Array.from({ length: spans }, (_, i) => ({
+          traceId: new Uint8Array(16).fill(1 + (i % 200)),
+          spanId: new Uint8Array(8).fill(1 + (i % 200)),
+          name: `span-${i}`,
+          startTimeUnixNano: 1_000_000_000n + BigInt(i),
+          endTimeUnixNano: 2_000_000_000n + BigInt(i),
+          attributes: [{
+            key: "index",
+            value: { value: { case: "intValue" as const, value: BigInt(i) } },
+          }],
+        })),
+      }],
+    }],
+  });
+}
+
+/** Metrics with one gauge of `points` data points. */
+export function makeMetrics(points: number): Metrics {
+  return create(MetricsDataSchema, {
+    resourceMetrics: [{
+      scopeMetrics: [{
+        metrics: [{
+          name: "test.gauge",
+          data: {
+            case: "gauge" as const,
+            value: {
+              dataPoints: Array.from({ length: points }, (_, i) => ({
+                timeUnixNano: 1_000_000_000n,
+                value: { case: "asInt" as const, value: BigInt(i) },
+              })),
+            },
+          },
+        }],
+      }],
+    }],
+  });
+}
+
+/** Logs with `records` log records. */
+export function makeLogs(records: number): Logs {
+  return create(LogsDataSchema, {
+    resourceLogs: [{
+      scopeLogs: [{
+        logRecords: Array.from({ length: records }, (_, i) => ({
+          timeUnixNano: 1_000_000_000n,
+          body: { value: { case: "stringValue" as const, value: `record-${i}` } },
+        })),
+      }],
+    }],
+  });
+}
+
+/** Files of a throw-away CA, a server certificate for localhost/127.0.0.1 and a client one. */
+export interface TestCerts {
+  dir: string;
+  caCert: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+  /** A second CA's client certificate, which the server must refuse. */
+  strangerCert: string;
+  strangerKey: string;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+async function openssl(dir: string, ...args: string[]): Promise<void> {
+  const output = await new Deno.Command("openssl", {
+    args,
+    cwd: dir,
+    stdout: "null",
+    stderr: "piped",
+  })
+    .output();
+  if (!output.success) {
+    throw new Error(`openssl ${args.join(" ")} failed: ${new TextDecoder().decode(output.stderr)}`);
+  }
+}
+
+/** Generates certificates for a test in a temporary directory (removed on dispose). */
+export async function generateCerts(): Promise<TestCerts> {
+  const dir = await Deno.makeTempDir({ prefix: "otlpreceiver-certs-" });
+  const days = ["-days", "1"];
+  const ca = async (name: string) => {
+    await openssl(
+      dir,
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      `${name}.key`,
+      "-out",
+      `${name}.crt`,
+      ...days,
+      "-subj",
+      `/CN=${name}`,
+    );
+  };
+  const leaf = async (name: string, caName: string, ext: string) => {
+    await Deno.writeTextFile(`${dir}/${name}.ext`, ext);
+    await openssl(
+      dir,
+      "req",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      `${name}.key`,
+      "-out",
+      `${name}.csr`,
+      "-subj",
+      `/CN=${name}`,
+    );
+    await openssl(
+      dir,
+      "x509",
+      "-req",
+      "-in",
+      `${name}.csr`,
+      "-CA",
+      `${caName}.crt`,
+      "-CAkey",
+      `${caName}.key`,
+      "-CAcreateserial",
+      "-out",
+      `${name}.crt`,
+      ...days,
+      "-extfile",
+      `${name}.ext`,
+    );
+  };
+  await ca("ca");
+  await ca("stranger-ca");
+  await leaf(
+    "server",
+    "ca",
+    "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+  );
+  await leaf("client", "ca", "extendedKeyUsage=clientAuth\n");
+  await leaf("stranger", "stranger-ca", "extendedKeyUsage=clientAuth\n");
+  return {
+    dir,
+    caCert: `${dir}/ca.crt`,
+    serverCert: `${dir}/server.crt`,
+    serverKey: `${dir}/server.key`,
+    clientCert: `${dir}/client.crt`,
+    clientKey: `${dir}/client.key`,
+    strangerCert: `${dir}/stranger.crt`,
+    strangerKey: `${dir}/stranger.key`,
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  };
+}
