@@ -198,10 +198,11 @@ export class FeatureGateRegistry {
  * Registers the gates the service itself reads, currently {@linkcode PROFILES_SUPPORT_GATE}
  * (alpha, off by default), on `registry`, and returns it.
  *
+ * The profiles gate belongs to the experimental profiles signal.
+ *
  * # Experimental
  *
- * The profiles gate is EXPERIMENTAL: this API is EXPERIMENTAL and may be changed or removed in
- * a later release.
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export function registerServiceFeatureGates(registry: FeatureGateRegistry): FeatureGateRegistry {
   registry.register(PROFILES_SUPPORT_GATE, {

@@ -3,6 +3,17 @@
  * `${...}` expansion, the typed model, component config decoding, whole-config validation
  * and feature gates.
  *
+ * ```ts ignore
+ * const gates = newFeatureGateRegistry();
+ * gates.applyFlag("service.profilesSupport");
+ * const { root, warnings } = await loadConfig({
+ *   configs: ["config.yaml"],
+ *   sets: ["processors.batch.timeout=2s"],
+ * });
+ * // Throws ConfigErrors listing every problem as `config.yaml:12:7: path: what is wrong`.
+ * const validated = resolveConfig(root, catalog, { featureGates: gates });
+ * ```
+ *
  * @module
  */
 

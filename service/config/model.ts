@@ -40,10 +40,11 @@ const KINDS_IN_ORDER: readonly Kind[] = [
 /**
  * The signals a pipeline ID may start with.
  *
+ * `profiles` is experimental and gated by `service.profilesSupport`.
+ *
  * # Experimental
  *
- * `profiles` is experimental (and gated by `service.profilesSupport`). This API is EXPERIMENTAL
- * and may be changed or removed in a later release.
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export const PIPELINE_SIGNALS: readonly string[] = ["traces", "metrics", "logs", "profiles"];
 
@@ -76,10 +77,11 @@ export interface PipelineConfig {
   /**
    * The pipeline ID as written: `signal` or `signal/name`.
    *
+   * The signal may be the experimental `profiles`.
+   *
    * # Experimental
    *
-   * The signal may be `profiles`. This API is EXPERIMENTAL and may be changed or removed in a
-   * later release.
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   readonly id: string;
   /** The signal, the part of the ID before `/`. */

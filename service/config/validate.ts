@@ -26,10 +26,11 @@ export interface CatalogEntry {
   /**
    * Signals a receiver, processor or exporter supports.
    *
+   * May contain the experimental `profiles`.
+   *
    * # Experimental
    *
-   * May contain `profiles`. This API is EXPERIMENTAL and may be changed or removed in a later
-   * release.
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   readonly signals?: ReadonlySet<string>;
   /** Signal pairs a connector supports, written `from->to` (`traces->metrics`). */
@@ -62,10 +63,11 @@ export interface ValidateOptions {
   /**
    * Gate state; without it every gate is off, so `profiles` pipelines are refused.
    *
+   * Profiles pipelines need `service.profilesSupport`.
+   *
    * # Experimental
    *
-   * Profiles pipelines need `service.profilesSupport`. This API is EXPERIMENTAL and may be
-   * changed or removed in a later release.
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   readonly featureGates?: FeatureGateReader;
 }
