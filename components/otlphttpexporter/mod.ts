@@ -1,7 +1,49 @@
 /**
- * Work in progress.
+ * The `otlphttp` exporter: OTLP over HTTP (protobuf or JSON, gzip by default) for traces,
+ * metrics, logs and profiles, with the exporter helper's timeout, retries and (persistent)
+ * sending queue.
+ *
+ * ```yaml
+ * exporters:
+ *   otlphttp:
+ *     endpoint: https://collector.example.com:4318
+ *     encoding: proto          # or json
+ *     compression: gzip        # or none
+ *     headers: { x-tenant: acme }
+ *     tls: { ca_file: /etc/ssl/ca.pem }
+ *     sending_queue: { storage: file_storage }
+ * ```
+ *
+ * Responses map to the exporter helper's errors as the OTLP specification says: 429, 502, 503
+ * and 504 are retried (honouring `Retry-After`, seconds or an HTTP date), every other non-2xx
+ * status is permanent; a 2xx with `partial_success` counts the rejected items as failed.
  *
  * @module
  */
 
-export {};
+export {
+  createDefaultConfig,
+  type Encoding,
+  type OtlpHttpConfig,
+  SIGNAL_PATHS,
+  signalUrl,
+  validateConfig,
+} from "./config.ts";
+export { createSignalExporter } from "./exporter.ts";
+export { createProfiles, factory, TYPE } from "./factory.ts";
+export { OTLP_PROFILES } from "./profiles.ts";
+export { decodeStatus, httpError, parseRetryAfter, RETRYABLE_HTTP_STATUSES } from "./response.ts";
+export {
+  OTLP_LOGS,
+  OTLP_METRICS,
+  OTLP_TRACES,
+  type OtlpSignal,
+  type Rejection,
+} from "./signals.ts";
+export {
+  defaultTlsClientConfig,
+  type LoadedTls,
+  loadTls,
+  type TlsClientConfig,
+  validateTlsConfig,
+} from "./tls.ts";

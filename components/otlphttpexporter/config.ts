@@ -1,0 +1,136 @@
+import {
+  defaultQueueConfig,
+  defaultRetryConfig,
+  type HelperConfig,
+  parseDuration,
+  resolveQueue,
+  resolveRetry,
+} from "@denocol/exporter/exporterhelper";
+import { defaultTlsClientConfig, type TlsClientConfig, validateTlsConfig } from "./tls.ts";
+
+/** Body encoding of requests. */
+export type Encoding = "proto" | "json";
+
+/** Configuration of the `otlphttp` exporter. */
+export interface OtlpHttpConfig extends HelperConfig {
+  /** Base URL; `/v1/traces`, `/v1/metrics`, `/v1/logs`, `/v1development/profiles` are appended. */
+  endpoint: string | null;
+  /** Full URL for traces, overriding `endpoint`. */
+  traces_endpoint: string | null;
+  /** Full URL for metrics, overriding `endpoint`. */
+  metrics_endpoint: string | null;
+  /** Full URL for logs, overriding `endpoint`. */
+  logs_endpoint: string | null;
+  /** Full URL for profiles, overriding `endpoint`. */
+  profiles_endpoint: string | null;
+  /** `proto` (default) or `json`. */
+  encoding: Encoding;
+  /** `gzip` (default) or `none`. */
+  compression: string;
+  /** Headers added to every request (an open map). */
+  headers: Record<string, string>;
+  /** TLS for `https://` endpoints. */
+  tls: TlsClientConfig;
+}
+
+/** The default configuration (as in the Go collector: 30s timeout, gzip, protobuf). */
+export function createDefaultConfig(): OtlpHttpConfig {
+  return {
+    endpoint: null,
+    traces_endpoint: null,
+    metrics_endpoint: null,
+    logs_endpoint: null,
+    profiles_endpoint: null,
+    encoding: "proto",
+    compression: "gzip",
+    headers: {},
+    tls: defaultTlsClientConfig(),
+    timeout: "30s",
+    retry_on_failure: defaultRetryConfig(),
+    sending_queue: defaultQueueConfig(),
+  };
+}
+
+/** Signal names with their default path and per-signal key. */
+export const SIGNAL_PATHS: Readonly<Record<string, { path: string; key: keyof OtlpHttpConfig }>> = {
+  traces: { path: "/v1/traces", key: "traces_endpoint" },
+  metrics: { path: "/v1/metrics", key: "metrics_endpoint" },
+  logs: { path: "/v1/logs", key: "logs_endpoint" },
+  profiles: { path: "/v1development/profiles", key: "profiles_endpoint" },
+};
+
+function checkUrl(value: string, path: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(
+      `${path}: expected an http:// or https:// URL, got ${JSON.stringify(value)}`,
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new TypeError(
+      `${path}: expected an http:// or https:// URL, got ${JSON.stringify(value)}`,
+    );
+  }
+  return url;
+}
+
+/**
+ * The URL requests of `signal` go to: its `<signal>_endpoint`, or `endpoint` with the signal's
+ * path appended.
+ *
+ * @param path Config path of the exporter, such as `exporters::otlphttp`.
+ * @throws {TypeError} when neither is configured or the URL is invalid.
+ */
+export function signalUrl(config: OtlpHttpConfig, signal: string, path: string): URL {
+  const { path: suffix, key } = SIGNAL_PATHS[signal];
+  const specific = config[key] as string | null;
+  if (specific) return checkUrl(specific, `${path}::${key}`);
+  if (!config.endpoint) {
+    throw new TypeError(`${path}: set endpoint or ${key} (the URL to send ${signal} to)`);
+  }
+  const base = checkUrl(config.endpoint, `${path}::endpoint`);
+  base.pathname = base.pathname.replace(/\/+$/, "") + suffix;
+  return base;
+}
+
+/**
+ * Checks the configuration (the URLs are checked per signal when an exporter is created, since
+ * only configured signals need one).
+ *
+ * @param path Config path of the exporter, named in errors.
+ * @throws {TypeError} naming the key when a value is invalid.
+ */
+export function validateConfig(config: OtlpHttpConfig, path = "exporters::otlphttp"): void {
+  if (!config.endpoint && !Object.values(SIGNAL_PATHS).some(({ key }) => config[key])) {
+    throw new TypeError(`${path}: set endpoint or a per-signal URL such as traces_endpoint`);
+  }
+  if (config.endpoint) checkUrl(config.endpoint, `${path}::endpoint`);
+  for (const { key } of Object.values(SIGNAL_PATHS)) {
+    const value = config[key];
+    if (value) checkUrl(value as string, `${path}::${key}`);
+  }
+  if (config.encoding !== "proto" && config.encoding !== "json") {
+    throw new TypeError(
+      `${path}::encoding: expected "proto" or "json", got ${JSON.stringify(config.encoding)}`,
+    );
+  }
+  if (!["gzip", "none", ""].includes(config.compression)) {
+    throw new TypeError(
+      `${path}::compression: expected "gzip" or "none", got ${JSON.stringify(config.compression)}`,
+    );
+  }
+  if (typeof config.headers !== "object" || config.headers === null) {
+    throw new TypeError(`${path}::headers: expected a map of header names to values`);
+  }
+  for (const [name, value] of Object.entries(config.headers)) {
+    if (typeof value !== "string") {
+      throw new TypeError(`${path}::headers::${name}: expected a string value`);
+    }
+  }
+  validateTlsConfig(config.tls, `${path}::tls`);
+  parseDuration(config.timeout, `${path}::timeout`);
+  resolveRetry(config.retry_on_failure, `${path}::retry_on_failure`);
+  resolveQueue(config.sending_queue, `${path}::sending_queue`);
+}

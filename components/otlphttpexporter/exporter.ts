@@ -1,0 +1,170 @@
+import { fromBinary, fromJsonString } from "@bufbuild/protobuf";
+import type { Settings } from "@denocol/component";
+import { RetryableError } from "@denocol/consumer";
+import type { Exporter } from "@denocol/exporter";
+import {
+  type ExporterOptions,
+  exporterOptions,
+  newExporter,
+  type PartialSuccess,
+  type PushFunc,
+} from "@denocol/exporter/exporterhelper";
+import * as http from "node:http";
+import * as https from "node:https";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+import { type OtlpHttpConfig, signalUrl } from "./config.ts";
+import { httpError } from "./response.ts";
+import type { OtlpSignal } from "./signals.ts";
+import { loadTls } from "./tls.ts";
+
+const gzipAsync = promisify(gzip);
+
+/** Responses larger than this are read only this far (bodies are status messages). */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+interface RawResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  body: Uint8Array;
+}
+
+function post(
+  url: URL,
+  headers: Record<string, string>,
+  body: Uint8Array,
+  agent: http.Agent,
+  signal: AbortSignal,
+): Promise<RawResponse> {
+  const transport = url.protocol === "https:" ? https : http;
+  return new Promise((resolve, reject) => {
+    const request = transport.request(url, {
+      method: "POST",
+      headers: { ...headers, "content-length": String(body.length) },
+      agent,
+      signal,
+    }, (response) => {
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      response.on("data", (chunk: Uint8Array) => {
+        if (size < MAX_RESPONSE_BYTES) {
+          chunks.push(chunk);
+          size += chunk.length;
+        }
+      });
+      response.on("error", reject);
+      response.on("end", () => {
+        const out = new Uint8Array(Math.min(size, MAX_RESPONSE_BYTES));
+        let offset = 0;
+        for (const chunk of chunks) {
+          const part = chunk.subarray(0, out.length - offset);
+          out.set(part, offset);
+          offset += part.length;
+        }
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: {
+            get: (name) => {
+              const value = response.headers[name.toLowerCase()];
+              return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+            },
+          },
+          body: out,
+        });
+      });
+    });
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+/**
+ * Creates an otlphttp exporter for one signal. `helperOptions` tunes the exporter helper beyond
+ * the config (such as a shorter shutdown drain in tests).
+ *
+ * @throws {TypeError} when the signal's URL or another setting is invalid.
+ */
+export function createSignalExporter<T>(
+  settings: Settings,
+  config: OtlpHttpConfig,
+  signal: OtlpSignal<T>,
+  helperOptions: Pick<ExporterOptions, "drainTimeoutMs" | "random"> = {},
+): Exporter<T> {
+  const path = `exporters::${settings.id}`;
+  const url = signalUrl(config, signal.spec.signal, path);
+  const logger = settings.telemetry.logger;
+  const json = config.encoding === "json";
+  const compress = config.compression === "gzip";
+  const { buildInfo } = settings;
+  const baseHeaders: Record<string, string> = {
+    "user-agent":
+      `${buildInfo.description}/${buildInfo.version} (${Deno.build.os}/${Deno.build.arch})`,
+    ...config.headers,
+    "content-type": json ? "application/json" : "application/x-protobuf",
+  };
+  if (compress) baseHeaders["content-encoding"] = "gzip";
+  let agent: http.Agent | undefined;
+
+  const push: PushFunc<T> = async (data, context) => {
+    const raw = json ? new TextEncoder().encode(signal.encodeJson(data)) : signal.encodeProto(data);
+    const body = compress ? new Uint8Array(await gzipAsync(raw)) : raw;
+    let response: RawResponse;
+    try {
+      response = await post(url, baseHeaders, body, agent!, context.signal);
+    } catch (error) {
+      if (context.signal.aborted) throw context.signal.reason ?? error;
+      throw new RetryableError(`request to ${url} failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    if (response.status < 200 || response.status > 299) {
+      throw httpError(url.toString(), response.status, response.headers, response.body);
+    }
+    return partialSuccessOf(response, signal, logger);
+  };
+
+  return newExporter(settings, signal.spec, push, {
+    ...exporterOptions(config, settings),
+    ...helperOptions,
+    start: async () => {
+      const tls = url.protocol === "https:" ? await loadTls(config.tls, `${path}::tls`) : {};
+      agent = url.protocol === "https:"
+        ? new https.Agent({ keepAlive: true, ...tls })
+        : new http.Agent({ keepAlive: true });
+    },
+    shutdown: () => {
+      agent?.destroy();
+    },
+  });
+}
+
+function partialSuccessOf<T>(
+  response: RawResponse,
+  signal: OtlpSignal<T>,
+  logger: Settings["telemetry"]["logger"],
+): PartialSuccess | undefined {
+  if (response.body.length === 0) return undefined;
+  const contentType = response.headers.get("content-type") ?? "";
+  let decoded;
+  try {
+    decoded = contentType.includes("json")
+      ? fromJsonString(signal.responseSchema, new TextDecoder().decode(response.body), {
+        ignoreUnknownFields: true,
+      })
+      : fromBinary(signal.responseSchema, response.body);
+  } catch (error) {
+    logger.debug("Could not decode the export response; assuming full success", {
+      error: (error as Error).message,
+    });
+    return undefined;
+  }
+  const rejection = signal.rejection(decoded);
+  if (rejection === undefined) return undefined;
+  if (rejection.rejected === 0) {
+    logger.warn("Partial success response with a message and no rejected items", {
+      message: rejection.message,
+    });
+    return undefined;
+  }
+  return { rejectedItems: rejection.rejected, errorMessage: rejection.message };
+}
