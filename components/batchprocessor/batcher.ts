@@ -1,4 +1,10 @@
-import type { Attributes, Component, Host, TelemetrySettings } from "@denocol/component";
+import {
+  type Attributes,
+  type Component,
+  guardLifecycle,
+  type Host,
+  type TelemetrySettings,
+} from "@denocol/component";
 import {
   type Capabilities,
   type ConsumeContext,
@@ -110,6 +116,7 @@ export class Batcher<T> implements Consumer<T>, Component {
     this.#telemetry = telemetry;
     this.#processor = processor;
     this.#attributes = { processor, otel_signal: signal };
+    guardLifecycle(this);
   }
 
   /** The batcher holds on to requests and merges them, so a fan-out must give it its own copy. */

@@ -1,7 +1,51 @@
 /**
- * Work in progress.
+ * The `nop` exporter: accepts every batch and discards it, for pipelines that feed only
+ * connectors, for benchmarks, and to silence a pipeline without removing it.
+ *
+ * ```ts
+ * import { factory } from "@denocol/nopexporter";
+ * import { nopHost, nopSettings } from "@denocol/component/componenttest";
+ * import { logs } from "@denocol/pdata";
+ *
+ * const exporter = factory.createLogs(nopSettings("exporter", "nop"), factory.createDefaultConfig());
+ * await exporter.start(nopHost());
+ * await exporter.consume(logs.empty()); // accepted and dropped
+ * await exporter.shutdown();
+ * ```
  *
  * @module
  */
 
-export {};
+import { newComponent } from "@denocol/component";
+import {
+  type Exporter,
+  type Factory,
+  newFactory,
+  withLogs,
+  withMetrics,
+  withTraces,
+} from "@denocol/exporter";
+
+/** The `nop` exporter has no settings. */
+export type Config = Record<string, never>;
+
+/** The component type. */
+export const TYPE = "nop";
+
+/** An exporter that accepts and discards everything. */
+export function createNopExporter<T>(): Exporter<T> {
+  return {
+    ...newComponent(),
+    capabilities: () => ({ mutatesData: false }),
+    consume: () => Promise.resolve(),
+  };
+}
+
+/** The factory of the `nop` exporter (traces, metrics and logs: beta). */
+export const factory: Factory<Config> = newFactory<Config>(
+  TYPE,
+  () => ({}),
+  withTraces(createNopExporter, "beta"),
+  withMetrics(createNopExporter, "beta"),
+  withLogs(createNopExporter, "beta"),
+);

@@ -1,7 +1,42 @@
 /**
- * Work in progress.
+ * The `nop` receiver: a receiver that produces nothing, for pipelines whose data comes from
+ * connectors only, or to keep a pipeline valid while its real receiver is disabled.
+ *
+ * ```ts
+ * import { factory } from "@denocol/nopreceiver";
+ * import { nopHost, nopSettings } from "@denocol/component/componenttest";
+ * import { SinkConsumer } from "@denocol/consumer/consumertest";
+ * import type { Traces } from "@denocol/pdata";
+ *
+ * const sink = new SinkConsumer<Traces>();
+ * const receiver = factory.createTraces(nopSettings("receiver", "nop"), factory.createDefaultConfig(), sink);
+ * await receiver.start(nopHost());
+ * await receiver.shutdown();
+ * console.log(sink.all.length); // 0
+ * ```
  *
  * @module
  */
 
-export {};
+import { type Component, newComponent } from "@denocol/component";
+import { type Factory, newFactory, withLogs, withMetrics, withTraces } from "@denocol/receiver";
+
+/** The `nop` receiver has no settings. */
+export type Config = Record<string, never>;
+
+/** The component type. */
+export const TYPE = "nop";
+
+/** A receiver that never calls its next consumer. */
+export function createNopReceiver(): Component {
+  return newComponent();
+}
+
+/** The factory of the `nop` receiver (traces, metrics and logs: beta). */
+export const factory: Factory<Config> = newFactory<Config>(
+  TYPE,
+  () => ({}),
+  withTraces(createNopReceiver, "beta"),
+  withMetrics(createNopReceiver, "beta"),
+  withLogs(createNopReceiver, "beta"),
+);

@@ -1,0 +1,25 @@
+import assert from "node:assert/strict";
+import { nopHost, nopSettings } from "@denocol/component/componenttest";
+import { logs, metrics, traces } from "@denocol/pdata";
+import { factory } from "./mod.ts";
+
+Deno.test("nop exporter: accepts every stable signal", async () => {
+  assert.equal(factory.type, "nop");
+  const settings = nopSettings("exporter", "nop");
+  const cases = [
+    [factory.createTraces(settings, {}), traces.decodeJson('{"resourceSpans":[{}]}')],
+    [factory.createMetrics(settings, {}), metrics.empty()],
+    [factory.createLogs(settings, {}), logs.empty()],
+  ] as const;
+  for (const [exporter, data] of cases) {
+    await exporter.start(nopHost());
+    assert.deepEqual(exporter.capabilities(), { mutatesData: false });
+    // deno-lint-ignore no-explicit-any
+    await (exporter.consume as (d: any) => Promise<void>)(data);
+    await exporter.shutdown();
+  }
+  assert.deepEqual(
+    [factory.tracesStability, factory.metricsStability, factory.logsStability],
+    ["beta", "beta", "beta"],
+  );
+});
