@@ -354,3 +354,5 @@ export function generateProfiles(options: GenerateOptions): Profiles {
     }),
   });
 }
+
+export type { Profiles } from "../mod.ts";
