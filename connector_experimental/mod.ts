@@ -1,7 +1,50 @@
 /**
- * EXPERIMENTAL: profiles support for connector factories. May change or be removed in a later release.
+ * EXPERIMENTAL: profiles support for connector factories: the seven signal pairs that involve
+ * profiles. May change or be removed in a later release.
+ *
+ * `newFactory` here takes every option of `@denocol/connector`'s `newFactory` plus
+ * `withTracesToProfiles`, …, `withProfilesToProfiles`, and builds a stable connector factory with
+ * the profiles pairs added. `pairStability` and `createPair` answer for any pair, so the service
+ * can ask whether a connector joins two pipelines of any signals.
+ *
+ * ```ts
+ * import { newComponent } from "@denocol/component";
+ * import { newConsumer } from "@denocol/consumer";
+ * import type { Profiles } from "@denocol/pdata-experimental";
+ * import { newFactory, pairStability, withProfilesToProfiles } from "@denocol/connector-experimental";
+ *
+ * const factory = newFactory(
+ *   "forward",
+ *   () => ({}),
+ *   withProfilesToProfiles((_s, _c, next) => ({
+ *     ...newComponent(),
+ *     ...newConsumer<Profiles>((data, context) => next.consume(data, context)),
+ *   }), "development"),
+ * );
+ * console.log(pairStability(factory, "profiles", "profiles")); // "development"
+ * console.log(pairStability(factory, "traces", "profiles")); // "undefined"
+ * ```
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
  *
  * @module
  */
 
-export {};
+export {
+  createPair,
+  isProfilesFactory,
+  newFactory,
+  pairStability,
+  PROFILE_PAIRS,
+  type ProfilesFactory,
+  type ProfilesPairOption,
+  withLogsToProfiles,
+  withMetricsToProfiles,
+  withProfilesToLogs,
+  withProfilesToMetrics,
+  withProfilesToProfiles,
+  withProfilesToTraces,
+  withTracesToProfiles,
+} from "./factory.ts";
