@@ -40,14 +40,9 @@
 import { withValidateConfig } from "@denocol/component";
 import type { Consumer } from "@denocol/consumer";
 import * as pdata from "@denocol/pdata";
-import {
-  type Factory,
-  newFactory,
-  type Processor,
-  withLogs,
-  withMetrics,
-  withTraces,
-} from "@denocol/processor";
+import { type Processor, withLogs, withMetrics, withTraces } from "@denocol/processor";
+import { newFactory, type ProfilesFactory, withProfiles } from "@denocol/processor-experimental";
+import { profiles } from "@denocol/pdata-experimental";
 import type { Settings } from "@denocol/component";
 import { Batcher, type BatchOperations } from "./batcher.ts";
 import { type Config, createDefaultConfig, resolveConfig, validateConfig } from "./config.ts";
@@ -91,12 +86,21 @@ export function batcherFor<T>(
     );
 }
 
-/** The factory of the `batch` processor (traces, metrics and logs: beta). */
-export const factory: Factory<Config> = newFactory<Config>(
+/**
+ * The factory of the `batch` processor: traces, metrics and logs beta; profiles development
+ * (batches of profiles merge their dictionaries into one).
+ *
+ * # Experimental
+ *
+ * `createProfiles` and `profilesStability` are EXPERIMENTAL and may be changed or removed in a
+ * later release.
+ */
+export const factory: ProfilesFactory<Config> = newFactory<Config>(
   TYPE,
   createDefaultConfig,
   withTraces(batcherFor("traces", pdata.traces), "beta"),
   withMetrics(batcherFor("metrics", pdata.metrics), "beta"),
   withLogs(batcherFor("logs", pdata.logs), "beta"),
+  withProfiles(batcherFor("profiles", profiles), "development"),
   withValidateConfig(validateConfig),
 );

@@ -38,14 +38,10 @@
  */
 
 import { withValidateConfig } from "@denocol/component";
-import {
-  type Exporter,
-  type Factory,
-  newFactory,
-  withLogs,
-  withMetrics,
-  withTraces,
-} from "@denocol/exporter";
+import { type Exporter, withLogs, withMetrics, withTraces } from "@denocol/exporter";
+import { newFactory, type ProfilesFactory, withProfiles } from "@denocol/exporter-experimental";
+import type { Profiles } from "@denocol/pdata-experimental";
+import { describeProfiles, summarizeProfiles } from "./profiles_format.ts";
 import type { Settings } from "@denocol/component";
 import { type Config, createDefaultConfig, validateConfig } from "./config.ts";
 import { DebugExporter, type DebugExporterOptions, type SignalFormat } from "./exporter.ts";
@@ -68,6 +64,7 @@ export {
   stderrWriter,
   type TextWriter,
 } from "./exporter.ts";
+export { describeProfiles, summarizeProfiles } from "./profiles_format.ts";
 export {
   describeLogs,
   describeMetrics,
@@ -98,6 +95,18 @@ export const LOGS_FORMAT: SignalFormat<Logs> = {
 };
 
 /**
+ * How profiles are written.
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
+ */
+export const PROFILES_FORMAT: SignalFormat<Profiles> = {
+  summarize: summarizeProfiles,
+  describe: describeProfiles,
+};
+
+/**
  * Returns the create function of one signal.
  *
  * @param format How the signal is written.
@@ -114,18 +123,32 @@ export function debugExporterFor<T>(
  * A factory of the `debug` exporter whose exporters write through `options.write` instead of the
  * configured output (for tests and embedding).
  *
+ * # Experimental
+ *
+ * The returned factory's `createProfiles` is EXPERIMENTAL and may be changed or removed in a
+ * later release.
+ *
  * @param options Writer and clock replacements.
  */
-export function createFactory(options: DebugExporterOptions = {}): Factory<Config> {
+export function createFactory(options: DebugExporterOptions = {}): ProfilesFactory<Config> {
   return newFactory<Config>(
     TYPE,
     createDefaultConfig,
     withTraces(debugExporterFor(TRACES_FORMAT, options), "alpha"),
     withMetrics(debugExporterFor(METRICS_FORMAT, options), "alpha"),
     withLogs(debugExporterFor(LOGS_FORMAT, options), "alpha"),
+    withProfiles(debugExporterFor(PROFILES_FORMAT, options), "alpha"),
     withValidateConfig(validateConfig),
   );
 }
 
-/** The factory of the `debug` exporter (every signal: alpha), writing where configured. */
-export const factory: Factory<Config> = createFactory();
+/**
+ * The factory of the `debug` exporter (every signal, profiles included: alpha), writing where
+ * configured.
+ *
+ * # Experimental
+ *
+ * `createProfiles` and `profilesStability` are EXPERIMENTAL and may be changed or removed in a
+ * later release.
+ */
+export const factory: ProfilesFactory<Config> = createFactory();

@@ -45,14 +45,9 @@
 import { type Settings, withValidateConfig } from "@denocol/component";
 import type { Consumer } from "@denocol/consumer";
 import * as pdata from "@denocol/pdata";
-import {
-  type Factory,
-  newFactory,
-  type Processor,
-  withLogs,
-  withMetrics,
-  withTraces,
-} from "@denocol/processor";
+import { type Processor, withLogs, withMetrics, withTraces } from "@denocol/processor";
+import { newFactory, type ProfilesFactory, withProfiles } from "@denocol/processor-experimental";
+import { profiles } from "@denocol/pdata-experimental";
 import { type Config, createDefaultConfig, validateConfig } from "./config.ts";
 import { MemoryLimiter } from "./limiter.ts";
 import { LimitingConsumer } from "./processor.ts";
@@ -116,12 +111,20 @@ export function limiterFor<T>(
     );
 }
 
-/** The factory of the `memory_limiter` processor (traces, metrics and logs: beta). */
-export const factory: Factory<Config> = newFactory<Config>(
+/**
+ * The factory of the `memory_limiter` processor: traces, metrics and logs beta, profiles alpha.
+ *
+ * # Experimental
+ *
+ * `createProfiles` and `profilesStability` are EXPERIMENTAL and may be changed or removed in a
+ * later release.
+ */
+export const factory: ProfilesFactory<Config> = newFactory<Config>(
   TYPE,
   createDefaultConfig,
   withTraces(limiterFor("traces", pdata.traces.count), "beta"),
   withMetrics(limiterFor("metrics", pdata.metrics.count), "beta"),
   withLogs(limiterFor("logs", pdata.logs.count), "beta"),
+  withProfiles(limiterFor("profiles", profiles.count), "alpha"),
   withValidateConfig(validateConfig),
 );

@@ -17,14 +17,8 @@
  */
 
 import { newComponent } from "@denocol/component";
-import {
-  type Exporter,
-  type Factory,
-  newFactory,
-  withLogs,
-  withMetrics,
-  withTraces,
-} from "@denocol/exporter";
+import { type Exporter, withLogs, withMetrics, withTraces } from "@denocol/exporter";
+import { newFactory, type ProfilesFactory, withProfiles } from "@denocol/exporter-experimental";
 
 /** The `nop` exporter has no settings. */
 export type Config = Record<string, never>;
@@ -41,11 +35,19 @@ export function createNopExporter<T>(): Exporter<T> {
   };
 }
 
-/** The factory of the `nop` exporter (traces, metrics and logs: beta). */
-export const factory: Factory<Config> = newFactory<Config>(
+/**
+ * The factory of the `nop` exporter: traces, metrics and logs beta, profiles alpha.
+ *
+ * # Experimental
+ *
+ * `createProfiles` and `profilesStability` are EXPERIMENTAL and may be changed or removed in a
+ * later release.
+ */
+export const factory: ProfilesFactory<Config> = newFactory<Config>(
   TYPE,
   () => ({}),
   withTraces(createNopExporter, "beta"),
   withMetrics(createNopExporter, "beta"),
   withLogs(createNopExporter, "beta"),
+  withProfiles(createNopExporter, "alpha"),
 );
