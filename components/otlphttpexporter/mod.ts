@@ -47,3 +47,4 @@ export {
   type TlsClientConfig,
   validateTlsConfig,
 } from "./tls.ts";
+export type { DescMessage, DescService } from "@bufbuild/protobuf";

@@ -1,0 +1,114 @@
+import {
+  defaultQueueConfig,
+  defaultRetryConfig,
+  type HelperConfig,
+  parseDuration,
+  resolveQueue,
+  resolveRetry,
+} from "@denocol/exporter/exporterhelper";
+import {
+  defaultTlsClientConfig,
+  type TlsClientConfig,
+  validateTlsConfig,
+} from "@denocol/otlphttpexporter";
+
+/** Configuration of the `otlp` (gRPC) exporter. */
+export interface OtlpGrpcConfig extends HelperConfig {
+  /** `host:port` of the backend; an `http://` scheme means plaintext, `https://` TLS. */
+  endpoint: string | null;
+  /** `gzip` (default) or `none`. */
+  compression: string;
+  /** Metadata added to every call (an open map). */
+  headers: Record<string, string>;
+  /** TLS; set `insecure: true` for plaintext (h2c) without an `http://` scheme. */
+  tls: TlsClientConfig;
+  /** Accepted for compatibility with the Go collector and ignored (one connection is used). */
+  balancer_name: string | null;
+}
+
+/** The default configuration (as in the Go collector: 5s timeout, gzip). */
+export function createDefaultConfig(): OtlpGrpcConfig {
+  return {
+    endpoint: null,
+    compression: "gzip",
+    headers: {},
+    tls: defaultTlsClientConfig(),
+    balancer_name: null,
+    timeout: "5s",
+    retry_on_failure: defaultRetryConfig(),
+    sending_queue: defaultQueueConfig(),
+  };
+}
+
+/** Where and how to connect, derived from `endpoint` and `tls`. */
+export interface Target {
+  /** Base URL for the transport, such as `https://collector:4317`. */
+  baseUrl: string;
+  /** Whether TLS is used. */
+  secure: boolean;
+  /** Host name (or IP) of the backend. */
+  host: string;
+}
+
+/**
+ * Resolves `endpoint` (`host:port`, optionally with `http://`/`https://` or `dns:///`) against
+ * `tls.insecure`.
+ *
+ * @param path Config path of the exporter, named in errors.
+ * @throws {TypeError} when the endpoint is missing or malformed.
+ */
+export function resolveTarget(config: OtlpGrpcConfig, path: string): Target {
+  const raw = config.endpoint;
+  if (typeof raw !== "string" || raw.trim() === "") {
+    throw new TypeError(`${path}::endpoint: expected host:port of the OTLP/gRPC backend`);
+  }
+  let text = raw.trim().replace(/^dns:\/\/\//, "");
+  let secure = !config.tls.insecure;
+  const scheme = /^(https?):\/\//.exec(text);
+  if (scheme !== null) {
+    secure = scheme[1] === "https";
+    text = text.slice(scheme[0].length);
+  }
+  text = text.replace(/\/+$/, "");
+  let url: URL;
+  try {
+    url = new URL(`http://${text}`);
+  } catch {
+    throw new TypeError(`${path}::endpoint: expected host:port, got ${JSON.stringify(raw)}`);
+  }
+  if (url.port === "" || url.pathname !== "/" || url.search !== "") {
+    throw new TypeError(`${path}::endpoint: expected host:port, got ${JSON.stringify(raw)}`);
+  }
+  return {
+    baseUrl: `${secure ? "https" : "http"}://${url.host}`,
+    secure,
+    host: url.hostname.replace(/^\[|\]$/g, ""),
+  };
+}
+
+/**
+ * Checks the configuration.
+ *
+ * @param path Config path of the exporter, named in errors.
+ * @throws {TypeError} naming the key when a value is invalid.
+ */
+export function validateConfig(config: OtlpGrpcConfig, path = "exporters::otlp"): void {
+  resolveTarget(config, path);
+  if (!["gzip", "none", ""].includes(config.compression)) {
+    throw new TypeError(
+      `${path}::compression: expected "gzip" or "none", got ${JSON.stringify(config.compression)}`,
+    );
+  }
+  if (typeof config.headers !== "object" || config.headers === null) {
+    throw new TypeError(`${path}::headers: expected a map of metadata keys to values`);
+  }
+  for (const [name, value] of Object.entries(config.headers)) {
+    if (typeof value !== "string") {
+      throw new TypeError(`${path}::headers::${name}: expected a string value`);
+    }
+  }
+  validateTlsConfig(config.tls, `${path}::tls`);
+  parseDuration(config.timeout, `${path}::timeout`);
+  resolveRetry(config.retry_on_failure, `${path}::retry_on_failure`);
+  resolveQueue(config.sending_queue, `${path}::sending_queue`);
+}
