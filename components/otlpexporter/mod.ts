@@ -29,4 +29,4 @@ export {
 export { createSignalExporter } from "./exporter.ts";
 export { createProfiles, factory, TYPE } from "./factory.ts";
 export { grpcError, RETRYABLE_GRPC_CODES, retryInfoDelay } from "./status.ts";
-export { Code } from "@connectrpc/connect";
+export { Code, ConnectError } from "@connectrpc/connect";
