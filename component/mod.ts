@@ -71,3 +71,4 @@ export {
   withValidateConfig,
 } from "./factory.ts";
 export { SharedComponents, type SharedHandle } from "./shared.ts";
+export { DurationError, formatDuration, parseDuration } from "./duration.ts";

@@ -1,5 +1,8 @@
 /**
- * Go-style durations (`200ms`, `5s`, `1m30s`, `1h`), the form every Go collector config uses.
+ * Go-style durations (`200ms`, `5s`, `1m30s`, `1h`), the form every Go collector config uses for
+ * timeouts and intervals; one parser for the service and every component.
+ *
+ * @module
  */
 
 /** Length of each unit in milliseconds, keyed by the unit as Go writes it. */
