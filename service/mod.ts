@@ -1,7 +1,94 @@
 /**
- * The service that turns configuration and factories into a running collector.
+ * The service that turns configuration and factories into a running collector: the
+ * configuration layer, the pipeline graph, the collector lifecycle and its internal telemetry.
+ *
+ * ```ts ignore
+ * import { Collector } from "@denocol/service";
+ *
+ * const collector = new Collector({
+ *   factories: { receivers: [otlpFactory], exporters: [debugFactory] },
+ *   config: {
+ *     receivers: { otlp: { protocols: { grpc: null } } },
+ *     exporters: { debug: null },
+ *     service: { pipelines: { traces: { receivers: ["otlp"], exporters: ["debug"] } } },
+ *   },
+ * });
+ * await collector.start();
+ * await collector.shutdown(5000);
+ * ```
+ *
+ * # Experimental
+ *
+ * Profiles pipelines (gated by `service.profilesSupport`) and the APIs marked experimental are
+ * EXPERIMENTAL: this API is EXPERIMENTAL and may be changed or removed in a later release.
  *
  * @module
  */
 
 export * from "./config/mod.ts";
+export {
+  type AnyFactory,
+  type CreateMember,
+  type Factories,
+  FactoryIndex,
+  pairCreate,
+  pairStability,
+  signalCreate,
+  signalStability,
+} from "./factories.ts";
+export { type SignalOps, signalOps } from "./signals.ts";
+export { PROFILES_OPS, profilesStabilityOf } from "./profiles.ts";
+export {
+  ComponentStartError,
+  describeNode,
+  GraphBuildError,
+  type GraphNode,
+  type GraphOptions,
+  type NodeAttributes,
+  PipelineGraph,
+  type SettingsFactory,
+} from "./graph.ts";
+export {
+  loggerFromConfig,
+  type LoggerOptions,
+  type MetricsServer,
+  newLogger,
+  registerProcessMetrics,
+  serveMetrics,
+  splitHostPort,
+  writeStderr,
+} from "./telemetry.ts";
+export {
+  Collector,
+  type CollectorExit,
+  type CollectorOptions,
+  type CollectorState,
+  type ConfigSourceOptions,
+  DEFAULT_BUILD_INFO,
+  DEFAULT_SHUTDOWN_DEADLINE_MS,
+  featureGatesFrom,
+  loadCollectorConfig,
+  validateCollectorConfig,
+} from "./service.ts";
+export {
+  type Attributes,
+  type AttributeValue,
+  type BuildInfo,
+  type Component,
+  type Counter,
+  type Gauge,
+  type Host,
+  type InstrumentKind,
+  type InstrumentOptions,
+  type InstrumentSnapshot,
+  type Logger,
+  type LogLevel,
+  type Meter,
+  MetricsRegistry,
+  type SeriesSnapshot,
+  type Settings,
+  type StabilityLevel,
+  type TelemetrySettings,
+  type UpDownCounter,
+} from "@denocol/component";
+export type { Capabilities, ClientInfo, ConsumeContext, Consumer } from "@denocol/consumer";

@@ -1,0 +1,199 @@
+/**
+ * The collector's own telemetry: structured logs per `service.telemetry.logs`, process metrics,
+ * and the Prometheus endpoint serving every internal metric per `service.telemetry.metrics`.
+ */
+
+import {
+  type Attributes,
+  LOG_LEVELS,
+  type Logger,
+  type LogLevel,
+  type MetricsRegistry,
+} from "@denocol/component";
+import process from "node:process";
+import type { TelemetryLogsConfig } from "./config/mod.ts";
+
+/** Options of {@linkcode newLogger}. */
+export interface LoggerOptions {
+  /** Records below this level are dropped; default `info`. */
+  readonly level?: LogLevel;
+  /** `console`: tab-separated time, level, message, attributes as JSON; `json`: one object. */
+  readonly encoding?: "console" | "json";
+  /** Fields added to every record (`service.telemetry.logs.initial_fields`). */
+  readonly initialFields?: Readonly<Record<string, unknown>>;
+  /** Where each line goes; default standard error. */
+  readonly write?: (line: string) => void;
+}
+
+const encoder = new TextEncoder();
+
+/** Writes `line` and a newline to standard error, synchronously so no line is lost on exit. */
+export function writeStderr(line: string): void {
+  const bytes = encoder.encode(`${line}\n`);
+  let offset = 0;
+  while (offset < bytes.length) offset += Deno.stderr.writeSync(bytes.subarray(offset));
+}
+
+/**
+ * A structured logger for the collector. JSON records carry `level`, `ts` (ISO time), `msg`
+ * and the attributes as fields, as the Go collector's JSON logs do.
+ */
+export function newLogger(options: LoggerOptions = {}): Logger {
+  const threshold = LOG_LEVELS.indexOf(options.level ?? "info");
+  const write = options.write ?? writeStderr;
+  const json = options.encoding === "json";
+  const make = (base: Readonly<Record<string, unknown>>): Logger => {
+    const log = (level: LogLevel) => (message: string, attributes?: Attributes) => {
+      if (LOG_LEVELS.indexOf(level) < threshold) return;
+      const fields = { ...base, ...attributes };
+      const ts = new Date().toISOString();
+      if (json) {
+        write(JSON.stringify({ level, ts, msg: message, ...fields }));
+        return;
+      }
+      const suffix = Object.keys(fields).length > 0 ? `\t${JSON.stringify(fields)}` : "";
+      write(`${ts}\t${level}\t${message}${suffix}`);
+    };
+    return {
+      debug: log("debug"),
+      info: log("info"),
+      warn: log("warn"),
+      error: log("error"),
+      with: (attributes) => make({ ...base, ...attributes }),
+    };
+  };
+  return make({ ...options.initialFields });
+}
+
+/** A logger configured by `service.telemetry.logs`, writing to standard error. */
+export function loggerFromConfig(
+  config: TelemetryLogsConfig,
+  write?: (line: string) => void,
+): Logger {
+  return newLogger({
+    level: config.level,
+    encoding: config.encoding,
+    initialFields: config.initialFields,
+    write,
+  });
+}
+
+/**
+ * Registers the process metrics of the Go collector on `registry` and returns a function that
+ * refreshes them (call it before each scrape): `otelcol_process_uptime` (seconds, a counter),
+ * `otelcol_process_memory_rss`, `otelcol_process_runtime_heap_alloc_bytes`,
+ * `otelcol_process_runtime_total_sys_memory_bytes` (bytes) and `otelcol_process_cpu_seconds`.
+ */
+export function registerProcessMetrics(
+  registry: MetricsRegistry,
+  now: () => number = () => performance.now(),
+): () => void {
+  const uptime = registry.counter("otelcol_process_uptime", {
+    description: "Uptime of the process in seconds.",
+    unit: "s",
+  });
+  const rss = registry.gauge("otelcol_process_memory_rss", {
+    description: "Total physical memory (resident set size) in bytes.",
+    unit: "By",
+  });
+  const heapAlloc = registry.gauge("otelcol_process_runtime_heap_alloc_bytes", {
+    description: "Bytes of allocated heap objects.",
+    unit: "By",
+  });
+  const totalSys = registry.gauge("otelcol_process_runtime_total_sys_memory_bytes", {
+    description: "Total bytes of memory obtained from the OS (heap and external memory).",
+    unit: "By",
+  });
+  const cpu = registry.counter("otelcol_process_cpu_seconds", {
+    description: "Total CPU user and system time in seconds.",
+    unit: "s",
+  });
+  let lastUptime = now();
+  let lastCpuMicros = 0;
+  uptime.add(0);
+  const refresh = () => {
+    const current = now();
+    uptime.add(Math.max(0, current - lastUptime) / 1000);
+    lastUptime = current;
+    const memory = Deno.memoryUsage();
+    rss.record(memory.rss);
+    heapAlloc.record(memory.heapUsed);
+    totalSys.record(memory.heapTotal + memory.external);
+    const usage = process.cpuUsage();
+    const cpuMicros = usage.user + usage.system;
+    cpu.add(Math.max(0, cpuMicros - lastCpuMicros) / 1e6);
+    lastCpuMicros = Math.max(lastCpuMicros, cpuMicros);
+  };
+  refresh();
+  return refresh;
+}
+
+/** The running `/metrics` endpoint. */
+export interface MetricsServer {
+  /** The address it listens on, `host:port` with the port actually bound. */
+  readonly address: string;
+  /** Stops listening. */
+  close(): Promise<void>;
+}
+
+/** Splits `host:port` (`[::1]:8888` for IPv6); an empty host means every interface. */
+export function splitHostPort(address: string): { hostname: string; port: number } {
+  const match = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)$/.exec(address);
+  if (match === null) {
+    throw new RangeError(
+      `invalid address ${JSON.stringify(address)}: expected host:port, such as localhost:8888`,
+    );
+  }
+  const port = Number(match[3]);
+  if (port > 65535) throw new RangeError(`invalid port ${port} in ${JSON.stringify(address)}`);
+  const hostname = match[1] ?? match[2];
+  return { hostname: hostname === "" ? "0.0.0.0" : hostname, port };
+}
+
+/**
+ * Serves `registry` in the Prometheus text format at `http://address/metrics`, refreshing
+ * process metrics with `beforeScrape` on each request. Rejects when the address cannot be
+ * bound, naming it.
+ */
+export async function serveMetrics(
+  address: string,
+  registry: MetricsRegistry,
+  beforeScrape: () => void = () => {},
+): Promise<MetricsServer> {
+  const { hostname, port } = splitHostPort(address);
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  const listening = Promise.withResolvers<Deno.NetAddr>();
+  try {
+    server = Deno.serve({
+      hostname,
+      port,
+      onListen: (addr) => listening.resolve(addr),
+    }, (request) => {
+      const url = new URL(request.url);
+      if (url.pathname !== "/metrics") {
+        return new Response("not found; metrics are served at /metrics\n", { status: 404 });
+      }
+      if (request.method !== "GET" && request.method !== "HEAD") {
+        return new Response("method not allowed\n", { status: 405, headers: { allow: "GET" } });
+      }
+      beforeScrape();
+      return new Response(registry.renderPrometheus(), {
+        headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
+      });
+    });
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `cannot serve internal metrics on ${address} (service.telemetry.metrics): ${detail}`,
+      { cause: error },
+    );
+  }
+  const bound = await listening.promise;
+  const host = bound.hostname.includes(":") ? `[${bound.hostname}]` : bound.hostname;
+  return {
+    address: `${host}:${bound.port}`,
+    close: async () => {
+      await server.shutdown();
+    },
+  };
+}
