@@ -32,3 +32,4 @@ export {
   type StorageOperation,
   validateConfig,
 } from "./storage.ts";
+export { factory, TYPE } from "./factory.ts";

@@ -158,3 +158,26 @@ Deno.test("file_storage: committed batches survive SIGKILL", async () => {
     await Deno.remove(directory, { recursive: true });
   }
 });
+
+Deno.test("file_storage: the factory creates a working extension", async () => {
+  const { factory } = await import("./mod.ts");
+  const directory = await Deno.makeTempDir();
+  try {
+    assert.equal(factory.type, "file_storage");
+    assert.throws(
+      () => factory.validateConfig!({ ...factory.createDefaultConfig(), timeout: "soon" }),
+      /extensions::file_storage::timeout: invalid duration/,
+    );
+    const extension = factory.create(nopSettings("extension", "file_storage"), {
+      ...factory.createDefaultConfig(),
+      directory,
+    }) as ReturnType<typeof createFileStorage>;
+    await extension.start(nopHost());
+    const client = await extension.getClient("exporter", new ID("otlp"), "logs");
+    await client.set("k", bytes("v"));
+    assert.equal(text(await client.get("k")), "v");
+    await extension.shutdown();
+  } finally {
+    await Deno.remove(directory, { recursive: true });
+  }
+});
