@@ -1,0 +1,223 @@
+import assert from "node:assert/strict";
+import { type Host, newComponent, type Settings } from "@denocol/component";
+import type { Consumer } from "@denocol/consumer";
+import * as exporter from "@denocol/exporter";
+import { newTraces } from "@denocol/exporter/exporterhelper";
+import type * as pdata from "@denocol/pdata";
+import * as receiver from "@denocol/receiver";
+import { ConfigErrors } from "./config/mod.ts";
+import { ComponentStartError } from "./graph.ts";
+import { Collector, validateCollectorConfig } from "./service.ts";
+import { Recorder, sinkExporterFactory, testFactories, tracesWithSpans } from "./testutil_test.ts";
+
+/** A receiver counting through the receiver ObsReport; `state.next` pushes into its pipeline. */
+function observedReceiver(state: { push?: (data: pdata.Traces) => Promise<void>; host?: Host }) {
+  return receiver.newFactory(
+    "observed",
+    () => ({}),
+    receiver.withTraces((settings: Settings, _config, next: Consumer<pdata.Traces>) => {
+      const report = new receiver.ObsReport({ settings, transport: "test" });
+      state.push = (data) => report.observe("traces", 2, () => next.consume(data));
+      return newComponent({ start: (host) => void (state.host = host) });
+    }, "development"),
+  );
+}
+
+/** An exporter with the helper's default sending queue; `pushed` gets what it sends. */
+function queuedExporter(pushed: pdata.Traces[], gate: Promise<void>) {
+  return exporter.newFactory(
+    "queued",
+    () => ({}),
+    exporter.withTraces((settings: Settings) =>
+      newTraces(settings, async (data) => {
+        await gate;
+        pushed.push(data);
+      }), "development"),
+  );
+}
+
+const PROMETHEUS_ON_ANY_PORT = {
+  readers: [{ pull: { exporter: { prometheus: { host: "127.0.0.1", port: 0 } } } }],
+};
+
+Deno.test("collector: serves internal metrics in Prometheus text, logs JSON, and drains the sending queue on shutdown", async () => {
+  const state: { push?: (data: pdata.Traces) => Promise<void> } = {};
+  const pushed: pdata.Traces[] = [];
+  const release = Promise.withResolvers<void>();
+  const lines: string[] = [];
+  const collector = new Collector({
+    factories: {
+      receivers: [observedReceiver(state)],
+      exporters: [queuedExporter(pushed, release.promise)],
+    },
+    config: {
+      receivers: { observed: null },
+      exporters: { queued: null },
+      service: {
+        telemetry: { logs: { level: "info", encoding: "json" }, metrics: PROMETHEUS_ON_ANY_PORT },
+        pipelines: { traces: { receivers: ["observed"], exporters: ["queued"] } },
+      },
+    },
+    writeLog: (line) => lines.push(line),
+  });
+  await collector.start();
+  try {
+    assert.equal(collector.state, "running");
+    await state.push!(tracesWithSpans("a", "b"));
+    const address = collector.metricsAddress;
+    assert.ok(address !== undefined && !address.endsWith(":0"), address);
+    const response = await fetch(`http://${address}/metrics`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+    assert.match(
+      text,
+      /^otelcol_receiver_accepted_spans(_total)?\{receiver="observed",transport="test"\} 2$/m,
+    );
+    assert.match(text, /^otelcol_exporter_queue_size\{[^}]*exporter="queued"[^}]*\} 1$/m);
+    assert.match(text, /^otelcol_exporter_queue_capacity\{[^}]*exporter="queued"[^}]*\} \d+$/m);
+    assert.match(text, /^otelcol_process_memory_rss [1-9]\d*$/m);
+    assert.match(text, /^otelcol_process_runtime_heap_alloc_bytes [1-9]\d*$/m);
+    assert.match(text, /^otelcol_process_uptime(_total)? [0-9.e-]+$/m);
+    const missing = await fetch(`http://${address}/other`);
+    await missing.body?.cancel();
+    assert.equal(missing.status, 404);
+  } finally {
+    const stopping = collector.shutdown(5000);
+    release.resolve();
+    const exit = await stopping;
+    assert.deepEqual(exit.shutdownErrors, []);
+  }
+  assert.equal(pushed.length, 1, "the queued batch was sent during shutdown");
+  assert.equal(collector.state, "stopped");
+  const records = lines.map((line) => JSON.parse(line));
+  assert.ok(records.every((r) => typeof r.level === "string" && typeof r.msg === "string"));
+  assert.ok(records.some((r) => r.msg.includes("everything is ready")));
+  assert.ok(records.some((r) => r.msg === "shutdown complete"));
+});
+
+Deno.test("collector: a fatal error reported by a component shuts the collector down", async () => {
+  const state: { host?: Host; push?: (data: pdata.Traces) => Promise<void> } = {};
+  const recorder = new Recorder();
+  const lines: string[] = [];
+  const collector = new Collector({
+    factories: { receivers: [observedReceiver(state)], exporters: [sinkExporterFactory(recorder)] },
+    config: {
+      receivers: { observed: null },
+      exporters: { sink: null },
+      service: {
+        telemetry: { metrics: { level: "none" } },
+        pipelines: { traces: { receivers: ["observed"], exporters: ["sink"] } },
+      },
+    },
+    writeLog: (line) => lines.push(line),
+  });
+  await collector.start();
+  assert.equal(collector.metricsAddress, undefined, "level: none serves no metrics");
+  state.host!.reportFatalError(new Error("port stolen"));
+  const exit = await collector.done;
+  assert.equal(exit.fatalError?.message, "port stolen");
+  assert.equal(collector.state, "stopped");
+  assert.deepEqual(recorder.events, [
+    "start exporter sink traces",
+    "shutdown exporter sink traces",
+  ]);
+  assert.ok(lines.some((line) => line.includes("fatal error") && line.includes("port stolen")));
+});
+
+Deno.test("collector: a component failing to start rejects start after shutting everything down", async () => {
+  const recorder = new Recorder();
+  recorder.failStart.add("receiver push traces");
+  const collector = new Collector({
+    factories: testFactories(recorder),
+    config: `
+receivers:
+  push:
+exporters:
+  sink:
+service:
+  telemetry:
+    metrics:
+      address: 127.0.0.1:0
+  pipelines:
+    traces:
+      receivers: [push]
+      exporters: [sink]
+`,
+    writeLog: () => {},
+  });
+  await assert.rejects(collector.start(), (error) => {
+    assert.ok(error instanceof ComponentStartError);
+    assert.match(error.message, /receiver "push" \(traces\): receiver push traces cannot start/);
+    return true;
+  });
+  assert.equal(collector.state, "stopped");
+  assert.deepEqual(recorder.events, [
+    "start exporter sink traces",
+    "start receiver push traces",
+    "shutdown receiver push traces",
+    "shutdown exporter sink traces",
+  ]);
+});
+
+Deno.test("collector: shutdown gives up at the deadline and names what is still stopping", async () => {
+  const hang = Promise.withResolvers<void>();
+  const collector = new Collector({
+    factories: {
+      receivers: [observedReceiver({})],
+      exporters: [exporter.newFactory(
+        "stuck",
+        () => ({}),
+        exporter.withTraces(() => ({
+          ...newComponent({ shutdown: () => hang.promise }),
+          capabilities: () => ({ mutatesData: false }),
+          consume: () => Promise.resolve(),
+        }), "development"),
+      )],
+    },
+    config: {
+      receivers: { observed: null },
+      exporters: { stuck: null },
+      service: {
+        telemetry: { metrics: { level: "none" } },
+        pipelines: { traces: { receivers: ["observed"], exporters: ["stuck"] } },
+      },
+    },
+    writeLog: () => {},
+  });
+  await collector.start();
+  const exit = await collector.shutdown(50);
+  hang.resolve();
+  assert.equal(exit.shutdownErrors.length, 1);
+  assert.match(
+    exit.shutdownErrors[0].message,
+    /within 50 ms; still stopping: exporter stuck traces/,
+  );
+});
+
+Deno.test("collector: an invalid configuration is refused with every problem, nothing started", async () => {
+  const recorder = new Recorder();
+  const options = {
+    factories: testFactories(recorder),
+    config: `receivers:
+  push:
+    colour: red
+exporters:
+  sink:
+service:
+  pipelines:
+    traces:
+      receivers: [push]
+      exporters: [sinc]
+`,
+  };
+  const error = await validateCollectorConfig(options).then(() => undefined, (e) => e);
+  assert.ok(error instanceof ConfigErrors, String(error));
+  assert.match(error.message, /<config>:3:5: receivers\.push\.colour: unknown key "colour"/);
+  assert.match(
+    error.message,
+    /<config>:10:19: service\.pipelines\.traces\.exporters\[0\]: exporter "sinc"/,
+  );
+  await assert.rejects(new Collector({ ...options, writeLog: () => {} }).start(), ConfigErrors);
+  assert.deepEqual(recorder.events, []);
+});
