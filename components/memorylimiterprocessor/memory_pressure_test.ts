@@ -1,0 +1,161 @@
+/**
+ * The memory test of the memory_limiter: a producer pushes logs into memory_limiter → batch →
+ * an exporter that accepts into an in-memory queue and sends slowly, faster than the exporter can
+ * drain. Memory must stay near the configured limit while the producer gets retryable refusals,
+ * and every record the pipeline accepted must come out of the exporter.
+ */
+import assert from "node:assert/strict";
+import { create } from "@bufbuild/protobuf";
+import { MetricsRegistry } from "@denocol/component";
+import { CapturingLogger, nopHost, nopSettings } from "@denocol/component/componenttest";
+import type { Consumer } from "@denocol/consumer";
+import { isPermanent } from "@denocol/consumer";
+import {
+  LogRecordSchema,
+  type Logs,
+  logs,
+  LogsDataSchema,
+  ResourceLogsSchema,
+  ScopeLogsSchema,
+} from "@denocol/pdata";
+import { factory as batchFactory } from "@denocol/batchprocessor";
+import {
+  DataRefusedError,
+  factory,
+  fullGarbageCollector,
+  measureMemoryBytes,
+  MIB_BYTES,
+} from "./mod.ts";
+
+const RECORDS_PER_REQUEST = 400;
+const BODY_BYTES = 1024;
+const PRODUCE_MS = 3000;
+const DRAIN_EVERY_MS = 250;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A request whose record bodies are distinct strings, so that every request costs memory. */
+function request(sequence: number): Logs {
+  const seed = crypto.randomUUID();
+  const logRecords = Array.from({ length: RECORDS_PER_REQUEST }, (_, i) =>
+    create(LogRecordSchema, {
+      body: {
+        value: { case: "stringValue", value: `${sequence}:${i}:${seed.repeat(BODY_BYTES / 36)}` },
+      },
+    }));
+  return create(LogsDataSchema, {
+    resourceLogs: [
+      create(ResourceLogsSchema, { scopeLogs: [create(ScopeLogsSchema, { logRecords })] }),
+    ],
+  });
+}
+
+/** An exporter with an unbounded queue that sends one batch per `DRAIN_EVERY_MS`. */
+class SlowQueueExporter implements Consumer<Logs> {
+  readonly queue: Logs[] = [];
+  delivered = 0;
+  #timer = setInterval(() => {
+    const batch = this.queue.shift();
+    if (batch !== undefined) this.delivered += logs.count(batch);
+  }, DRAIN_EVERY_MS);
+
+  capabilities() {
+    return { mutatesData: false };
+  }
+
+  consume(data: Logs): Promise<void> {
+    this.queue.push(data);
+    return Promise.resolve();
+  }
+
+  /** The backend has recovered: sends everything queued and stops the slow timer. */
+  stop(): void {
+    clearInterval(this.#timer);
+    for (const batch of this.queue.splice(0)) this.delivered += logs.count(batch);
+  }
+}
+
+Deno.test({
+  name: "memory_limiter: memory stays near the limit under overload and nothing accepted is lost",
+  sanitizeOps: true,
+  sanitizeResources: true,
+}, async () => {
+  fullGarbageCollector()?.();
+  const baseline = measureMemoryBytes();
+  const limitMib = Math.ceil(baseline / MIB_BYTES) + 48;
+  const spikeMib = 16;
+  const config = {
+    ...factory.createDefaultConfig(),
+    check_interval: "20ms",
+    limit_mib: limitMib,
+    spike_limit_mib: spikeMib,
+    min_gc_interval_when_soft_limited: "50ms",
+    max_gc_interval_when_soft_limited: 0,
+    max_gc_interval_when_hard_limited: 0,
+  };
+  factory.validateConfig?.(config);
+  const hardBytes = limitMib * MIB_BYTES;
+  const softBytes = (limitMib - spikeMib) * MIB_BYTES;
+
+  const exporter = new SlowQueueExporter();
+  const registry = new MetricsRegistry();
+  const batch = batchFactory.createLogs(
+    nopSettings("processor", "batch"),
+    { ...batchFactory.createDefaultConfig(), send_batch_size: 2000, timeout: "20ms" },
+    exporter,
+  );
+  const limiter = factory.createLogs(
+    nopSettings("processor", "memory_limiter", { logger: new CapturingLogger(), meter: registry }),
+    config,
+    batch,
+  );
+  await batch.start(nopHost());
+  await limiter.start(nopHost());
+
+  let accepted = 0;
+  let refusals = 0;
+  let acceptedAfterRefusal = 0;
+  let peak = 0;
+  const otherErrors: unknown[] = [];
+  const started = performance.now();
+  for (let sequence = 0; performance.now() - started < PRODUCE_MS; sequence++) {
+    try {
+      await limiter.consume(request(sequence));
+      accepted += RECORDS_PER_REQUEST;
+      if (refusals > 0) acceptedAfterRefusal += RECORDS_PER_REQUEST;
+    } catch (error) {
+      if (error instanceof DataRefusedError && !isPermanent(error)) refusals++;
+      else otherErrors.push(error);
+    }
+    peak = Math.max(peak, measureMemoryBytes());
+    // Let timers (the limiter's check, the batch timeout, the exporter) run.
+    if (sequence % 2 === 1) await sleep(0);
+  }
+
+  await limiter.shutdown();
+  await batch.shutdown();
+  exporter.stop();
+
+  const mib = (bytes: number) => (bytes / MIB_BYTES).toFixed(1);
+  console.log(
+    `baseline ${mib(baseline)} MiB, soft ${mib(softBytes)} MiB, hard ${mib(hardBytes)} MiB, ` +
+      `peak ${mib(peak)} MiB; accepted ${accepted} records, delivered ${exporter.delivered}, ` +
+      `${refusals} refused requests`,
+  );
+  assert.deepEqual(otherErrors, []);
+  assert.ok(refusals > 0, "the producer never saw a refusal: the test did not overload");
+  assert.ok(acceptedAfterRefusal > 0, "the limiter never recovered after refusing");
+  assert.ok(peak >= softBytes, "memory never reached the soft limit: the test did not overload");
+  assert.ok(
+    peak <= hardBytes + spikeMib * MIB_BYTES,
+    `memory peaked at ${mib(peak)} MiB, far above the ${mib(hardBytes)} MiB limit`,
+  );
+  assert.equal(exporter.delivered, accepted, "records accepted by the pipeline were lost");
+  assert.equal(
+    registry.value("otelcol_processor_memory_limiter_accepted_log_records"),
+    accepted,
+  );
+  assert.equal(
+    registry.value("otelcol_processor_memory_limiter_refused_log_records"),
+    refusals * RECORDS_PER_REQUEST,
+  );
+});
