@@ -37,6 +37,7 @@ import {
   QueueClosedError,
   type QueueEntry,
   QueueFullError,
+  RequestTooLargeError,
   type SendingQueue,
 } from "./queue.ts";
 import { isStorageExtension } from "./storage.ts";
@@ -380,6 +381,15 @@ class HelperExporter<T> implements Exporter<T> {
       await queue.offer(entry, context.signal);
     } catch (error) {
       this.#telemetry.enqueueFailed.add(items, this.#telemetry.attributes);
+      if (error instanceof RequestTooLargeError) {
+        this.#logger.error("Sending queue refused a request larger than its capacity", {
+          reason: error.message,
+          [this.#spec.itemName]: items,
+        });
+        throw new PermanentError(`exporter ${this.#settings.id}: ${error.message}`, {
+          cause: error,
+        });
+      }
       if (error instanceof QueueFullError || error instanceof QueueClosedError) {
         this.#logger.warn("Sending queue refused the request; the sender should retry", {
           reason: error.message,

@@ -305,3 +305,18 @@ Deno.test("consumers keep going after the backend recovers", async () => {
   await exporter.shutdown();
   assert.equal(registry.value("otelcol_exporter_dropped_items"), undefined);
 });
+
+Deno.test("a request larger than the whole queue is refused as permanent", async () => {
+  const { settings, registry, logger } = telemetry();
+  const exporter = newExporter(settings, lines, () => Promise.resolve(), {
+    retry: fastRetry(),
+    queue: queue({ queue_size: 2, sizer: "items" }),
+  });
+  await exporter.start(nopHost());
+  const error = await exporter.consume(["1", "2", "3"]).catch((e) => e);
+  await exporter.shutdown();
+  assert.ok(isPermanent(error), String(error));
+  assert.match(error.message, /larger than the queue capacity 2/);
+  assert.equal(registry.value("otelcol_exporter_enqueue_failed_log_records"), 3);
+  assert.ok(logger.messages("error").some((m) => m.includes("larger than its capacity")));
+});

@@ -21,6 +21,15 @@ export class QueueFullError extends Error {
   }
 }
 
+/** Thrown by {@linkcode SendingQueue.offer} for a request that can never fit the queue. */
+export class RequestTooLargeError extends Error {
+  /** @param message What was refused. */
+  constructor(message: string) {
+    super(message);
+    this.name = "RequestTooLargeError";
+  }
+}
+
 /** Thrown by {@linkcode SendingQueue.offer} once the queue has been closed. */
 export class QueueClosedError extends Error {
   /** @param message What was refused. */
@@ -131,7 +140,7 @@ abstract class BaseQueue<T> implements SendingQueue<T> {
   async offer(entry: QueueEntry<T>, signal?: AbortSignal): Promise<void> {
     const needed = this.sizer(entry);
     if (needed > this.capacity) {
-      throw new QueueFullError(
+      throw new RequestTooLargeError(
         `request of size ${needed} is larger than the queue capacity ${this.capacity}`,
       );
     }
