@@ -5,7 +5,7 @@
 
 import type { Kind, StabilityLevel } from "@denocol/component";
 import type { CatalogEntry, ComponentCatalog } from "./config/mod.ts";
-import { profilesStabilityOf } from "./profiles.ts";
+import { createProfilesPair, profilesPairStability, profilesStabilityOf } from "./profiles.ts";
 
 /** What every factory has, seen without its config type. */
 export interface AnyFactory {
@@ -137,6 +137,7 @@ function pairMember(from: string, to: string): string {
 
 /** The stability of a connector factory for the pair `from` to `to`. */
 export function pairStability(factory: AnyFactory, from: string, to: string): StabilityLevel {
+  if (from === "profiles" || to === "profiles") return profilesPairStability(factory, from, to);
   const member =
     (factory as unknown as Record<string, unknown>)[`${pairMember(from, to)}Stability`];
   return typeof member === "string" ? member as StabilityLevel : "undefined";
@@ -152,6 +153,10 @@ export function signalCreate(factory: AnyFactory, signal: string): CreateMember 
 
 /** The create function of a connector factory for the pair `from` to `to`. */
 export function pairCreate(factory: AnyFactory, from: string, to: string): CreateMember {
+  if (from === "profiles" || to === "profiles") {
+    return (settings, config, next) =>
+      createProfilesPair(factory, from, to, settings as never, config, next as never);
+  }
   return memberFunction(factory, `create${capitalize(pairMember(from, to))}`);
 }
 

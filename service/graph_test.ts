@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { type Component, newComponent, type Settings } from "@denocol/component";
 import { nopHost } from "@denocol/component/componenttest";
 import type { Consumer } from "@denocol/consumer";
-import type * as exporter from "@denocol/exporter";
+import * as exporterExperimental from "@denocol/exporter-experimental";
 import { factory as forwardFactory } from "@denocol/forwardconnector";
 import type * as pdata from "@denocol/pdata";
 import { profiles } from "@denocol/pdata-experimental";
@@ -199,7 +199,6 @@ Deno.test("graph: a receiver instance shared across signals starts and stops onc
 });
 
 Deno.test("graph: a profiles pipeline is built through the twins when the gate is on", async () => {
-  const recorder = new Recorder();
   let next: Consumer<unknown> | undefined;
   const received: unknown[] = [];
   const profilesReceiver = receiverExperimental.newFactory(
@@ -210,17 +209,15 @@ Deno.test("graph: a profiles pipeline is built through the twins when the gate i
       return newComponent();
     }, "development"),
   );
-  const sinks = sinkExporterFactory(recorder);
-  const profilesExporter = {
-    ...sinks,
-    type: "psink",
-    profilesStability: "development",
-    createProfiles: () => ({
+  const profilesExporter = exporterExperimental.newFactory(
+    "psink",
+    () => ({}),
+    exporterExperimental.withProfiles(() => ({
       ...newComponent(),
       capabilities: () => ({ mutatesData: false }),
       consume: (data: unknown) => Promise.resolve(void received.push(data)),
-    }),
-  } as exporter.Factory<Record<string, never>>;
+    }), "development"),
+  );
   const config = {
     receivers: { prof: null },
     exporters: { psink: null },

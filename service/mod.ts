@@ -37,7 +37,12 @@ export {
   signalStability,
 } from "./factories.ts";
 export { type SignalOps, signalOps } from "./signals.ts";
-export { PROFILES_OPS, profilesStabilityOf } from "./profiles.ts";
+export {
+  createProfilesPair,
+  PROFILES_OPS,
+  profilesPairStability,
+  profilesStabilityOf,
+} from "./profiles.ts";
 export {
   ComponentStartError,
   describeNode,
