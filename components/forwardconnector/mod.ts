@@ -20,12 +20,15 @@ import type { ConsumeContext, Consumer } from "@denocol/consumer";
 import { newComponent, type Settings } from "@denocol/component";
 import {
   type Connector,
-  type Factory,
-  newFactory,
   withLogsToLogs,
   withMetricsToMetrics,
   withTracesToTraces,
 } from "@denocol/connector";
+import {
+  newFactory,
+  type ProfilesFactory,
+  withProfilesToProfiles,
+} from "@denocol/connector-experimental";
 
 /** The `forward` connector has no settings. */
 export type Config = Record<string, never>;
@@ -49,11 +52,20 @@ export function createForwardConnector<T>(
   };
 }
 
-/** The factory of the `forward` connector (traces, metrics and logs to the same signal: beta). */
-export const factory: Factory<Config> = newFactory<Config>(
+/**
+ * The factory of the `forward` connector: traces, metrics and logs to the same signal beta,
+ * profiles to profiles alpha.
+ *
+ * # Experimental
+ *
+ * `createProfilesToProfiles` and its stability are EXPERIMENTAL and may be changed or removed in
+ * a later release.
+ */
+export const factory: ProfilesFactory<Config> = newFactory<Config>(
   TYPE,
   () => ({}),
   withTracesToTraces(createForwardConnector, "beta"),
   withMetricsToMetrics(createForwardConnector, "beta"),
   withLogsToLogs(createForwardConnector, "beta"),
+  withProfilesToProfiles(createForwardConnector, "alpha"),
 );

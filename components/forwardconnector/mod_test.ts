@@ -3,7 +3,8 @@ import { nopHost, nopSettings } from "@denocol/component/componenttest";
 import { clientMetadata, RetryableError } from "@denocol/consumer";
 import { errorConsumer, SinkConsumer } from "@denocol/consumer/consumertest";
 import { type Logs, logs, type Metrics, metrics, type Traces, traces } from "@denocol/pdata";
-import { pairStability } from "@denocol/connector";
+import { pairStability } from "@denocol/connector-experimental";
+import { type Profiles, profiles } from "@denocol/pdata-experimental";
 import { factory } from "./mod.ts";
 
 const settings = nopSettings("connector", "forward");
@@ -41,4 +42,15 @@ Deno.test("forward connector: returns the next consumer's error", async () => {
 
 Deno.test("forward connector: refuses to connect different signals", () => {
   assert.throws(() => factory.createTracesToLogs(settings, {}, new SinkConsumer<Logs>()));
+});
+
+Deno.test("forward connector: passes profiles through", async () => {
+  const sink = new SinkConsumer<Profiles>();
+  const connector = factory.createProfilesToProfiles(settings, {}, sink);
+  const data = profiles.empty();
+  await connector.start(nopHost());
+  await connector.consume(data);
+  await connector.shutdown();
+  assert.equal(sink.all[0], data);
+  assert.equal(pairStability(factory, "profiles", "profiles"), "alpha");
 });

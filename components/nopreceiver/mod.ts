@@ -19,7 +19,8 @@
  */
 
 import { type Component, newComponent } from "@denocol/component";
-import { type Factory, newFactory, withLogs, withMetrics, withTraces } from "@denocol/receiver";
+import { withLogs, withMetrics, withTraces } from "@denocol/receiver";
+import { newFactory, type ProfilesFactory, withProfiles } from "@denocol/receiver-experimental";
 
 /** The `nop` receiver has no settings. */
 export type Config = Record<string, never>;
@@ -32,11 +33,19 @@ export function createNopReceiver(): Component {
   return newComponent();
 }
 
-/** The factory of the `nop` receiver (traces, metrics and logs: beta). */
-export const factory: Factory<Config> = newFactory<Config>(
+/**
+ * The factory of the `nop` receiver: traces, metrics and logs beta, profiles alpha.
+ *
+ * # Experimental
+ *
+ * `createProfiles` and `profilesStability` are EXPERIMENTAL and may be changed or removed in a
+ * later release.
+ */
+export const factory: ProfilesFactory<Config> = newFactory<Config>(
   TYPE,
   () => ({}),
   withTraces(createNopReceiver, "beta"),
   withMetrics(createNopReceiver, "beta"),
   withLogs(createNopReceiver, "beta"),
+  withProfiles(createNopReceiver, "alpha"),
 );

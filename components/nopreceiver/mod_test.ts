@@ -3,7 +3,7 @@ import { nopHost, nopSettings } from "@denocol/component/componenttest";
 import { SinkConsumer } from "@denocol/consumer/consumertest";
 import { factory } from "./mod.ts";
 
-Deno.test("nop receiver: starts and stops for every stable signal without producing data", async () => {
+Deno.test("nop receiver: starts and stops for every signal without producing data", async () => {
   assert.equal(factory.type, "nop");
   const settings = nopSettings("receiver", "nop");
   const sink = new SinkConsumer<never>();
@@ -12,6 +12,7 @@ Deno.test("nop receiver: starts and stops for every stable signal without produc
       factory.createTraces(settings, {}, sink),
       factory.createMetrics(settings, {}, sink),
       factory.createLogs(settings, {}, sink),
+      factory.createProfiles(settings, {}, sink),
     ]
   ) {
     await receiver.start(nopHost());
@@ -20,7 +21,12 @@ Deno.test("nop receiver: starts and stops for every stable signal without produc
   }
   assert.equal(sink.all.length, 0);
   assert.deepEqual(
-    [factory.tracesStability, factory.metricsStability, factory.logsStability],
-    ["beta", "beta", "beta"],
+    [
+      factory.tracesStability,
+      factory.metricsStability,
+      factory.logsStability,
+      factory.profilesStability,
+    ],
+    ["beta", "beta", "beta", "alpha"],
   );
 });
