@@ -1,17 +1,23 @@
-// The OTLP/gRPC services, served by @connectrpc/connect-node's gRPC protocol handler on a
-// `node:http2` server. Authentication runs on the request headers before the router sees the
-// request, so an unauthenticated message is never read or decoded.
+// The OTLP/gRPC services, served by @connectrpc/connect's gRPC protocol handler on a
+// `node:http2` server through connect-node's request/response bridge. Authentication runs as
+// the router's request gate, before the request body is read, so an unauthenticated message is
+// never read or decoded.
 
 import type { DescService } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
-  type ConnectRouter,
+  createConnectRouter,
   createContextKey,
   createContextValues,
   type HandlerContext,
 } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { UniversalServerResponse } from "@connectrpc/connect/protocol";
+import {
+  compressionGzip,
+  universalRequestFromNodeRequest,
+  universalResponseToNodeResponse,
+} from "@connectrpc/connect-node";
 import type * as http2 from "node:http2";
 import {
   type AuthenticateFn,
@@ -48,9 +54,11 @@ export type Http2Handler = (
   response: http2.Http2ServerResponse,
 ) => void;
 
+/** What the transport knows about a request before its message is read. */
 interface RequestFacts {
   address: string | undefined;
   headers: ReadonlyMap<string, readonly string[]>;
+  /** Set by the authenticator, if one is configured. */
   auth: unknown;
 }
 
@@ -73,12 +81,13 @@ function metadataOf(request: http2.Http2ServerRequest): Map<string, string[]> {
  */
 function writeGrpcStatus(response: http2.Http2ServerResponse, code: number, message: string) {
   if (response.headersSent) return;
-  response.writeHead(200, {
+  // One HEADERS frame that ends the stream: grpc clients read a status from headers only then.
+  response.stream.respond({
+    ":status": 200,
     "content-type": "application/grpc",
     "grpc-status": String(code),
     "grpc-message": encodeURIComponent(message),
-  });
-  response.end();
+  }, { endStream: true });
 }
 
 function exportHandler(endpoint: GrpcSignalEndpoint<unknown>, includeMetadata: boolean) {
@@ -122,60 +131,106 @@ function exportHandler(endpoint: GrpcSignalEndpoint<unknown>, includeMetadata: b
   };
 }
 
-/** Builds the `node:http2` request listener serving the OTLP gRPC services. */
-export function createOtlpGrpcHandler(options: OtlpGrpcHandlerOptions): Http2Handler {
-  const routes = (router: ConnectRouter) => {
-    for (const endpoint of options.endpoints) {
-      const method = endpoint.service.methods.find((m) => m.name === "Export");
-      if (method === undefined) {
-        throw new TypeError(`service ${endpoint.service.typeName} has no Export method`);
-      }
-      // deno-lint-ignore no-explicit-any
-      router.rpc(method as any, exportHandler(endpoint, options.includeMetadata) as any);
+/**
+ * Connect reports a message that does not parse as `Internal` ("parse binary: …"); the OTLP
+ * specification wants `InvalidArgument` for malformed data. The trailer is filled while the
+ * response body is iterated, so the fix is applied once the body is done and before the node
+ * writer sends the trailers.
+ */
+function parseErrorsAsInvalidArgument(response: UniversalServerResponse): UniversalServerResponse {
+  const fix = () => {
+    const trailer = response.trailer;
+    if (trailer?.get("grpc-status") !== String(Code.Internal)) return;
+    let message = trailer.get("grpc-message") ?? "";
+    try {
+      message = decodeURIComponent(message);
+    } catch {
+      // keep it as sent
+    }
+    if (message.startsWith("parse binary:")) {
+      trailer.set("grpc-status", String(Code.InvalidArgument));
     }
   };
-  const facts = new WeakMap<http2.Http2ServerRequest, RequestFacts>();
-  const adapter = connectNodeAdapter({
+  const body = response.body;
+  if (body === undefined) {
+    fix();
+    return response;
+  }
+  return {
+    ...response,
+    body: (async function* () {
+      try {
+        yield* body;
+      } finally {
+        fix();
+      }
+    })(),
+  };
+}
+
+/** Builds the `node:http2` request listener serving the OTLP gRPC services. */
+export function createOtlpGrpcHandler(options: OtlpGrpcHandlerOptions): Http2Handler {
+  const authenticate = options.authenticate;
+  const router = createConnectRouter({
     grpc: true,
     grpcWeb: false,
     connect: false,
     readMaxBytes: options.readMaxBytes,
-    routes,
-    contextValues: (request) =>
-      createContextValues().set(
-        requestFactsKey,
-        facts.get(request as http2.Http2ServerRequest),
-      ),
-    fallback: (request, response) => {
-      const path = request.url ?? "";
+    acceptCompression: [compressionGzip],
+    // Runs before the request body is read: an unauthenticated message is never read or decoded.
+    ...(authenticate === undefined ? {} : {
+      requestGate: async (context: HandlerContext) => {
+        const facts = context.values.get(requestFactsKey);
+        try {
+          const auth = await authenticate(facts?.headers ?? new Map());
+          if (facts) facts.auth = auth;
+        } catch (error) {
+          throw new ConnectError(
+            error instanceof Error ? error.message : String(error),
+            Code.Unauthenticated,
+          );
+        }
+      },
+    }),
+  });
+  for (const endpoint of options.endpoints) {
+    const method = endpoint.service.methods.find((m) => m.name === "Export");
+    if (method === undefined) {
+      throw new TypeError(`service ${endpoint.service.typeName} has no Export method`);
+    }
+    // deno-lint-ignore no-explicit-any
+    router.rpc(method as any, exportHandler(endpoint, options.includeMetadata) as any);
+  }
+  const handlers = new Map(router.handlers.map((handler) => [handler.requestPath, handler]));
+  return (request, response) => {
+    const path = (request.url ?? "").split("?")[0];
+    const handler = handlers.get(path);
+    if (handler === undefined) {
       writeGrpcStatus(
-        response as http2.Http2ServerResponse,
+        response,
         Code.Unimplemented,
         `unknown service or method ${path}: the signal is not wired to this receiver`,
       );
-    },
-  });
-  return (request, response) => {
-    const headers = metadataOf(request);
-    const address = request.socket?.remoteAddress;
-    const authenticate = options.authenticate;
-    if (authenticate === undefined) {
-      facts.set(request, { address, headers, auth: undefined });
-      adapter(request, response);
       return;
     }
-    authenticate(headers).then(
-      (auth) => {
-        facts.set(request, { address, headers, auth });
-        adapter(request, response);
-      },
-      (error) => {
-        writeGrpcStatus(
-          response,
-          Code.Unauthenticated,
-          error instanceof Error ? error.message : String(error),
-        );
-      },
+    const facts: RequestFacts = {
+      address: request.socket?.remoteAddress,
+      headers: metadataOf(request),
+      auth: undefined,
+    };
+    const universal = universalRequestFromNodeRequest(
+      request,
+      response,
+      undefined,
+      createContextValues().set(requestFactsKey, facts),
     );
+    handler(universal)
+      .then((result) =>
+        universalResponseToNodeResponse(parseErrorsAsInvalidArgument(result), response)
+      )
+      .catch((error) => {
+        if (ConnectError.from(error).code === Code.Aborted) return;
+        writeGrpcStatus(response, Code.Internal, `internal error: ${String(error)}`);
+      });
   };
 }

@@ -49,16 +49,60 @@ export function parseEndpoint(endpoint: string): { hostname: string; port: numbe
 
 const CLOSE_GRACE_MS = 5000;
 
+/**
+ * Listens with the server `create` builds around `handler`, and closes it gracefully: stop
+ * accepting, send GOAWAY, end each session as soon as its requests are done (Deno's
+ * `session.close()` does not end a session by itself), and cut off whatever is left after
+ * {@linkcode CLOSE_GRACE_MS}.
+ */
 function listenHttp2(
-  server: http2.Http2Server | http2.Http2SecureServer,
+  create: (handler: Http2Handler) => http2.Http2Server | http2.Http2SecureServer,
+  handler: Http2Handler,
   endpoint: string,
 ): Promise<RunningServer> {
   const { hostname, port } = parseEndpoint(endpoint);
-  const sessions = new Set<http2.ServerHttp2Session>();
-  server.on("session", (session: http2.ServerHttp2Session) => {
-    sessions.add(session);
-    session.once("close", () => sessions.delete(session));
+  const sessions = new Map<http2.Http2Session, Set<http2.ServerHttp2Stream>>();
+  const streamsOf = (session: http2.Http2Session) => {
+    let streams = sessions.get(session);
+    if (streams === undefined) {
+      streams = new Set();
+      sessions.set(session, streams);
+      session.once("close", () => sessions.delete(session));
+    }
+    return streams;
+  };
+  const server = create((request, response) => {
+    const stream = response.stream;
+    const streams = stream.session ? streamsOf(stream.session) : undefined;
+    streams?.add(stream);
+    response.once("close", () => streams?.delete(stream));
+    // Once the response has ended, an upload the client is still sending is cut off with
+    // RST_STREAM(NO_ERROR), as HTTP/2 allows, so that an early answer (413, an error status)
+    // does not keep the stream open (connect-node waits for the stream to end).
+    response.once("finish", () => streams?.delete(stream));
+    const end = response.end.bind(response) as (...args: unknown[]) => http2.Http2ServerResponse;
+    response.end = ((...args: unknown[]) => {
+      const result = end(...args);
+      if (!request.complete) {
+        setTimeout(() => {
+          if (!stream.closed && !stream.destroyed) stream.close(http2.constants.NGHTTP2_NO_ERROR);
+        }, 0);
+      }
+      return result;
+    }) as typeof response.end;
+    handler(request, response);
   });
+  server.on("session", (session: http2.ServerHttp2Session) => void streamsOf(session));
+  const endIdleSessions = (): boolean => {
+    for (const [session, streams] of sessions) {
+      for (const stream of streams) if (stream.destroyed || stream.closed) streams.delete(stream);
+      if (streams.size === 0) {
+        session.destroy();
+        sessions.delete(session);
+      }
+    }
+    return sessions.size === 0;
+  };
   return new Promise((resolve, reject) => {
     const onError = (error: Error) =>
       reject(new Error(`cannot listen on ${endpoint}: ${error.message}`, { cause: error }));
@@ -69,22 +113,16 @@ function listenHttp2(
       resolve({
         hostname: address.address,
         port: address.port,
-        close: () =>
-          new Promise<void>((done) => {
-            let finished = false;
-            const timer = setTimeout(() => {
-              for (const session of sessions) session.destroy();
-              finish();
-            }, CLOSE_GRACE_MS);
-            const finish = () => {
-              if (finished) return;
-              finished = true;
-              clearTimeout(timer);
-              done();
-            };
-            server.close(() => finish());
-            for (const session of sessions) session.close();
-          }),
+        close: async () => {
+          const closed = new Promise<void>((done) => server.close(() => done()));
+          for (const session of sessions.keys()) session.close();
+          const deadline = Date.now() + CLOSE_GRACE_MS;
+          while (!endIdleSessions() && Date.now() < deadline) {
+            await new Promise((wake) => setTimeout(wake, 20));
+          }
+          for (const session of sessions.keys()) session.destroy();
+          await closed;
+        },
       });
     });
   });
@@ -110,10 +148,14 @@ export function serveGrpc(
   maxConcurrentStreams?: number,
 ): Promise<RunningServer> {
   const settings = maxConcurrentStreams ? { settings: { maxConcurrentStreams } } : {};
-  const server = tls === undefined
-    ? http2.createServer(settings, handler)
-    : http2.createSecureServer({ ...secureOptions(tls), ...settings }, handler);
-  return listenHttp2(server, endpoint);
+  return listenHttp2(
+    (wrapped) =>
+      tls === undefined
+        ? http2.createServer(settings, wrapped)
+        : http2.createSecureServer({ ...secureOptions(tls), ...settings }, wrapped),
+    handler,
+    endpoint,
+  );
 }
 
 /** Adapts a fetch-style handler to a `node:http2` compatibility-API listener. */
@@ -166,11 +208,11 @@ export async function serveHttp(
   handler: OtlpHttpHandler,
 ): Promise<RunningServer> {
   if (tls !== undefined) {
-    const server = http2.createSecureServer(
-      { ...secureOptions(tls), allowHTTP1: true },
+    return await listenHttp2(
+      (wrapped) => http2.createSecureServer({ ...secureOptions(tls), allowHTTP1: true }, wrapped),
       nodeAdapter(handler, "https"),
+      endpoint,
     );
-    return await listenHttp2(server, endpoint);
   }
   const { hostname, port } = parseEndpoint(endpoint);
   const listening = Promise.withResolvers<Deno.NetAddr>();
