@@ -60,7 +60,7 @@ export {
   readConfigSource,
   type SourceOptions,
 } from "./load.ts";
-export { DurationError, formatDuration, parseDuration } from "@denocol/component";
+export { DurationError, formatDuration, parseDuration } from "@denocol/config";
 export { closest, decodeComponentConfig } from "./component_config.ts";
 export {
   type ComponentEntry,

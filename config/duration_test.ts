@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DurationError, formatDuration, parseDuration } from "./duration.ts";
+import { DurationError, formatDuration, parseConfigDuration, parseDuration } from "./duration.ts";
 
 Deno.test("parseDuration reads Go durations into milliseconds", () => {
   const cases: [string, number][] = [
@@ -46,4 +46,33 @@ Deno.test("formatDuration writes what parseDuration reads", () => {
   }
   assert.equal(formatDuration(90_000), "1m30s");
   assert.equal(formatDuration(200), "200ms");
+});
+
+Deno.test("parseConfigDuration takes Go strings and millisecond numbers, naming the path", () => {
+  assert.equal(parseConfigDuration(" 1m30s ", "a::b"), 90_000);
+  assert.equal(parseConfigDuration(250, "a::b"), 250);
+  assert.equal(parseConfigDuration("0", "a::b"), 0);
+  assert.equal(parseConfigDuration("-2s", "a::b", true), -2000);
+  const cases: [unknown, RegExp][] = [
+    ["5x", /^exporters::otlp::timeout: invalid duration "5x": unknown unit "x"/],
+    ["-2s", /^exporters::otlp::timeout: expected a duration of zero or more, got "-2s"/],
+    [-1, /^exporters::otlp::timeout: expected a duration of zero or more, got -1/],
+    [Infinity, /^exporters::otlp::timeout: expected a duration such as "5s".*got Infinity/],
+    [true, /^exporters::otlp::timeout: expected a duration such as "5s".*got true/],
+    [null, /^exporters::otlp::timeout: expected a duration such as "5s".*got null/],
+  ];
+  for (const [value, message] of cases) {
+    assert.throws(
+      () => parseConfigDuration(value, "exporters::otlp::timeout"),
+      (error: unknown) => {
+        assert.ok(error instanceof TypeError);
+        assert.match(error.message, message);
+        return true;
+      },
+    );
+  }
+  assert.throws(
+    () => parseConfigDuration("1h5", "x"),
+    (error: unknown) => (error as Error).cause instanceof DurationError,
+  );
 });

@@ -102,3 +102,43 @@ export function formatDuration(ms: number): string {
 function trim(value: number): string {
   return String(Number(value.toFixed(9)));
 }
+
+/**
+ * Reads a duration from a decoded configuration value: a Go duration string (surrounding spaces
+ * ignored) or a number, which is taken as milliseconds already (what `--set` and programmatic
+ * configs produce). Negative durations are refused unless `allowNegative` is set, since a
+ * configured timeout or interval below zero is always a mistake.
+ *
+ * @param value The configured value.
+ * @param path Config path named in the error, such as `exporters::otlp::timeout`.
+ * @param allowNegative Whether a negative duration is accepted.
+ * @throws {TypeError} starting with `path` and saying what was expected; its `cause` is the
+ * {@linkcode DurationError} when the text did not parse.
+ */
+export function parseConfigDuration(value: unknown, path: string, allowNegative = false): number {
+  let ms: number;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) {
+      throw new TypeError(`${path}: expected a duration such as "5s" or "250ms", got ${value}`);
+    }
+    ms = value;
+  } else if (typeof value === "string") {
+    try {
+      ms = parseDuration(value.trim());
+    } catch (error) {
+      throw new TypeError(`${path}: ${(error as Error).message}`, { cause: error });
+    }
+  } else {
+    throw new TypeError(
+      `${path}: expected a duration such as "5s" or "250ms", got ${JSON.stringify(value)}`,
+    );
+  }
+  if (ms < 0 && !allowNegative) {
+    throw new TypeError(
+      `${path}: expected a duration of zero or more, got ${
+        typeof value === "string" ? JSON.stringify(value) : value
+      }`,
+    );
+  }
+  return ms;
+}

@@ -1,0 +1,34 @@
+/**
+ * Configuration building blocks that components share, in the spirit of the Go collector's
+ * `config/*` modules: Go-style durations for timeouts and intervals, and the TLS client and
+ * server sections (`configtls`). Nothing here knows about signals.
+ *
+ * ```ts
+ * import { defaultTlsClientConfig, loadTlsClientConfig, parseConfigDuration } from "@denocol/config";
+ *
+ * const timeoutMs = parseConfigDuration("1m30s", "exporters::otlp::timeout"); // 90000
+ * const tls = await loadTlsClientConfig(
+ *   { ...defaultTlsClientConfig(), insecure_skip_verify: true },
+ *   "exporters::otlp::tls",
+ * );
+ * console.log(timeoutMs, tls.rejectUnauthorized); // 90000 false
+ * ```
+ *
+ * @module
+ */
+
+export { DurationError, formatDuration, parseConfigDuration, parseDuration } from "./duration.ts";
+export {
+  defaultTlsClientConfig,
+  defaultTlsServerConfig,
+  type LoadedTlsClient,
+  type LoadedTlsServer,
+  loadTlsClientConfig,
+  loadTlsServerConfig,
+  type NodeTlsVersion,
+  type TlsClientConfig,
+  type TlsServerConfig,
+  type TlsVersion,
+  validateTlsClientConfig,
+  validateTlsServerConfig,
+} from "./tls.ts";
