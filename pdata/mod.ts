@@ -11,6 +11,10 @@
  * console.log(traces.count(traces.decodeProto(bytes)));
  * ```
  *
+ * {@link OTLP_TRACES}, {@link OTLP_METRICS} and {@link OTLP_LOGS} describe each signal as OTLP
+ * carries it (HTTP path, gRPC service, request and response messages, partial success), for
+ * exporters, receivers and test servers.
+ *
  * The generic pieces ({@link createSignalHelpers}, {@link createJsonCodec},
  * {@link createProtoCodec}, {@link splitNested}) let other OTLP signals, such as the profiles of
  * `@denocol/pdata-experimental`, get the same helpers.
@@ -46,6 +50,14 @@ export {
   metricsToRequest,
 } from "./metrics.ts";
 export { type Logs, logs, logsFromRequest, logsToRequest } from "./logs.ts";
+export {
+  OTLP_LOGS,
+  OTLP_METRICS,
+  OTLP_TRACES,
+  type OtlpRejection,
+  otlpRejection,
+  type OtlpSignal,
+} from "./otlp.ts";
 
 export * from "./gen/opentelemetry/proto/common/v1/common_pb.ts";
 export * from "./gen/opentelemetry/proto/resource/v1/resource_pb.ts";
@@ -82,6 +94,6 @@ export * from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 export * from "./gen/google/rpc/status_pb.ts";
 export * from "./gen/google/rpc/error_details_pb.ts";
 
-export type { Message } from "@bufbuild/protobuf";
+export type { DescMessage, DescService, Message } from "@bufbuild/protobuf";
 export type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 export type { Any, Duration } from "@bufbuild/protobuf/wkt";

@@ -12,6 +12,8 @@
  * - {@link profiles}`.split` gives each chunk a dictionary holding only what the chunk references;
  * - {@link validateProfiles} checks every index against its table and throws a
  *   {@link ProfileReferenceError} naming the table, the index and where it was found;
+ * - {@link OTLP_PROFILES} is the profiles entry of `@denocol/pdata`'s OTLP table (path
+ *   `/v1development/profiles`, `ProfilesService`);
  * - {@link resolveSample} turns a sample into frames, attributes and a link that no longer depend
  *   on indices (what a debug exporter prints, and what tests compare).
  *
@@ -59,6 +61,7 @@ export {
   profilesFromRequest,
   profilesToRequest,
 } from "./profiles.ts";
+export { OTLP_PROFILES } from "./otlp.ts";
 export { ProfileReferenceError, type ProfileTable } from "./reference_error.ts";
 export { validateProfiles } from "./validate.ts";
 export {
@@ -407,6 +410,8 @@ export type {
   KeyValue,
   KeyValueList,
   Message,
+  OtlpRejection,
+  OtlpSignal,
   Resource,
   SignalHelpers,
 } from "@denocol/pdata";
