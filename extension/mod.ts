@@ -77,3 +77,10 @@ export function isPipelineWatcher(extension: Extension): extension is Extension 
   const candidate = extension as Partial<PipelineWatcher>;
   return typeof candidate.ready === "function" && typeof candidate.notReady === "function";
 }
+
+export {
+  isStorageExtension,
+  type StorageClient,
+  type StorageExtension,
+  type StorageOperation,
+} from "./storage.ts";

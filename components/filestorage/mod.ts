@@ -29,7 +29,6 @@ export {
   type FileStorageClient,
   type FileStorageConfig,
   type FileStorageExtension,
-  type StorageOperation,
   validateConfig,
 } from "./storage.ts";
 export { factory, TYPE } from "./factory.ts";

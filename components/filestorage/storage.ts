@@ -2,7 +2,6 @@ import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import {
-  type Component,
   type Host,
   type ID,
   type Kind,
@@ -10,7 +9,8 @@ import {
   newComponent,
   type Settings,
 } from "@denocol/component";
-import { parseDuration } from "./duration.ts";
+import { parseConfigDuration } from "@denocol/config";
+import type { StorageClient, StorageExtension, StorageOperation } from "@denocol/extension";
 
 /** Configuration of the `file_storage` extension. */
 export interface FileStorageConfig {
@@ -53,7 +53,7 @@ export function validateConfig(config: FileStorageConfig, path = "extensions::fi
   if (typeof config.directory !== "string" || config.directory === "") {
     throw new TypeError(`${path}::directory: expected a directory path`);
   }
-  parseDuration(config.timeout, `${path}::timeout`);
+  parseConfigDuration(config.timeout, `${path}::timeout`);
   for (const key of ["fsync", "create_directory"] as const) {
     if (typeof config[key] !== "boolean") {
       throw new TypeError(`${path}::${key}: expected true or false`);
@@ -71,16 +71,11 @@ export function validateConfig(config: FileStorageConfig, path = "extensions::fi
   }
 }
 
-/** One write of {@linkcode FileStorageClient.batch}. */
-export type StorageOperation =
-  | { readonly type: "set"; readonly key: string; readonly value: Uint8Array }
-  | { readonly type: "delete"; readonly key: string };
-
 /**
  * A key-value store backed by one SQLite database file. Each call commits before it resolves;
  * a batch is one transaction. Data survives the process being killed at any point.
  */
-export class FileStorageClient {
+export class FileStorageClient implements StorageClient {
   readonly #db: DatabaseSync;
   readonly #get: StatementSync;
   readonly #set: StatementSync;
@@ -174,8 +169,8 @@ export class FileStorageClient {
   }
 }
 
-/** The `file_storage` extension: hands each component its own database. */
-export interface FileStorageExtension extends Component {
+/** The `file_storage` extension, a {@linkcode StorageExtension}: each component gets its own database. */
+export interface FileStorageExtension extends StorageExtension {
   /**
    * Opens the database of component `kind`/`id`, client `name` (the exporter helper passes the
    * signal). Only one client per database may be open at a time.
@@ -207,7 +202,7 @@ export function createFileStorage(
   const path = `extensions::${settings.id}`;
   validateConfig(config, path);
   const directory = config.directory!;
-  const timeoutMs = parseDuration(config.timeout, `${path}::timeout`);
+  const timeoutMs = parseConfigDuration(config.timeout, `${path}::timeout`);
   const logger: Logger = settings.telemetry.logger;
   const open = new Map<string, FileStorageClient>();
   let running = false;

@@ -1,4 +1,4 @@
-import { parseDuration } from "./duration.ts";
+import { parseConfigDuration } from "@denocol/config";
 
 /** `timeout` of an exporter: how long one attempt to send may take. */
 export interface TimeoutConfig {
@@ -137,7 +137,7 @@ function expectNumber(value: unknown, path: string, min: number, integer = false
  * @param path Config path of the exporter, such as `exporters::otlp`; errors name `path::timeout`.
  */
 export function resolveTimeout(config: TimeoutConfig, path: string): number {
-  return parseDuration(config.timeout, `${path}::timeout`);
+  return parseConfigDuration(config.timeout, `${path}::timeout`);
 }
 
 /**
@@ -149,15 +149,15 @@ export function resolveTimeout(config: TimeoutConfig, path: string): number {
 export function resolveRetry(config: RetryConfig, path: string): RetrySettings {
   const settings: RetrySettings = {
     enabled: expectBoolean(config.enabled, `${path}::enabled`),
-    initialIntervalMs: parseDuration(config.initial_interval, `${path}::initial_interval`),
+    initialIntervalMs: parseConfigDuration(config.initial_interval, `${path}::initial_interval`),
     randomizationFactor: expectNumber(
       config.randomization_factor,
       `${path}::randomization_factor`,
       0,
     ),
     multiplier: expectNumber(config.multiplier, `${path}::multiplier`, 1),
-    maxIntervalMs: parseDuration(config.max_interval, `${path}::max_interval`),
-    maxElapsedMs: parseDuration(config.max_elapsed_time, `${path}::max_elapsed_time`),
+    maxIntervalMs: parseConfigDuration(config.max_interval, `${path}::max_interval`),
+    maxElapsedMs: parseConfigDuration(config.max_elapsed_time, `${path}::max_elapsed_time`),
   };
   if (settings.randomizationFactor > 1) {
     throw new TypeError(

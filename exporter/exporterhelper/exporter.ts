@@ -40,7 +40,7 @@ import {
   RequestTooLargeError,
   type SendingQueue,
 } from "./queue.ts";
-import { isStorageExtension } from "./storage.ts";
+import { isStorageExtension } from "@denocol/extension";
 import type { Exporter } from "../factory.ts";
 
 /**

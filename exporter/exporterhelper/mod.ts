@@ -40,7 +40,6 @@ export {
   type RetrySettings,
   type TimeoutConfig,
 } from "./config.ts";
-export { parseDuration } from "./duration.ts";
 export {
   type DropReason,
   type ExporterOptions,
@@ -61,9 +60,3 @@ export {
   newTraces,
   TRACES,
 } from "./signals.ts";
-export {
-  isStorageExtension,
-  type StorageClient,
-  type StorageExtension,
-  type StorageOperation,
-} from "./storage.ts";

@@ -1,4 +1,4 @@
-import type { StorageClient, StorageOperation } from "./storage.ts";
+import type { StorageClient, StorageOperation } from "@denocol/extension";
 
 /** A request waiting in a sending queue. */
 export interface QueueEntry<T> {

@@ -5,7 +5,7 @@ import { CapturingLogger, nopHost, nopSettings } from "@denocol/component/compon
 import type { Settings } from "@denocol/component";
 import type { RetryConfig } from "./config.ts";
 import type { SignalSpec } from "./exporter.ts";
-import type { StorageClient, StorageExtension, StorageOperation } from "./storage.ts";
+import type { StorageClient, StorageExtension, StorageOperation } from "@denocol/extension";
 
 export const lines: SignalSpec<string[]> = {
   signal: "logs",

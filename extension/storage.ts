@@ -1,5 +1,8 @@
 import type { Component, ID, Kind } from "@denocol/component";
 
+// Durable key-value storage that extensions (such as `file_storage`) hand out to components
+// (such as the exporter helper's persistent sending queue).
+
 /** One write in a {@linkcode StorageClient.batch}. */
 export type StorageOperation =
   | { readonly type: "set"; readonly key: string; readonly value: Uint8Array }
@@ -24,10 +27,10 @@ export interface StorageClient {
 }
 
 /**
- * An extension that gives components durable storage, such as `file_storage`.
- *
- * (Defined here because the persistent queue is its first user; it belongs in
- * `@denocol/extension` and is structural, so implementations need not import it.)
+ * An extension that gives components durable storage, such as `file_storage`. A component
+ * finds it through `Host.getExtension` and asks it for a client of its own; clients of
+ * different components, or of one component under different names, never see each other's
+ * keys.
  */
 export interface StorageExtension extends Component {
   /**
