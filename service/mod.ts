@@ -56,6 +56,7 @@ export {
 export {
   loggerFromConfig,
   type LoggerOptions,
+  logWriterFor,
   type MetricsServer,
   newLogger,
   registerProcessMetrics,

@@ -68,7 +68,7 @@ export interface CollectorOptions extends ConfigSourceOptions {
   readonly featureGates?: FeatureGateRegistry | string;
   /** Name and version reported by the collector; default `otelcol` of denocol. */
   readonly buildInfo?: BuildInfo;
-  /** Where log lines go; default standard error. */
+  /** Where log lines go; default `service.telemetry.logs.output_paths` (standard error). */
   readonly writeLog?: (line: string) => void;
 }
 
@@ -236,7 +236,7 @@ export class Collector {
     const validated = await validateCollectorConfig(this.#options);
     this.#config = validated;
     const telemetry = validated.config.service.telemetry;
-    this.#logger = loggerFromConfig(telemetry.logs, this.#options.writeLog ?? writeStderr);
+    this.#logger = loggerFromConfig(telemetry.logs, this.#options.writeLog);
     for (const warning of [...validated.loadWarnings, ...validated.warnings]) {
       this.#logger.warn(warning.message);
     }

@@ -221,3 +221,35 @@ service:
   await assert.rejects(new Collector({ ...options, writeLog: () => {} }).start(), ConfigErrors);
   assert.deepEqual(recorder.events, []);
 });
+
+Deno.test("collector: console logs at the configured level go to the configured output path", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const logFile = `${dir}/collector.log`;
+    const recorder = new Recorder();
+    const collector = new Collector({
+      factories: testFactories(recorder),
+      config: {
+        receivers: { push: null },
+        exporters: { sink: null, "sink/unused": null },
+        service: {
+          telemetry: {
+            logs: { level: "warn", encoding: "console", output_paths: [logFile] },
+            metrics: { level: "none" },
+          },
+          pipelines: { traces: { receivers: ["push"], exporters: ["sink"] } },
+        },
+      },
+    });
+    await collector.start();
+    collector.logger.info("not written at level warn");
+    collector.logger.with({ extra: "x" }).error("written", { code: 7 });
+    await collector.shutdown();
+    const lines = (await Deno.readTextFile(logFile)).trimEnd().split("\n");
+    assert.equal(lines.length, 2, lines.join("\n"));
+    assert.match(lines[0], /^\S+\twarn\t.*exporters\.sink\/unused: .*not used/);
+    assert.match(lines[1], /^\S+\terror\twritten\t\{"extra":"x","code":7\}$/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -29,9 +29,7 @@ const encoder = new TextEncoder();
 
 /** Writes `line` and a newline to standard error, synchronously so no line is lost on exit. */
 export function writeStderr(line: string): void {
-  const bytes = encoder.encode(`${line}\n`);
-  let offset = 0;
-  while (offset < bytes.length) offset += Deno.stderr.writeSync(bytes.subarray(offset));
+  writeAll(Deno.stderr, `${line}\n`);
 }
 
 /**
@@ -65,7 +63,41 @@ export function newLogger(options: LoggerOptions = {}): Logger {
   return make({ ...options.initialFields });
 }
 
-/** A logger configured by `service.telemetry.logs`, writing to standard error. */
+/**
+ * Where `service.telemetry.logs.output_paths` sends each line: `stderr`, `stdout`, or a file
+ * path (appended to, created if missing). Throws naming the path when a file cannot be opened.
+ */
+export function logWriterFor(outputPaths: readonly string[]): (line: string) => void {
+  const writers = outputPaths.map((path): (line: string) => void => {
+    if (path === "stderr") return writeStderr;
+    if (path === "stdout") return (line) => writeAll(Deno.stdout, `${line}\n`);
+    let file: Deno.FsFile;
+    try {
+      file = Deno.openSync(path, { append: true, create: true });
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `service.telemetry.logs.output_paths: cannot open ${JSON.stringify(path)}: ${detail}`,
+        { cause: error },
+      );
+    }
+    return (line) => writeAll(file, `${line}\n`);
+  });
+  return (line) => {
+    for (const write of writers) write(line);
+  };
+}
+
+function writeAll(target: { writeSync(bytes: Uint8Array): number }, text: string): void {
+  const bytes = encoder.encode(text);
+  let offset = 0;
+  while (offset < bytes.length) offset += target.writeSync(bytes.subarray(offset));
+}
+
+/**
+ * A logger configured by `service.telemetry.logs`, writing through `write` when given, else to
+ * the configured output paths.
+ */
 export function loggerFromConfig(
   config: TelemetryLogsConfig,
   write?: (line: string) => void,
@@ -74,7 +106,7 @@ export function loggerFromConfig(
     level: config.level,
     encoding: config.encoding,
     initialFields: config.initialFields,
-    write,
+    write: write ?? logWriterFor(config.outputPaths),
   });
 }
 
