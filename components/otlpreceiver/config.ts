@@ -200,7 +200,7 @@ function decodeBlock<T extends object>(
   }
   const result = { ...defaults } as Record<string, unknown>;
   for (const [key, value] of Object.entries(raw)) {
-    const at = path === "" ? key : `${path}.${key}`;
+    const at = `${path}.${key}`;
     if (!Object.hasOwn(defaults, key)) {
       throw new OtlpConfigError(at, `unknown key; valid keys: ${Object.keys(defaults).join(", ")}`);
     }
@@ -262,13 +262,19 @@ function urlPath(value: string): string {
 /**
  * Reads the user's configuration. A protocol key that is present enables the protocol, with
  * defaults for whatever it leaves out (`grpc:` alone means all defaults); a protocol key that is
- * absent leaves the protocol off. Unknown keys and mistyped values are errors naming their path.
+ * absent leaves the protocol off. Inside a protocol, `tls`, `cors` and `auth` are off when absent
+ * or null and on when given a map (`tls: {}` asks for TLS, and then needs its files). Unknown keys and mistyped values are errors naming their path.
  *
  * @param raw The receiver's configuration as parsed from YAML (`null` when empty).
  */
 export function unmarshalConfig(raw: unknown): OtlpReceiverConfig {
-  const top = decodeBlock(raw, { protocols: null as unknown }, "");
-  const protocolsRaw = top.protocols;
+  if (raw !== null && raw !== undefined && !isMap(raw)) {
+    throw new OtlpConfigError("<root>", `expected a map (keys: protocols), got ${describe(raw)}`);
+  }
+  for (const key of Object.keys(raw ?? {})) {
+    if (key !== "protocols") throw new OtlpConfigError(key, "unknown key; valid keys: protocols");
+  }
+  const protocolsRaw = (raw as { protocols?: unknown } | null | undefined)?.protocols ?? null;
   if (protocolsRaw !== null && !isMap(protocolsRaw)) {
     throw new OtlpConfigError(
       "protocols",
@@ -286,15 +292,15 @@ export function unmarshalConfig(raw: unknown): OtlpReceiverConfig {
   }
   const grpc = Object.hasOwn(protocols, "grpc")
     ? decodeBlock(protocols.grpc, defaultGrpcConfig(), "protocols.grpc", {
-      tls: (value, at) => (value === null ? defaultTlsConfig() : decodeTls(value, at)),
+      tls: (value, at) => (value === null ? null : decodeTls(value, at)),
       auth: decodeAuth,
     })
     : null;
   const http = Object.hasOwn(protocols, "http")
     ? decodeBlock(protocols.http, defaultHttpConfig(), "protocols.http", {
-      tls: (value, at) => (value === null ? defaultTlsConfig() : decodeTls(value, at)),
+      tls: (value, at) => (value === null ? null : decodeTls(value, at)),
       auth: decodeAuth,
-      cors: (value, at) => decodeCors(value, at),
+      cors: (value, at) => (value === null ? null : decodeCors(value, at)),
     })
     : null;
   if (http !== null) {

@@ -11,6 +11,14 @@ import {
 import type { Consumer } from "@denocol/consumer";
 import type { Logs, Metrics, Traces } from "@denocol/pdata";
 import { type Factory, newFactory, withLogs, withMetrics, withTraces } from "@denocol/receiver";
+import { ITEM_NAMES_WITH_PROFILES } from "@denocol/component-experimental";
+import type { Profiles } from "@denocol/pdata-experimental";
+import {
+  newFactory as newProfilesFactory,
+  type ProfilesFactory,
+  withProfiles,
+} from "@denocol/receiver-experimental";
+import { PROFILES_SPEC, validateReceivedProfiles } from "./profiles.ts";
 import {
   createDefaultConfig,
   type OtlpReceiverConfig,
@@ -112,3 +120,41 @@ export function newStableFactory(): Factory<OtlpReceiverConfig> {
   const shared = new SharedReceivers(ITEM_NAMES);
   return newFactory(TYPE, createDefaultConfig, ...stableOptions(shared));
 }
+
+/** Stability of the otlp receiver for profiles. */
+export const PROFILES_STABILITY = "development";
+
+/**
+ * A factory of `otlp` receivers for traces, metrics, logs and profiles, with its own map of
+ * shared receivers. The profiles service and route are served only by receivers that a
+ * profiles pipeline uses (`createProfiles` was called for their ID).
+ *
+ * # Experimental
+ *
+ * `createProfiles` and `profilesStability` are EXPERIMENTAL and may be changed or removed in a
+ * later release.
+ */
+export function createFactory(): ProfilesFactory<OtlpReceiverConfig> {
+  const shared = new SharedReceivers(ITEM_NAMES_WITH_PROFILES);
+  return newProfilesFactory<OtlpReceiverConfig>(
+    TYPE,
+    createDefaultConfig,
+    ...stableOptions(shared),
+    withProfiles<OtlpReceiverConfig>(
+      (settings, config, next: Consumer<Profiles>) =>
+        shared.wire(settings, config, PROFILES_SPEC, next, validateReceivedProfiles),
+      PROFILES_STABILITY,
+    ),
+  );
+}
+
+/**
+ * The `otlp` receiver factory the collector registers. All receivers it creates share one map:
+ * every pipeline and signal using the same ID gets the same server.
+ *
+ * # Experimental
+ *
+ * `createProfiles` and `profilesStability` are EXPERIMENTAL and may be changed or removed in a
+ * later release.
+ */
+export const factory: ProfilesFactory<OtlpReceiverConfig> = createFactory();

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { Buffer } from "node:buffer";
 import * as grpc from "@grpc/grpc-js";
 import { fromBinary } from "@bufbuild/protobuf";
 import { anyUnpack } from "@bufbuild/protobuf/wkt";
@@ -14,6 +13,7 @@ import {
   traces,
 } from "@denocol/pdata";
 import {
+  call,
   logsSink,
   makeLogs,
   makeMetrics,
@@ -26,31 +26,6 @@ import {
 const TRACES_PATH = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 const METRICS_PATH = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
 const LOGS_PATH = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
-
-interface CallResult {
-  error: grpc.ServiceError | null;
-  response: Uint8Array | undefined;
-}
-
-/** One unary call with raw bytes through a grpc-js client. */
-export function call(
-  client: grpc.Client,
-  path: string,
-  body: Uint8Array,
-  metadata = new grpc.Metadata(),
-): Promise<CallResult> {
-  return new Promise((resolve) => {
-    client.makeUnaryRequest<Uint8Array, Uint8Array>(
-      path,
-      (bytes) => Buffer.from(bytes),
-      (bytes) => new Uint8Array(bytes),
-      body,
-      metadata,
-      { deadline: Date.now() + 10_000 },
-      (error, response) => resolve({ error, response }),
-    );
-  });
-}
 
 function insecureClient(target: string, options: grpc.ChannelOptions = {}): grpc.Client {
   return new grpc.Client(target, grpc.credentials.createInsecure(), options);

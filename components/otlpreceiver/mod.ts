@@ -45,5 +45,12 @@ export {
   unmarshalConfig,
   validateConfig,
 } from "./config.ts";
-export { newStableFactory, STABILITY, TYPE } from "./factory.ts";
-export { type BoundAddress, OtlpReceiver, type ServerAuthenticatorLike } from "./receiver.ts";
+export {
+  createFactory,
+  factory,
+  newStableFactory,
+  PROFILES_STABILITY,
+  STABILITY,
+  TYPE,
+} from "./factory.ts";
+export type { BoundAddress, ServerAuthenticatorLike } from "./receiver.ts";

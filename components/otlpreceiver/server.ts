@@ -7,7 +7,7 @@
 // `Response` cannot carry the HTTP/2 trailers gRPC puts its status in.
 
 import * as http2 from "node:http2";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { Http2Handler } from "./grpc.ts";
 import type { OtlpHttpHandler } from "./http.ts";
 
@@ -72,7 +72,12 @@ function listenHttp2(
     return streams;
   };
   const server = create((request, response) => {
-    const stream = response.stream;
+    const stream = response.stream as http2.ServerHttp2Stream | undefined;
+    // HTTP/1.1 on the TLS listener (allowHTTP1) has no stream; its sockets are ended below.
+    if (stream === undefined) {
+      handler(request, response);
+      return;
+    }
     const streams = stream.session ? streamsOf(stream.session) : undefined;
     streams?.add(stream);
     response.once("close", () => streams?.delete(stream));
@@ -93,6 +98,11 @@ function listenHttp2(
     handler(request, response);
   });
   server.on("session", (session: http2.ServerHttp2Session) => void streamsOf(session));
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
   const endIdleSessions = (): boolean => {
     for (const [session, streams] of sessions) {
       for (const stream of streams) if (stream.destroyed || stream.closed) streams.delete(stream);
@@ -121,6 +131,14 @@ function listenHttp2(
             await new Promise((wake) => setTimeout(wake, 20));
           }
           for (const session of sessions.keys()) session.destroy();
+          // Whatever is still connected (idle HTTP/1.1 keep-alive sockets) is cut off after a
+          // short wait for requests in flight.
+          const rest = Math.max(0, deadline - Date.now());
+          await Promise.race([
+            closed,
+            new Promise((wake) => setTimeout(wake, Math.min(rest, 200))),
+          ]);
+          for (const socket of sockets) socket.destroy();
           await closed;
         },
       });

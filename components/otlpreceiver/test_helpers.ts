@@ -1,6 +1,8 @@
 // Shared pieces of this package's tests: starting a receiver on loopback with port 0, building
 // telemetry, and generating a throw-away certificate authority with openssl.
 
+import { Buffer } from "node:buffer";
+import * as grpc from "@grpc/grpc-js";
 import { create } from "@bufbuild/protobuf";
 import type { Component } from "@denocol/component";
 import { nopHost, nopSettings } from "@denocol/component/componenttest";
@@ -24,7 +26,8 @@ import {
   type HttpProtocolConfig,
   type OtlpReceiverConfig,
 } from "./config.ts";
-import { newStableFactory } from "./factory.ts";
+import { createFactory } from "./factory.ts";
+import type { Profiles } from "@denocol/pdata-experimental";
 import type { OtlpReceiver } from "./receiver.ts";
 
 /** Consumers to wire; a missing one leaves the signal unwired. */
@@ -32,6 +35,7 @@ export interface TestConsumers {
   traces?: Consumer<Traces>;
   metrics?: Consumer<Metrics>;
   logs?: Consumer<Logs>;
+  profiles?: Consumer<Profiles>;
 }
 
 /** A started receiver and its base URLs. */
@@ -67,13 +71,16 @@ export async function startReceiver(
         : { ...defaultHttpConfig(), endpoint: "127.0.0.1:0", ...options.http },
     },
   };
-  const factory = newStableFactory();
+  const factory = createFactory();
   factory.validateConfig!(config);
   const settings = nopSettings("receiver", options.id ?? "otlp");
   let component: Component | undefined;
   if (consumers.traces) component = factory.createTraces(settings, config, consumers.traces);
   if (consumers.metrics) component = factory.createMetrics(settings, config, consumers.metrics);
   if (consumers.logs) component = factory.createLogs(settings, config, consumers.logs);
+  if (consumers.profiles) {
+    component = factory.createProfiles(settings, config, consumers.profiles);
+  }
   const receiver = component as OtlpReceiver;
   await receiver.start(nopHost(options.extensions));
   const http = receiver.httpAddress;
@@ -267,4 +274,30 @@ export async function generateCerts(): Promise<TestCerts> {
     strangerKey: `${dir}/stranger.key`,
     [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
   };
+}
+
+/** The outcome of one raw gRPC call. */
+export interface CallResult {
+  error: grpc.ServiceError | null;
+  response: Uint8Array | undefined;
+}
+
+/** One unary call with raw bytes through a grpc-js client. */
+export function call(
+  client: grpc.Client,
+  path: string,
+  body: Uint8Array,
+  metadata = new grpc.Metadata(),
+): Promise<CallResult> {
+  return new Promise((resolve) => {
+    client.makeUnaryRequest<Uint8Array, Uint8Array>(
+      path,
+      (bytes) => Buffer.from(bytes),
+      (bytes) => new Uint8Array(bytes),
+      body,
+      metadata,
+      { deadline: Date.now() + 10_000 },
+      (error, response) => resolve({ error, response }),
+    );
+  });
 }
