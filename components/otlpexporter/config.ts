@@ -2,15 +2,15 @@ import {
   defaultQueueConfig,
   defaultRetryConfig,
   type HelperConfig,
-  parseDuration,
   resolveQueue,
   resolveRetry,
 } from "@denocol/exporter/exporterhelper";
 import {
   defaultTlsClientConfig,
+  parseConfigDuration,
   type TlsClientConfig,
-  validateTlsConfig,
-} from "@denocol/otlphttpexporter";
+  validateTlsClientConfig,
+} from "@denocol/config";
 
 /** Configuration of the `otlp` (gRPC) exporter. */
 export interface OtlpGrpcConfig extends HelperConfig {
@@ -107,8 +107,8 @@ export function validateConfig(config: OtlpGrpcConfig, path = "exporters::otlp")
       throw new TypeError(`${path}::headers::${name}: expected a string value`);
     }
   }
-  validateTlsConfig(config.tls, `${path}::tls`);
-  parseDuration(config.timeout, `${path}::timeout`);
+  validateTlsClientConfig(config.tls, `${path}::tls`);
+  parseConfigDuration(config.timeout, `${path}::timeout`);
   resolveRetry(config.retry_on_failure, `${path}::retry_on_failure`);
   resolveQueue(config.sending_queue, `${path}::sending_queue`);
 }

@@ -12,8 +12,10 @@ import {
   exporterOptions,
   newExporter,
   type PushFunc,
+  type SignalSpec,
 } from "@denocol/exporter/exporterhelper";
-import { loadTls, type OtlpSignal } from "@denocol/otlphttpexporter";
+import { loadTlsClientConfig } from "@denocol/config";
+import type { OtlpSignal } from "@denocol/pdata";
 import type * as http2 from "node:http2";
 import { isIP } from "node:net";
 import { connect as connectTls } from "node:tls";
@@ -28,8 +30,9 @@ type ExportClient = {
 };
 
 /**
- * Creates an otlp (gRPC) exporter for one signal. `helperOptions` tunes the exporter helper
- * beyond the config (such as a shorter shutdown drain in tests).
+ * Creates an otlp (gRPC) exporter for one signal: `otlp` says how OTLP carries it (service,
+ * request, response), `spec` how the exporter helper counts and queues it. `helperOptions`
+ * tunes the exporter helper beyond the config (such as a shorter shutdown drain in tests).
  *
  * @throws {TypeError} when the endpoint or another setting is invalid.
  */
@@ -37,6 +40,7 @@ export function createSignalExporter<T>(
   settings: Settings,
   config: OtlpGrpcConfig,
   signal: OtlpSignal<T>,
+  spec: SignalSpec<T>,
   helperOptions: Pick<ExporterOptions, "drainTimeoutMs" | "random"> = {},
 ): Exporter<T> {
   const path = `exporters::${settings.id}`;
@@ -78,13 +82,13 @@ export function createSignalExporter<T>(
     return { rejectedItems: rejection.rejected, errorMessage: rejection.message };
   };
 
-  return newExporter(settings, signal.spec, push, {
+  return newExporter(settings, spec, push, {
     ...exporterOptions(config, settings),
     ...helperOptions,
     start: async () => {
       let nodeOptions: http2.SecureClientSessionOptions = {};
       if (target.secure) {
-        const tls = await loadTls(config.tls, `${path}::tls`);
+        const tls = await loadTlsClientConfig(config.tls, `${path}::tls`);
         nodeOptions = {
           ...tls,
           // The TLS socket is made here so that a handshake failure (such as a server that

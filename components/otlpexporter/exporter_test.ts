@@ -15,13 +15,15 @@ import {
 } from "./testutil_test.ts";
 import {
   createDefaultConfig,
-  createProfiles,
   createSignalExporter,
   factory,
   type OtlpGrpcConfig,
   resolveTarget,
 } from "./mod.ts";
-import { OTLP_TRACES } from "@denocol/otlphttpexporter";
+import { TRACES } from "@denocol/exporter/exporterhelper";
+import { isProfilesFactory } from "@denocol/exporter-experimental";
+import { type Message, OTLP_TRACES } from "@denocol/pdata";
+import { OTLP_PROFILES, profiles } from "@denocol/pdata-experimental";
 
 function config(endpoint: string, overrides: Partial<OtlpGrpcConfig> = {}): OtlpGrpcConfig {
   const defaults = createDefaultConfig();
@@ -36,9 +38,15 @@ function config(endpoint: string, overrides: Partial<OtlpGrpcConfig> = {}): Otlp
 
 const synchronous = { ...createDefaultConfig().sending_queue, enabled: false };
 
+Deno.test("otlp: the factory is a profiles factory (profiles in development)", () => {
+  assert.ok(isProfilesFactory(factory));
+  assert.equal(factory.profilesStability, "development");
+  assert.equal(factory.tracesStability, "stable");
+});
+
 Deno.test("otlp: all four signals over h2c with gzip and metadata", async () => {
   const backend = await GrpcBackend.start();
-  const { settings, logger } = telemetry("otlp");
+  const { settings, logger, registry } = telemetry("otlp");
   const cfg = config(`127.0.0.1:${backend.port}`, {
     headers: { "x-tenant": "acme" },
     balancer_name: "round_robin",
@@ -48,8 +56,9 @@ Deno.test("otlp: all four signals over h2c with gzip and metadata", async () => 
     factory.createTraces(settings, cfg),
     factory.createMetrics(settings, cfg),
     factory.createLogs(settings, cfg),
-    createProfiles(settings, cfg),
+    factory.createProfiles(settings, cfg),
   ] as const;
+  const profileData = generateProfiles({ seed: 5 });
   try {
     for (const e of exporters) await e.start(nopHost());
     await exporters[0].consume(makeTraces("g", 3));
@@ -59,7 +68,7 @@ Deno.test("otlp: all four signals over h2c with gzip and metadata", async () => 
     await exporters[2].consume(
       logs.decodeJson('{"resourceLogs":[{"scopeLogs":[{"logRecords":[{}]}]}]}'),
     );
-    await exporters[3].consume(generateProfiles({ seed: 5 }));
+    await exporters[3].consume(profileData);
     assert.deepEqual(backend.calls.map((c) => c.service), [
       "traces",
       "metrics",
@@ -72,6 +81,14 @@ Deno.test("otlp: all four signals over h2c with gzip and metadata", async () => 
       assert.equal(call.headers.get("grpc-encoding"), "gzip");
     }
     assert.ok(logger.messages("warn").some((m) => m.includes("balancer_name")));
+    // The server decoded the profiles request; it carries every sample and the dictionary.
+    const received = OTLP_PROFILES.fromRequest(backend.calls[3].request as Message);
+    assert.ok(profiles.count(profileData) > 0);
+    assert.equal(profiles.encodeJson(received), profiles.encodeJson(profileData));
+    assert.equal(
+      registry.value("otelcol_exporter_sent_profile_samples", { exporter: "otlp" }),
+      profiles.count(profileData),
+    );
   } finally {
     for (const e of exporters) await e.shutdown();
     await backend.close();
@@ -279,9 +296,15 @@ Deno.test("otlp: TLS and mTLS to the backend", async () => {
 Deno.test("otlp: shutdown drops what it cannot drain, counted and logged", async () => {
   const port = freePort();
   const { settings, registry, logger } = telemetry("otlp");
-  const exporter = createSignalExporter(settings, config(`127.0.0.1:${port}`), OTLP_TRACES, {
-    drainTimeoutMs: 200,
-  });
+  const exporter = createSignalExporter(
+    settings,
+    config(`127.0.0.1:${port}`),
+    OTLP_TRACES,
+    TRACES,
+    {
+      drainTimeoutMs: 200,
+    },
+  );
   await exporter.start(nopHost());
   for (let i = 0; i < 4; i++) await exporter.consume(makeTraces(`s${i}`, 5));
   await exporter.shutdown();

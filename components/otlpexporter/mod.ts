@@ -27,6 +27,6 @@ export {
   validateConfig,
 } from "./config.ts";
 export { createSignalExporter } from "./exporter.ts";
-export { createProfiles, factory, TYPE } from "./factory.ts";
+export { factory, TYPE } from "./factory.ts";
 export { grpcError, RETRYABLE_GRPC_CODES, retryInfoDelay } from "./status.ts";
 export { Code, ConnectError } from "@connectrpc/connect";

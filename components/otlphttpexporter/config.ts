@@ -2,11 +2,16 @@ import {
   defaultQueueConfig,
   defaultRetryConfig,
   type HelperConfig,
-  parseDuration,
   resolveQueue,
   resolveRetry,
 } from "@denocol/exporter/exporterhelper";
-import { defaultTlsClientConfig, type TlsClientConfig, validateTlsConfig } from "./tls.ts";
+import {
+  defaultTlsClientConfig,
+  parseConfigDuration,
+  type TlsClientConfig,
+  validateTlsClientConfig,
+} from "@denocol/config";
+import type { OtlpSignal } from "@denocol/pdata";
 
 /** Body encoding of requests. */
 export type Encoding = "proto" | "json";
@@ -51,13 +56,16 @@ export function createDefaultConfig(): OtlpHttpConfig {
   };
 }
 
-/** Signal names with their default path and per-signal key. */
-export const SIGNAL_PATHS: Readonly<Record<string, { path: string; key: keyof OtlpHttpConfig }>> = {
-  traces: { path: "/v1/traces", key: "traces_endpoint" },
-  metrics: { path: "/v1/metrics", key: "metrics_endpoint" },
-  logs: { path: "/v1/logs", key: "logs_endpoint" },
-  profiles: { path: "/v1development/profiles", key: "profiles_endpoint" },
-};
+/** The per-signal URL keys, which override `endpoint` + the signal's OTLP/HTTP path. */
+export const SIGNAL_ENDPOINT_KEYS = [
+  "traces_endpoint",
+  "metrics_endpoint",
+  "logs_endpoint",
+  "profiles_endpoint",
+] as const;
+
+/** A key of {@linkcode SIGNAL_ENDPOINT_KEYS}. */
+export type SignalEndpointKey = typeof SIGNAL_ENDPOINT_KEYS[number];
 
 function checkUrl(value: string, path: string): URL {
   let url: URL;
@@ -78,20 +86,28 @@ function checkUrl(value: string, path: string): URL {
 
 /**
  * The URL requests of `signal` go to: its `<signal>_endpoint`, or `endpoint` with the signal's
- * path appended.
+ * OTLP/HTTP path (such as `/v1/traces`) appended.
  *
+ * @param signal The signal's name and path, as in `@denocol/pdata`'s `OTLP_TRACES`.
  * @param path Config path of the exporter, such as `exporters::otlphttp`.
  * @throws {TypeError} when neither is configured or the URL is invalid.
  */
-export function signalUrl(config: OtlpHttpConfig, signal: string, path: string): URL {
-  const { path: suffix, key } = SIGNAL_PATHS[signal];
-  const specific = config[key] as string | null;
+export function signalUrl(
+  config: OtlpHttpConfig,
+  signal: Pick<OtlpSignal<unknown>, "signal" | "httpPath">,
+  path: string,
+): URL {
+  const key = `${signal.signal}_endpoint` as SignalEndpointKey;
+  if (!SIGNAL_ENDPOINT_KEYS.includes(key)) {
+    throw new TypeError(`${path}: the otlphttp exporter does not send ${signal.signal}`);
+  }
+  const specific = config[key];
   if (specific) return checkUrl(specific, `${path}::${key}`);
   if (!config.endpoint) {
-    throw new TypeError(`${path}: set endpoint or ${key} (the URL to send ${signal} to)`);
+    throw new TypeError(`${path}: set endpoint or ${key} (the URL to send ${signal.signal} to)`);
   }
   const base = checkUrl(config.endpoint, `${path}::endpoint`);
-  base.pathname = base.pathname.replace(/\/+$/, "") + suffix;
+  base.pathname = base.pathname.replace(/\/+$/, "") + signal.httpPath;
   return base;
 }
 
@@ -103,13 +119,13 @@ export function signalUrl(config: OtlpHttpConfig, signal: string, path: string):
  * @throws {TypeError} naming the key when a value is invalid.
  */
 export function validateConfig(config: OtlpHttpConfig, path = "exporters::otlphttp"): void {
-  if (!config.endpoint && !Object.values(SIGNAL_PATHS).some(({ key }) => config[key])) {
+  if (!config.endpoint && !SIGNAL_ENDPOINT_KEYS.some((key) => config[key])) {
     throw new TypeError(`${path}: set endpoint or a per-signal URL such as traces_endpoint`);
   }
   if (config.endpoint) checkUrl(config.endpoint, `${path}::endpoint`);
-  for (const { key } of Object.values(SIGNAL_PATHS)) {
+  for (const key of SIGNAL_ENDPOINT_KEYS) {
     const value = config[key];
-    if (value) checkUrl(value as string, `${path}::${key}`);
+    if (value) checkUrl(value, `${path}::${key}`);
   }
   if (config.encoding !== "proto" && config.encoding !== "json") {
     throw new TypeError(
@@ -129,8 +145,8 @@ export function validateConfig(config: OtlpHttpConfig, path = "exporters::otlpht
       throw new TypeError(`${path}::headers::${name}: expected a string value`);
     }
   }
-  validateTlsConfig(config.tls, `${path}::tls`);
-  parseDuration(config.timeout, `${path}::timeout`);
+  validateTlsClientConfig(config.tls, `${path}::tls`);
+  parseConfigDuration(config.timeout, `${path}::timeout`);
   resolveRetry(config.retry_on_failure, `${path}::retry_on_failure`);
   resolveQueue(config.sending_queue, `${path}::sending_queue`);
 }

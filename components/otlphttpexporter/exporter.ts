@@ -8,15 +8,16 @@ import {
   newExporter,
   type PartialSuccess,
   type PushFunc,
+  type SignalSpec,
 } from "@denocol/exporter/exporterhelper";
+import { loadTlsClientConfig } from "@denocol/config";
+import type { OtlpSignal } from "@denocol/pdata";
 import * as http from "node:http";
 import * as https from "node:https";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import { type OtlpHttpConfig, signalUrl } from "./config.ts";
 import { httpError } from "./response.ts";
-import type { OtlpSignal } from "./signals.ts";
-import { loadTls } from "./tls.ts";
 
 const gzipAsync = promisify(gzip);
 
@@ -79,8 +80,9 @@ function post(
 }
 
 /**
- * Creates an otlphttp exporter for one signal. `helperOptions` tunes the exporter helper beyond
- * the config (such as a shorter shutdown drain in tests).
+ * Creates an otlphttp exporter for one signal: `otlp` says how OTLP carries it (path, codecs,
+ * response), `spec` how the exporter helper counts and queues it. `helperOptions` tunes the
+ * exporter helper beyond the config (such as a shorter shutdown drain in tests).
  *
  * @throws {TypeError} when the signal's URL or another setting is invalid.
  */
@@ -88,10 +90,11 @@ export function createSignalExporter<T>(
   settings: Settings,
   config: OtlpHttpConfig,
   signal: OtlpSignal<T>,
+  spec: SignalSpec<T>,
   helperOptions: Pick<ExporterOptions, "drainTimeoutMs" | "random"> = {},
 ): Exporter<T> {
   const path = `exporters::${settings.id}`;
-  const url = signalUrl(config, signal.spec.signal, path);
+  const url = signalUrl(config, signal, path);
   const logger = settings.telemetry.logger;
   const json = config.encoding === "json";
   const compress = config.compression === "gzip";
@@ -106,7 +109,9 @@ export function createSignalExporter<T>(
   let agent: http.Agent | undefined;
 
   const push: PushFunc<T> = async (data, context) => {
-    const raw = json ? new TextEncoder().encode(signal.encodeJson(data)) : signal.encodeProto(data);
+    const raw = json
+      ? new TextEncoder().encode(signal.helpers.encodeJson(data))
+      : signal.helpers.encodeProto(data);
     const body = compress ? new Uint8Array(await gzipAsync(raw)) : raw;
     let response: RawResponse;
     try {
@@ -123,11 +128,13 @@ export function createSignalExporter<T>(
     return partialSuccessOf(response, signal, logger);
   };
 
-  return newExporter(settings, signal.spec, push, {
+  return newExporter(settings, spec, push, {
     ...exporterOptions(config, settings),
     ...helperOptions,
     start: async () => {
-      const tls = url.protocol === "https:" ? await loadTls(config.tls, `${path}::tls`) : {};
+      const tls = url.protocol === "https:"
+        ? await loadTlsClientConfig(config.tls, `${path}::tls`)
+        : {};
       agent = url.protocol === "https:"
         ? new https.Agent({ keepAlive: true, ...tls })
         : new http.Agent({ keepAlive: true });

@@ -11,12 +11,14 @@ import {
 } from "@denocol/pdata";
 import { profiles } from "@denocol/pdata-experimental";
 import { generateProfiles } from "@denocol/pdata-experimental/profilestest";
+import { TRACES } from "@denocol/exporter/exporterhelper";
+import { isProfilesFactory } from "@denocol/exporter-experimental";
+import { OTLP_TRACES } from "@denocol/pdata";
+import { OTLP_PROFILES } from "@denocol/pdata-experimental";
 import {
   createDefaultConfig,
-  createProfiles,
   createSignalExporter,
   factory,
-  OTLP_TRACES,
   type OtlpHttpConfig,
   parseRetryAfter,
 } from "./mod.ts";
@@ -48,7 +50,7 @@ Deno.test("otlphttp: all four signals go to their default paths as gzip protobuf
   const t = factory.createTraces(settings, cfg);
   const m = factory.createMetrics(settings, cfg);
   const l = factory.createLogs(settings, cfg);
-  const p = createProfiles(settings, cfg);
+  const p = factory.createProfiles(settings, cfg);
   try {
     for (const e of [t, m, l, p]) await e.start(nopHost());
     await t.consume(makeTraces("a", 3));
@@ -84,6 +86,51 @@ Deno.test("otlphttp: all four signals go to their default paths as gzip protobuf
     );
   } finally {
     for (const e of [t, m, l, p]) await e.shutdown();
+    await backend.close();
+  }
+});
+
+Deno.test("otlphttp: profiles through the twin factory, JSON to profiles_endpoint, partial success", async () => {
+  assert.ok(isProfilesFactory(factory));
+  assert.equal(factory.profilesStability, "development");
+  const backend = new Backend();
+  // The backend decodes every body and refuses one sample of the second request.
+  const decoded: string[] = [];
+  backend.responder = (request, index) => {
+    decoded.push(profiles.encodeJson(profiles.decodeJson(new TextDecoder().decode(request.body))));
+    if (index === 0) return undefined;
+    return new Response(
+      toBinary(
+        OTLP_PROFILES.responseSchema,
+        OTLP_PROFILES.response({ rejected: 1, message: "stack 9 unknown" }),
+      ),
+      { headers: { "content-type": "application/x-protobuf" } },
+    );
+  };
+  const { settings, registry, logger } = telemetry("otlphttp/profiles");
+  const exporter = factory.createProfiles(settings, {
+    ...config("http://127.0.0.1:1"),
+    profiles_endpoint: `${backend.url}/p`,
+    encoding: "json",
+    sending_queue: synchronous,
+  });
+  const first = generateProfiles({ seed: 21 });
+  const second = generateProfiles({ seed: 22 });
+  try {
+    await exporter.start(nopHost());
+    await exporter.consume(first);
+    await exporter.consume(second).catch(() => {});
+    assert.deepEqual(backend.requests.map((r) => r.path), ["/p", "/p"]);
+    assert.equal(backend.requests[0].headers.get("content-type"), "application/json");
+    assert.deepEqual(decoded, [profiles.encodeJson(first), profiles.encodeJson(second)]);
+    const samples = profiles.count(first) + profiles.count(second);
+    assert.equal(
+      registry.value("otelcol_exporter_sent_profile_samples", { exporter: "otlphttp/profiles" }),
+      samples - 1,
+    );
+    assert.ok(logger.records.some((r) => JSON.stringify(r).includes("stack 9 unknown")));
+  } finally {
+    await exporter.shutdown();
     await backend.close();
   }
 });
@@ -234,6 +281,7 @@ Deno.test("otlphttp: a full queue refuses upstream with a retryable error", asyn
       sending_queue: { ...createDefaultConfig().sending_queue, queue_size: 20, sizer: "items" },
     },
     OTLP_TRACES,
+    TRACES,
     { drainTimeoutMs: 300 },
   );
   await exporter.start(nopHost());

@@ -1,43 +1,40 @@
-import type { Settings } from "@denocol/component";
 import { withValidateConfig } from "@denocol/component";
-import {
-  type Exporter,
-  type Factory,
-  newFactory,
-  withLogs,
-  withMetrics,
-  withTraces,
-} from "@denocol/exporter";
-import type { Profiles } from "@denocol/pdata-experimental";
+import { withLogs, withMetrics, withTraces } from "@denocol/exporter";
+import { LOGS, METRICS, TRACES } from "@denocol/exporter/exporterhelper";
+import { newFactory, type ProfilesFactory, withProfiles } from "@denocol/exporter-experimental";
+import { PROFILES } from "@denocol/exporter-experimental/exporterhelper";
+import { OTLP_LOGS, OTLP_METRICS, OTLP_TRACES } from "@denocol/pdata";
+import { OTLP_PROFILES } from "@denocol/pdata-experimental";
 import { createDefaultConfig, type OtlpHttpConfig, validateConfig } from "./config.ts";
 import { createSignalExporter } from "./exporter.ts";
-import { OTLP_PROFILES } from "./profiles.ts";
-import { OTLP_LOGS, OTLP_METRICS, OTLP_TRACES } from "./signals.ts";
 
 /** The component type. */
 export const TYPE = "otlphttp";
 
-/** The factory of the `otlphttp` exporter for traces, metrics and logs. */
-export const factory: Factory<OtlpHttpConfig> = newFactory<OtlpHttpConfig>(
-  TYPE,
-  createDefaultConfig,
-  withTraces((settings, config) => createSignalExporter(settings, config, OTLP_TRACES), "stable"),
-  withMetrics(
-    (settings, config) => createSignalExporter(settings, config, OTLP_METRICS),
-    "stable",
-  ),
-  withLogs((settings, config) => createSignalExporter(settings, config, OTLP_LOGS), "stable"),
-  withValidateConfig<OtlpHttpConfig>((config) => validateConfig(config)),
-);
-
 /**
- * Creates an otlphttp profiles exporter (`profiles_endpoint`, or `endpoint` +
- * `/v1development/profiles`).
+ * The factory of the `otlphttp` exporter: traces, metrics and logs (stable) and profiles
+ * (development, to `profiles_endpoint` or `endpoint` + `/v1development/profiles`).
  *
  * # Experimental
  *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
+ * `createProfiles` and `profilesStability` are EXPERIMENTAL and may be changed or removed in a
+ * later release.
  */
-export function createProfiles(settings: Settings, config: OtlpHttpConfig): Exporter<Profiles> {
-  return createSignalExporter(settings, config, OTLP_PROFILES);
-}
+export const factory: ProfilesFactory<OtlpHttpConfig> = newFactory<OtlpHttpConfig>(
+  TYPE,
+  createDefaultConfig,
+  withTraces(
+    (settings, config) => createSignalExporter(settings, config, OTLP_TRACES, TRACES),
+    "stable",
+  ),
+  withMetrics(
+    (settings, config) => createSignalExporter(settings, config, OTLP_METRICS, METRICS),
+    "stable",
+  ),
+  withLogs((settings, config) => createSignalExporter(settings, config, OTLP_LOGS, LOGS), "stable"),
+  withProfiles(
+    (settings, config) => createSignalExporter(settings, config, OTLP_PROFILES, PROFILES),
+    "development",
+  ),
+  withValidateConfig<OtlpHttpConfig>((config) => validateConfig(config)),
+);

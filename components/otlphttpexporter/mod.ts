@@ -14,6 +14,9 @@
  *     sending_queue: { storage: file_storage }
  * ```
  *
+ * TLS settings are `@denocol/config`'s client section; the per-signal paths and messages come
+ * from the OTLP tables of `@denocol/pdata` and `@denocol/pdata-experimental`.
+ *
  * Responses map to the exporter helper's errors as the OTLP specification says: 429, 502, 503
  * and 504 are retried (honouring `Retry-After`, seconds or an HTTP date), every other non-2xx
  * status is permanent; a 2xx with `partial_success` counts the rejected items as failed.
@@ -25,26 +28,11 @@ export {
   createDefaultConfig,
   type Encoding,
   type OtlpHttpConfig,
-  SIGNAL_PATHS,
+  SIGNAL_ENDPOINT_KEYS,
+  type SignalEndpointKey,
   signalUrl,
   validateConfig,
 } from "./config.ts";
 export { createSignalExporter } from "./exporter.ts";
-export { createProfiles, factory, TYPE } from "./factory.ts";
-export { OTLP_PROFILES } from "./profiles.ts";
+export { factory, TYPE } from "./factory.ts";
 export { decodeStatus, httpError, parseRetryAfter, RETRYABLE_HTTP_STATUSES } from "./response.ts";
-export {
-  OTLP_LOGS,
-  OTLP_METRICS,
-  OTLP_TRACES,
-  type OtlpSignal,
-  type Rejection,
-} from "./signals.ts";
-export {
-  defaultTlsClientConfig,
-  type LoadedTls,
-  loadTls,
-  type TlsClientConfig,
-  validateTlsConfig,
-} from "./tls.ts";
-export type { DescMessage, DescService } from "@bufbuild/protobuf";
