@@ -109,8 +109,9 @@ export async function readBody(
   let received = 0;
   const tooLarge = (what: string) =>
     new BodyError(413, `request body ${what} exceeds max_request_body_size of ${maxBytes} bytes`);
-  // Counts wire bytes before they reach the decompressor.
-  const counted = body.pipeThrough(
+  // Without compression the wire bytes are the decoded bytes: read them directly. With it,
+  // wire bytes are counted before they reach the decompressor.
+  const counted = transform === undefined ? body : body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         received += chunk.length;
