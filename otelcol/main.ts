@@ -1,37 +1,102 @@
 /**
- * The `otelcol` command: runs the denocol collector.
+ * The `otelcol` command: runs the denocol collector, validates configurations and lists the
+ * built-in components.
  *
  * ```sh
- * deno task collector --config config.yaml
+ * deno task collector                                   # the built-in default configuration
+ * deno task collector --config config.yaml --set processors.batch.timeout=2s
+ * deno task collector validate --config config.yaml     # exit 0 when valid, 1 otherwise
+ * deno task collector components                        # factories and their stability
  * ```
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import denoJson from "./deno.json" with { type: "json" };
+import { stringify } from "yaml";
+import {
+  type AnyFactory,
+  Collector,
+  type CollectorOptions,
+  ConfigErrors,
+  type Factories,
+  FactoryIndex,
+  type FeatureGateRegistry,
+  featureGatesFrom,
+  type Kind,
+  pairStability,
+  signalStability,
+  validateCollectorConfig,
+} from "@denocol/service";
+import {
+  BUILD_INFO,
+  components as coreComponents,
+  DEFAULT_CONFIG_FEATURE_GATES,
+  defaultConfig,
+} from "./mod.ts";
 
 /** Usage text printed by `--help`. */
 export const USAGE = `Usage: otelcol [command] [flags]
 
+Runs the collector. Without --config it runs a built-in default configuration: the otlp
+receiver on localhost (gRPC 4317, HTTP 4318) feeding traces, metrics, logs and profiles
+pipelines through batch into debug.
+
 Commands:
-  validate      check the configuration and exit
-  components    list the built-in components and their stability
+  validate      check the configuration (building every component's config) and exit:
+                0 when valid, 1 with every problem listed otherwise; nothing is started
+  components    list the built-in components and their stability per signal
 
 Flags:
-  --config <file>         configuration file (repeatable)
+  --config <uri>          configuration source, repeatable, merged in order: a file path,
+                          file:<path>, env:<VAR> or yaml:<inline yaml>
   --set <key.path=value>  override one configuration value (repeatable)
-  --feature-gates <list>  comma-separated feature gates to enable (prefix - to disable)
+  --feature-gates <list>  comma-separated feature gates to enable (prefix - to disable),
+                          such as service.profilesSupport
   --version               print the version and exit
   --help                  print this help and exit
+
+SIGINT (Ctrl-C) or SIGTERM stops the collector gracefully: receivers stop first, then batches
+and sending queues drain into the exporters, within a 10 s deadline.
 `;
 
+/** Time the collector gets to stop after SIGINT or SIGTERM, in milliseconds. */
+export const SHUTDOWN_DEADLINE_MS = 10_000;
+
+/** Options of {@linkcode main}, for embedding and tests. */
+export interface MainOptions {
+  /** The factories; default the core components. */
+  readonly factories?: Factories;
+  /** Writes one line of normal output; default standard output. */
+  readonly out?: (line: string) => void;
+  /** Writes one line of diagnostics; default standard error. */
+  readonly err?: (line: string) => void;
+  /** Whether to stop on SIGINT and SIGTERM; default true. */
+  readonly handleSignals?: boolean;
+}
+
+const STABILITY_LABELS: Readonly<Record<string, string>> = {
+  unmaintained: "Unmaintained",
+  deprecated: "Deprecated",
+  development: "Development",
+  alpha: "Alpha",
+  beta: "Beta",
+  stable: "Stable",
+};
+
+const SIGNALS = ["traces", "metrics", "logs", "profiles"] as const;
+
 /**
- * Runs the command line and returns the process exit code.
+ * Runs the command line and returns the process exit code: 0 on success (and after a clean
+ * shutdown on a signal), 1 for an invalid configuration, a failed start or a fatal component
+ * error, 2 for a usage error.
  *
  * @param args the arguments after the program name
+ * @param options output and factory replacements
  */
-export async function main(args: string[]): Promise<number> {
+export async function main(args: string[], options: MainOptions = {}): Promise<number> {
+  const out = options.out ?? ((line: string) => console.log(line));
+  const err = options.err ?? ((line: string) => console.error(line));
   let parsed;
   try {
     parsed = parseArgs({
@@ -46,20 +111,148 @@ export async function main(args: string[]): Promise<number> {
       },
     });
   } catch (error) {
-    console.error(`otelcol: ${(error as Error).message}\n\n${USAGE}`);
+    err(`otelcol: ${(error as Error).message}\n\n${USAGE}`);
     return 2;
   }
   if (parsed.values.help) {
-    console.log(USAGE);
+    out(USAGE);
     return 0;
   }
   if (parsed.values.version) {
-    console.log(`otelcol (denocol) ${denoJson.version}`);
+    out(`otelcol (denocol) ${BUILD_INFO.version}`);
     return 0;
   }
-  await Promise.resolve();
-  console.error("otelcol: the service is not implemented yet");
-  return 1;
+  const [command, ...extra] = parsed.positionals;
+  if (
+    extra.length > 0 || (command !== undefined && !["validate", "components"].includes(command))
+  ) {
+    err(`otelcol: unknown command ${JSON.stringify(parsed.positionals.join(" "))}\n\n${USAGE}`);
+    return 2;
+  }
+  const factories = options.factories ?? coreComponents();
+  if (command === "components") {
+    out(describeComponents(factories));
+    return 0;
+  }
+  const configs = parsed.values.config ?? [];
+  let featureGates: FeatureGateRegistry;
+  try {
+    // The default configuration has a profiles pipeline, so running on it turns the gate on;
+    // the user's --feature-gates still apply after, and can turn it off.
+    const gates = [
+      ...(configs.length === 0 ? DEFAULT_CONFIG_FEATURE_GATES : []),
+      ...(parsed.values["feature-gates"] ?? []),
+    ];
+    featureGates = featureGatesFrom(gates.join(","));
+  } catch (error) {
+    err(`otelcol: ${(error as Error).message}`);
+    return 1;
+  }
+  const collectorOptions: CollectorOptions = {
+    factories,
+    featureGates,
+    buildInfo: BUILD_INFO,
+    ...(configs.length > 0 ? { configs } : { config: defaultConfig }),
+    sets: parsed.values.set ?? [],
+  };
+  if (command === "validate") return await validate(collectorOptions, out, err);
+  return await run(collectorOptions, options.handleSignals ?? true, err);
+}
+
+async function validate(
+  options: CollectorOptions,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
+  try {
+    const validated = await validateCollectorConfig(options);
+    for (const warning of [...validated.loadWarnings, ...validated.warnings]) {
+      err(`warning: ${warning.message}`);
+    }
+    out("the configuration is valid");
+    return 0;
+  } catch (error) {
+    err(error instanceof ConfigErrors ? error.message : `otelcol: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+async function run(
+  options: CollectorOptions,
+  handleSignals: boolean,
+  err: (line: string) => void,
+): Promise<number> {
+  const collector = new Collector(options);
+  const stop = Promise.withResolvers<string>();
+  const listeners: [Deno.Signal, () => void][] = [];
+  if (handleSignals) {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      const listener = () => stop.resolve(signal);
+      Deno.addSignalListener(signal, listener);
+      listeners.push([signal, listener]);
+    }
+  }
+  try {
+    try {
+      await collector.start();
+    } catch (error) {
+      err(
+        error instanceof ConfigErrors
+          ? error.message
+          : `otelcol: cannot start the collector: ${(error as Error).message}`,
+      );
+      return 1;
+    }
+    const reason = await Promise.race([stop.promise, collector.done.then(() => "")]);
+    if (reason !== "") collector.logger.info(`received ${reason}; shutting down`);
+    const exit = await collector.shutdown(SHUTDOWN_DEADLINE_MS);
+    if (exit.fatalError !== undefined) {
+      err(`otelcol: stopped after a fatal component error: ${exit.fatalError.message}`);
+      return 1;
+    }
+    return exit.shutdownErrors.length === 0 ? 0 : 1;
+  } finally {
+    for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
+  }
+}
+
+/**
+ * The `components` listing in YAML: build information, then each kind's factories with their
+ * stability per supported signal (connectors per signal pair, extensions as a whole).
+ */
+export function describeComponents(factories: Factories): string {
+  const index = new FactoryIndex(factories);
+  const label = (level: string) => STABILITY_LABELS[level] ?? level;
+  const perSignal = (kind: Kind, factory: AnyFactory) => {
+    const stability: Record<string, string> = {};
+    for (const signal of SIGNALS) {
+      const level = signalStability(kind, factory, signal);
+      if (level !== "undefined") stability[signal] = label(level);
+    }
+    return stability;
+  };
+  const pairs = (factory: AnyFactory) => {
+    const stability: Record<string, string> = {};
+    for (const from of SIGNALS) {
+      for (const to of SIGNALS) {
+        const level = pairStability(factory, from, to);
+        if (level !== "undefined") stability[`${from}-to-${to}`] = label(level);
+      }
+    }
+    return stability;
+  };
+  const list = (kind: Kind, stabilityOf: (factory: AnyFactory) => Record<string, string>) =>
+    index.list(kind).map((factory) => ({ name: factory.type, stability: stabilityOf(factory) }));
+  return stringify({
+    buildinfo: BUILD_INFO,
+    receivers: list("receiver", (f) => perSignal("receiver", f)),
+    processors: list("processor", (f) => perSignal("processor", f)),
+    exporters: list("exporter", (f) => perSignal("exporter", f)),
+    connectors: list("connector", pairs),
+    extensions: list("extension", (f) => ({
+      extension: label((f as { stability?: string }).stability ?? "undefined"),
+    })),
+  }).trimEnd();
 }
 
 if (import.meta.main) {

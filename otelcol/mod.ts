@@ -1,7 +1,143 @@
 /**
- * The denocol collector distribution: the core components and the command line.
+ * The denocol collector distribution: the core component factories, the built-in default
+ * configuration and the `otelcol` command line (`@denocol/otelcol/main`).
+ *
+ * Build a collector in code from the core components:
+ *
+ * ```ts ignore
+ * import { components, defaultConfig } from "@denocol/otelcol";
+ * import { Collector } from "@denocol/service";
+ *
+ * const collector = new Collector({
+ *   factories: components(),
+ *   config: defaultConfig,
+ *   featureGates: "service.profilesSupport",
+ * });
+ * await collector.start();
+ * await collector.shutdown(5000);
+ * ```
  *
  * @module
  */
 
-export {};
+import { factory as batch } from "@denocol/batchprocessor";
+import * as bearertokenauth from "@denocol/bearertokenauthextension";
+import { factory as debug } from "@denocol/debugexporter";
+import { factory as fileStorage } from "@denocol/filestorage";
+import { factory as forward } from "@denocol/forwardconnector";
+import { factory as memoryLimiter } from "@denocol/memorylimiterprocessor";
+import { factory as nopExporter } from "@denocol/nopexporter";
+import { factory as nopReceiver } from "@denocol/nopreceiver";
+import { factory as otlpExporter } from "@denocol/otlpexporter";
+import { factory as otlpHttpExporter } from "@denocol/otlphttpexporter";
+import * as otlpreceiver from "@denocol/otlpreceiver";
+import {
+  type AnyFactory,
+  type Factories,
+  FactoryIndex,
+  PROFILES_SUPPORT_GATE,
+  signalStability,
+} from "@denocol/service";
+import denoJson from "./deno.json" with { type: "json" };
+
+export type { AnyFactory, Factories } from "@denocol/service";
+
+/** Name, description and version of this distribution. */
+export const BUILD_INFO: { command: string; description: string; version: string } = {
+  command: "otelcol",
+  description: "denocol, an OpenTelemetry Collector for Deno",
+  version: denoJson.version,
+};
+
+/**
+ * A component package's `factory` export when the package has one; packages still being built
+ * have none yet (or only a stable-signal constructor), and the distribution wires what exists.
+ */
+function exportedFactory(module: object, fallback?: () => AnyFactory): AnyFactory[] {
+  const candidate = (module as { factory?: AnyFactory }).factory;
+  if (candidate !== undefined) return [candidate];
+  return fallback ? [fallback()] : [];
+}
+
+/**
+ * The core factories: receivers `otlp`, `nop`; processors `batch`, `memory_limiter`; exporters
+ * `otlp`, `otlphttp`, `debug`, `nop`; connector `forward`; extensions `file_storage`,
+ * `bearertokenauth`. Each call returns the same factories.
+ */
+export function components(): Factories {
+  return CORE;
+}
+
+const CORE: Factories = {
+  receivers: [
+    ...exportedFactory(otlpreceiver, () => otlpreceiver.newStableFactory()),
+    nopReceiver,
+  ],
+  processors: [batch, memoryLimiter],
+  exporters: [otlpExporter, otlpHttpExporter, debug, nopExporter],
+  connectors: [forward],
+  extensions: [fileStorage, ...exportedFactory(bearertokenauth)],
+};
+
+/**
+ * The configuration the collector runs without `--config`: the `otlp` receiver on localhost
+ * (gRPC 4317, HTTP 4318) feeding traces, metrics, logs and profiles pipelines through `batch`
+ * into `debug`. The profiles pipeline is present when the `otlp` receiver supports profiles,
+ * and needs the `service.profilesSupport` gate, which `otelcol` enables for this default.
+ *
+ * # Experimental
+ *
+ * The `profiles` pipeline is EXPERIMENTAL. This API is EXPERIMENTAL and may be changed or
+ * removed in a later release.
+ */
+export const defaultConfig: Readonly<Record<string, unknown>> = createDefaultConfig(CORE);
+
+/**
+ * The default configuration for `factories`: a `profiles` pipeline is included only when their
+ * `otlp` receiver, `batch` processor and `debug` exporter all support profiles.
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
+ */
+export function createDefaultConfig(factories: Factories): Record<string, unknown> {
+  const index = new FactoryIndex(factories);
+  const profilesParts = [
+    ["receiver", "otlp"],
+    ["processor", "batch"],
+    ["exporter", "debug"],
+  ] as const;
+  const supportsProfiles = profilesParts.every(([kind, type]) => {
+    const factory = index.get(kind, type);
+    return factory !== undefined && signalStability(kind, factory, "profiles") !== "undefined";
+  });
+  const pipeline = () => ({ receivers: ["otlp"], processors: ["batch"], exporters: ["debug"] });
+  const pipelines: Record<string, unknown> = {
+    traces: pipeline(),
+    metrics: pipeline(),
+    logs: pipeline(),
+  };
+  if (supportsProfiles) pipelines.profiles = pipeline();
+  return {
+    receivers: {
+      otlp: {
+        protocols: {
+          grpc: { endpoint: "localhost:4317" },
+          http: { endpoint: "localhost:4318" },
+        },
+      },
+    },
+    processors: { batch: null },
+    exporters: { debug: null },
+    service: { pipelines },
+  };
+}
+
+/**
+ * The feature gates `otelcol` enables when it runs on {@linkcode defaultConfig}.
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
+ */
+export const DEFAULT_CONFIG_FEATURE_GATES: readonly string[] = [PROFILES_SUPPORT_GATE];
