@@ -21,7 +21,7 @@
  */
 
 import { factory as batch } from "@denocol/batchprocessor";
-import * as bearertokenauth from "@denocol/bearertokenauthextension";
+import { factory as bearerTokenAuth } from "@denocol/bearertokenauthextension";
 import { factory as debug } from "@denocol/debugexporter";
 import { factory as fileStorage } from "@denocol/filestorage";
 import { factory as forward } from "@denocol/forwardconnector";
@@ -30,9 +30,8 @@ import { factory as nopExporter } from "@denocol/nopexporter";
 import { factory as nopReceiver } from "@denocol/nopreceiver";
 import { factory as otlpExporter } from "@denocol/otlpexporter";
 import { factory as otlpHttpExporter } from "@denocol/otlphttpexporter";
-import * as otlpreceiver from "@denocol/otlpreceiver";
+import { factory as otlpReceiver } from "@denocol/otlpreceiver";
 import {
-  type AnyFactory,
   type Factories,
   FactoryIndex,
   PROFILES_SUPPORT_GATE,
@@ -50,16 +49,6 @@ export const BUILD_INFO: { command: string; description: string; version: string
 };
 
 /**
- * A component package's `factory` export when the package has one; packages still being built
- * have none yet (or only a stable-signal constructor), and the distribution wires what exists.
- */
-function exportedFactory(module: object, fallback?: () => AnyFactory): AnyFactory[] {
-  const candidate = (module as { factory?: AnyFactory }).factory;
-  if (candidate !== undefined) return [candidate];
-  return fallback ? [fallback()] : [];
-}
-
-/**
  * The core factories: receivers `otlp`, `nop`; processors `batch`, `memory_limiter`; exporters
  * `otlp`, `otlphttp`, `debug`, `nop`; connector `forward`; extensions `file_storage`,
  * `bearertokenauth`. Each call returns the same factories.
@@ -69,14 +58,11 @@ export function components(): Factories {
 }
 
 const CORE: Factories = {
-  receivers: [
-    ...exportedFactory(otlpreceiver, () => otlpreceiver.newStableFactory()),
-    nopReceiver,
-  ],
+  receivers: [otlpReceiver, nopReceiver],
   processors: [batch, memoryLimiter],
   exporters: [otlpExporter, otlpHttpExporter, debug, nopExporter],
   connectors: [forward],
-  extensions: [fileStorage, ...exportedFactory(bearertokenauth)],
+  extensions: [fileStorage, bearerTokenAuth],
 };
 
 /**
