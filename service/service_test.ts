@@ -65,7 +65,7 @@ Deno.test("collector: serves internal metrics in Prometheus text, logs JSON, and
     assert.equal(collector.state, "running");
     await state.push!(tracesWithSpans("a", "b"));
     const address = collector.metricsAddress;
-    assert.ok(address !== undefined && !address.endsWith(":0"), address);
+    assert.ok(address !== undefined && !address.endsWith(":0"), `bound address ${address}`);
     const response = await fetch(`http://${address}/metrics`);
     assert.equal(response.status, 200);
     assert.match(response.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
