@@ -84,3 +84,4 @@ export {
   type StorageExtension,
   type StorageOperation,
 } from "./storage.ts";
+export { type ClientAuthInfo, isServerAuthenticator, type ServerAuthenticator } from "./auth.ts";

@@ -23,8 +23,8 @@
  * @module
  */
 
-import { type Component, type Host, newComponent, type Settings } from "@denocol/component";
-import { type Factory, newFactory } from "@denocol/extension";
+import { type Host, newComponent, type Settings } from "@denocol/component";
+import { type Factory, newFactory, type ServerAuthenticator } from "@denocol/extension";
 import { withValidateConfig } from "@denocol/component";
 
 /** The component type. */
@@ -42,26 +42,6 @@ export interface Config {
   tokens: string[];
   /** File with one accepted token per line, watched for changes; `null` for none. */
   filename: string | null;
-}
-
-/** What a server authenticator learned about an authenticated client. */
-export interface ClientAuthInfo {
-  /** Name of the authenticator, such as `bearertokenauth`. */
-  readonly authenticator: string;
-  /** Attributes of the authenticated client (here: none; the token is never exposed). */
-  readonly attributes: Readonly<Record<string, string>>;
-}
-
-/**
- * An extension that authenticates incoming requests from their headers (HTTP headers or gRPC
- * metadata, keys lower-case). Receivers with `auth.authenticator` call it before reading a
- * request's body.
- *
- * Defined here until `@denocol/extension` has a shared server-authenticator interface.
- */
-export interface ServerAuthenticator extends Component {
-  /** Resolves with what is known about the client, or rejects when it is not authenticated. */
-  authenticate(headers: ReadonlyMap<string, readonly string[]>): Promise<ClientAuthInfo>;
 }
 
 /** Thrown (as a rejection) when a request is not authenticated. */

@@ -53,4 +53,4 @@ export {
   STABILITY,
   TYPE,
 } from "./factory.ts";
-export type { BoundAddress, ServerAuthenticatorLike } from "./receiver.ts";
+export type { BoundAddress } from "./receiver.ts";

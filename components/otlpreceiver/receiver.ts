@@ -3,6 +3,7 @@
 // return this same instance, which serves every wired signal on the same ports.
 
 import { type Component, type Host, ID, type Settings } from "@denocol/component";
+import { isServerAuthenticator } from "@denocol/extension";
 import { ObsReport } from "@denocol/receiver";
 import type { AuthenticateFn, SignalEndpoint } from "./endpoint.ts";
 import type { TlsServerConfig } from "./config.ts";
@@ -18,20 +19,6 @@ export interface BoundAddress {
   hostname: string;
   /** Port the server listens on (the real one when the endpoint said 0). */
   port: number;
-}
-
-/**
- * What an extension must have to be used as `auth.authenticator`: a function that validates the
- * request headers (lower-case keys) and resolves with what it learned about the client, or rejects.
- */
-export interface ServerAuthenticatorLike {
-  /** Validates the request headers; rejects when the client is not authenticated. */
-  authenticate(headers: ReadonlyMap<string, readonly string[]>): Promise<unknown>;
-}
-
-function isAuthenticator(value: unknown): value is ServerAuthenticatorLike {
-  return typeof value === "object" && value !== null &&
-    typeof (value as { authenticate?: unknown }).authenticate === "function";
 }
 
 /** Counts per transport: one ObsReport per transport, as the Go receiver has. */
@@ -81,7 +68,7 @@ function findAuthenticator(
         `configured (add it under "extensions" and to service.extensions)`,
     );
   }
-  if (!isAuthenticator(extension)) {
+  if (!isServerAuthenticator(extension)) {
     throw new Error(
       `otlp receiver: ${path}.authenticator: extension ${JSON.stringify(id.toString())} is not ` +
         `a server authenticator (it has no authenticate(headers) method)`,
