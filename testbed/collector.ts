@@ -1,0 +1,270 @@
+/**
+ * Runs the denocol collector as a child process for the testbed and the benchmark
+ * (`deno run -A otelcol/main.ts --config <temp yaml>`), on free loopback ports, and reads its CPU
+ * time and memory from `/proc`.
+ *
+ * Debugging: `TESTBED_COLLECTOR_OUTPUT=1` echoes the collector's output to stderr, and
+ * `TESTBED_COLLECTOR_LOG_LEVEL=debug` (default `warn`) sets `service.telemetry.logs.level`.
+ *
+ * @module
+ */
+
+import type { SignalName } from "./signals.ts";
+
+/** The repository root (the parent of `testbed/`). */
+export const REPO_ROOT: string = new URL("..", import.meta.url).pathname;
+
+/** A free TCP port on 127.0.0.1 (bound and released; another process could take it meanwhile). */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+/** Resolves once something accepts TCP connections on `port`, or rejects at the deadline. */
+export async function waitForPort(
+  port: number,
+  timeoutMs: number,
+  alive: () => boolean = () => true,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const connection = await Deno.connect({ hostname: "127.0.0.1", port });
+      connection.close();
+      return;
+    } catch {
+      if (!alive()) throw new Error(`process exited before listening on 127.0.0.1:${port}`);
+      if (Date.now() > deadline) {
+        throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, from `/proc/<pid>/stat`. */
+export function cpuSecondsOf(pid: number): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  // The command name (field 2) is in parentheses and may contain spaces: count after it.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // Fields 14 and 15 (utime, stime) are at 11 and 12 once the first two are removed.
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / CLOCK_TICKS;
+}
+
+/** Clock ticks per second of `/proc/<pid>/stat` (`getconf CLK_TCK`; 100 on Linux). */
+const CLOCK_TICKS = 100;
+
+/** A memory figure of `/proc/<pid>/status` (`VmHWM` peak RSS, `VmRSS` current) in bytes. */
+export function memoryOf(pid: number, field: "VmHWM" | "VmRSS"): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status);
+  if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(match[1]) * 1024;
+}
+
+/** Options of {@link Collector.start}. */
+export interface CollectorOptions {
+  /** The configuration, as YAML text. */
+  config: string;
+  /** Ports that must accept connections before the collector counts as started. */
+  readyPorts: readonly number[];
+  /** `--feature-gates` value, such as `service.profilesSupport`. */
+  featureGates?: string;
+  /** Extra arguments to `deno run` before the script, such as `--v8-flags=...`. */
+  denoFlags?: readonly string[];
+  /** How long to wait for the ports; default 30 s. */
+  startTimeoutMs?: number;
+}
+
+/** The collector child process. */
+export class Collector {
+  #child: Deno.ChildProcess;
+  #output: string[] = [];
+  #exited = false;
+  /** Resolves with the exit status. */
+  readonly status: Promise<Deno.CommandStatus>;
+
+  private constructor(child: Deno.ChildProcess, readonly configPath: string) {
+    this.#child = child;
+    this.status = child.status.then((status) => {
+      this.#exited = true;
+      return status;
+    });
+    void this.#collect(child.stdout);
+    void this.#collect(child.stderr);
+  }
+
+  /** Starts the collector and waits until it listens on every ready port. */
+  static async start(options: CollectorOptions): Promise<Collector> {
+    const configPath = await Deno.makeTempFile({ prefix: "denocol-testbed-", suffix: ".yaml" });
+    await Deno.writeTextFile(configPath, options.config);
+    const args = [
+      "run",
+      "-A",
+      ...(options.denoFlags ?? []),
+      `${REPO_ROOT}otelcol/main.ts`,
+      "--config",
+      configPath,
+    ];
+    if (options.featureGates) args.push(`--feature-gates=${options.featureGates}`);
+    const child = new Deno.Command(Deno.execPath(), {
+      args,
+      cwd: REPO_ROOT,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const collector = new Collector(child, configPath);
+    try {
+      for (const port of options.readyPorts) {
+        await waitForPort(port, options.startTimeoutMs ?? 30_000, () => !collector.#exited);
+      }
+    } catch (error) {
+      await collector.stop();
+      throw new Error(
+        `collector did not start: ${(error as Error).message}\n${collector.outputTail()}`,
+      );
+    }
+    return collector;
+  }
+
+  async #collect(stream: ReadableStream<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    const echo = Deno.env.get("TESTBED_COLLECTOR_OUTPUT") === "1";
+    for await (const chunk of stream) {
+      if (echo) await Deno.stderr.write(chunk);
+      this.#output.push(decoder.decode(chunk, { stream: true }));
+      // Keep only the recent output.
+      if (this.#output.length > 200) this.#output.splice(0, this.#output.length - 200);
+    }
+  }
+
+  /** The process id. */
+  get pid(): number {
+    return this.#child.pid;
+  }
+
+  /** Whether the process has exited. */
+  get exited(): boolean {
+    return this.#exited;
+  }
+
+  /** The last lines the collector printed, for failure messages. */
+  outputTail(lines = 20): string {
+    return this.#output.join("").split("\n").slice(-lines).join("\n");
+  }
+
+  /** CPU seconds used so far. */
+  cpuSeconds(): number {
+    return cpuSecondsOf(this.pid);
+  }
+
+  /** Peak resident memory so far, in bytes. */
+  peakRss(): number {
+    return memoryOf(this.pid, "VmHWM");
+  }
+
+  /** Resident memory now, in bytes. */
+  rss(): number {
+    return memoryOf(this.pid, "VmRSS");
+  }
+
+  /** Kills the process at once with SIGKILL and waits for it. */
+  async kill(): Promise<void> {
+    if (!this.#exited) this.#child.kill("SIGKILL");
+    await this.status;
+  }
+
+  /**
+   * Asks the process to stop (SIGTERM), waits up to `graceMs`, then kills it. Returns whether it
+   * stopped by itself.
+   */
+  async stop(graceMs = 15_000): Promise<boolean> {
+    if (this.#exited) {
+      await this.status;
+      return true;
+    }
+    this.#child.kill("SIGTERM");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const graceful = await Promise.race([
+      this.status.then(() => true),
+      new Promise<boolean>((resolve) => timer = setTimeout(() => resolve(false), graceMs)),
+    ]);
+    clearTimeout(timer);
+    if (!graceful) await this.kill();
+    await Deno.remove(this.configPath).catch(() => {});
+    return graceful;
+  }
+}
+
+/** What the `otlp → [processors] → exporter` pipeline configuration needs. */
+export interface PipelineConfigOptions {
+  /** Pipelines to wire, one per signal. */
+  signals: readonly SignalName[];
+  /** Port of the collector's OTLP/gRPC receiver. */
+  grpcPort: number;
+  /** Port of the collector's OTLP/HTTP receiver. */
+  httpPort: number;
+  /** Port of the collector's Prometheus endpoint for its own metrics. */
+  metricsPort: number;
+  /** `otlp` (gRPC) or `otlphttp` exporter. */
+  exporter: "otlp" | "otlphttp";
+  /** The backend endpoint the exporter sends to (`127.0.0.1:port`). */
+  backendEndpoint: string;
+  /** Extra YAML lines of the exporter (indented by 4), such as a `sending_queue` section. */
+  exporterExtra?: string;
+  /** Processor sections (name → YAML body indented by 4), in pipeline order. */
+  processors?: ReadonlyArray<readonly [string, string]>;
+  /** Extension sections (name → YAML body indented by 4). */
+  extensions?: ReadonlyArray<readonly [string, string]>;
+}
+
+/** Builds the YAML configuration of an `otlp → processors → exporter` collector. */
+export function pipelineConfig(options: PipelineConfigOptions): string {
+  const processors = options.processors ?? [["batch", ""]];
+  const extensions = options.extensions ?? [];
+  const endpoint = options.exporter === "otlp"
+    ? `    endpoint: ${options.backendEndpoint}\n    tls:\n      insecure: true\n`
+    : `    endpoint: http://${options.backendEndpoint}\n`;
+  const lines = [
+    "receivers:",
+    "  otlp:",
+    "    protocols:",
+    "      grpc:",
+    `        endpoint: 127.0.0.1:${options.grpcPort}`,
+    "      http:",
+    `        endpoint: 127.0.0.1:${options.httpPort}`,
+    "processors:",
+    ...processors.map(([name, body]) => `  ${name}:${body ? `\n${body}` : " {}"}`),
+    "exporters:",
+    `  ${options.exporter}:\n${endpoint}${options.exporterExtra ?? ""}`.trimEnd(),
+  ];
+  if (extensions.length > 0) {
+    lines.push("extensions:");
+    lines.push(...extensions.map(([name, body]) => `  ${name}:${body ? `\n${body}` : " {}"}`));
+  }
+  lines.push("service:");
+  if (extensions.length > 0) {
+    lines.push(`  extensions: [${extensions.map(([name]) => name).join(", ")}]`);
+  }
+  lines.push(
+    "  telemetry:",
+    "    logs:",
+    `      level: ${Deno.env.get("TESTBED_COLLECTOR_LOG_LEVEL") ?? "warn"}`,
+    "    metrics:",
+    `      address: 127.0.0.1:${options.metricsPort}`,
+    "  pipelines:",
+  );
+  for (const signal of options.signals) {
+    lines.push(
+      `    ${signal}:`,
+      "      receivers: [otlp]",
+      `      processors: [${processors.map(([name]) => name).join(", ")}]`,
+      `      exporters: [${options.exporter}]`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
