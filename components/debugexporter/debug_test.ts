@@ -282,7 +282,7 @@ Deno.test("debug exporter: detailed profiles resolve each sample's stack", async
   assert.equal(lines[sample + 3].trim(), "#0 handle server.go:17");
   assert.equal(lines[sample + 4].trim(), "#1 main main.go:42:3");
   const broken = lines.find((line) => line.includes("Sample #1"));
-  assert.ok(broken?.includes("values [7]") && broken.includes("stackIndex"), broken);
+  assert.ok(broken?.includes("values [7]") && broken.includes("stackIndex"), String(broken));
 });
 
 Deno.test("sampler: the first sampling_initial per second, then every sampling_thereafter", () => {
