@@ -14,10 +14,13 @@
 
 import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { Buffer } from "node:buffer";
 import * as http2 from "node:http2";
+import { gunzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { SeqCounts, SeqState, type SeqStates } from "./seqset.ts";
 import { type SignalName, SIGNALS, TESTBED_SIGNALS, type TestbedSignal } from "./signals.ts";
+import { countItemsOnWire } from "./wirecount.ts";
 
 /**
  * How the backend answers while it is up: accept, fail retryably (HTTP 503 / gRPC `Unavailable`),
@@ -97,6 +100,11 @@ export interface BackendOptions {
   grpcPort?: number;
   /** HTTP port on 127.0.0.1; 0 or absent picks a free one. */
   httpPort?: number;
+  /**
+   * Count items on the wire without decoding or checking them (for the benchmark, where the
+   * backend's own cost must stay small): only {@link MockBackend.received} is kept.
+   */
+  countOnly?: boolean;
 }
 
 /** A mock OTLP backend; see the module documentation. */
@@ -117,14 +125,21 @@ export class MockBackend {
     profiles: 0,
   };
 
-  private constructor(grpcPort: number, httpPort: number) {
+  #countOnly: boolean;
+
+  private constructor(grpcPort: number, httpPort: number, countOnly: boolean) {
     this.#grpcPort = grpcPort;
     this.#httpPort = httpPort;
+    this.#countOnly = countOnly;
   }
 
   /** Starts both servers on 127.0.0.1. */
   static async start(options: BackendOptions = {}): Promise<MockBackend> {
-    const backend = new MockBackend(options.grpcPort ?? 0, options.httpPort ?? 0);
+    const backend = new MockBackend(
+      options.grpcPort ?? 0,
+      options.httpPort ?? 0,
+      options.countOnly ?? false,
+    );
     await backend.up();
     return backend;
   }
@@ -222,6 +237,15 @@ export class MockBackend {
     const signal = SIGNALS.map((s) => TESTBED_SIGNALS[s]).find((s) => s.httpPath === path);
     if (signal === undefined) return new Response("unknown path", { status: 404 });
     if (request.method !== "POST") return new Response("POST only", { status: 405 });
+    if (this.#countOnly) {
+      const body = await readBody(request);
+      const gate = await this.#gate(signal.name);
+      if (gate !== undefined) return new Response(`backend told to ${gate}`, { status: 503 });
+      this.#records.get(signal.name)!.received += countItemsOnWire(signal.name, body);
+      return new Response(new Uint8Array(0), {
+        headers: { "content-type": "application/x-protobuf" },
+      });
+    }
     let message: unknown;
     try {
       message = signal.decode(await readBody(request));
@@ -260,6 +284,54 @@ export class MockBackend {
     }
   };
 
+  /** A gRPC call in count-only mode: the message is counted on the wire, never decoded. */
+  #countGrpc(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
+    const path = String(headers[":path"]);
+    const signal = SIGNALS.find((s) => path === `/${TESTBED_SIGNALS[s].service.typeName}/Export`);
+    const chunks: Buffer[] = [];
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    stream.on("error", () => {});
+    stream.on("end", async () => {
+      let status = 0;
+      let message = "";
+      if (signal === undefined) {
+        status = 12;
+        message = "unknown method";
+      } else {
+        const body = Buffer.concat(chunks);
+        const gate = await this.#gate(signal);
+        if (gate !== undefined) {
+          status = 14;
+          message = `backend told to ${gate}`;
+        } else {
+          try {
+            let items = 0;
+            for (let at = 0; at + 5 <= body.length;) {
+              const length = body.readUInt32BE(at + 1);
+              let frame: Uint8Array = body.subarray(at + 5, at + 5 + length);
+              if (body[at] === 1) frame = gunzipSync(frame);
+              items += countItemsOnWire(signal, frame);
+              at += 5 + length;
+            }
+            this.#records.get(signal)!.received += items;
+          } catch (error) {
+            status = 3;
+            message = (error as Error).message;
+          }
+        }
+      }
+      if (stream.destroyed) return;
+      stream.respond({ ":status": 200, "content-type": "application/grpc" }, {
+        waitForTrailers: true,
+      });
+      stream.on(
+        "wantTrailers",
+        () => stream.sendTrailers({ "grpc-status": String(status), "grpc-message": message }),
+      );
+      stream.end(status === 0 ? Buffer.alloc(5) : undefined);
+    });
+  }
+
   /** Starts listening (again) on the same ports. */
   async up(): Promise<void> {
     if (this.#http !== undefined) return;
@@ -270,7 +342,8 @@ export class MockBackend {
       readMaxBytes: 64 * 1024 * 1024,
       routes: this.#routes,
     });
-    const grpc = http2.createServer(handler);
+    const grpc = this.#countOnly ? http2.createServer() : http2.createServer(handler);
+    if (this.#countOnly) grpc.on("stream", (stream, headers) => this.#countGrpc(stream, headers));
     grpc.on("session", (session) => {
       this.#sessions.add(session);
       session.on("close", () => this.#sessions.delete(session));

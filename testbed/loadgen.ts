@@ -27,6 +27,7 @@ import {
 } from "@connectrpc/connect-node";
 import { RetryInfoSchema } from "@denocol/pdata";
 import { parseArgs } from "node:util";
+import { frameGrpcMessage, RawGrpcClient } from "./rawgrpc.ts";
 import { SeqState, SeqStates } from "./seqset.ts";
 import {
   parseSignal,
@@ -67,6 +68,12 @@ export interface LoadOptions {
   maxBackoffMs?: number;
   /** Compress requests with gzip. */
   gzip?: boolean;
+  /**
+   * Send one request, built and encoded once, over and over (for the benchmark, so that the
+   * generator's own cost stays small): sequence numbers are then not unique on the wire, and only
+   * counts are meaningful. gRPC then goes through a bare HTTP/2 client with the encoded bytes.
+   */
+  reuseRequest?: boolean;
   /** Stops the run early (requests in flight finish their current attempt). */
   abort?: AbortSignal;
 }
@@ -136,7 +143,7 @@ function httpSender(signal: TestbedSignal, endpoint: string, gzip: boolean): Sen
   const url = `http://${endpoint}${signal.httpPath}`;
   return {
     async send(request, timeoutMs) {
-      let body: Uint8Array = signal.encode(request);
+      let body: Uint8Array = request instanceof Uint8Array ? request : signal.encode(request);
       const headers: Record<string, string> = { "content-type": "application/x-protobuf" };
       if (gzip) {
         body = new Uint8Array(
@@ -219,6 +226,22 @@ function grpcSender(signal: TestbedSignal, endpoint: string, gzip: boolean): Sen
   };
 }
 
+function rawGrpcSender(signal: TestbedSignal, endpoint: string): Sender {
+  const client = new RawGrpcClient(`http://${endpoint}`);
+  const path = `/${signal.service.typeName}/Export`;
+  return {
+    async send(request, timeoutMs) {
+      const result = await client.call(path, request as Uint8Array, {}, timeoutMs);
+      if (result.status === 0) return { kind: "ok", rejected: 0 };
+      const reason = result.status === -1 ? "connect" : `grpc ${Code[result.status]}`;
+      return result.status === -1 || RETRYABLE_GRPC.has(result.status)
+        ? { kind: "retry", reason }
+        : { kind: "refused", reason };
+    },
+    close: () => client.close(),
+  };
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Runs the generator to completion (item count, duration or abort, then retries) and reports. */
@@ -268,10 +291,19 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
   };
 
+  const encoded = options.reuseRequest ? signal.encode(signal.build(first, perRequest)) : undefined;
+  const template = encoded === undefined
+    ? undefined
+    : options.protocol === "grpc"
+    ? frameGrpcMessage(encoded)
+    : encoded;
+
   const runClient = async () => {
-    const sender = options.protocol === "grpc"
-      ? grpcSender(signal, options.endpoint, options.gzip ?? false)
-      : httpSender(signal, options.endpoint, options.gzip ?? false);
+    const sender = options.protocol === "http"
+      ? httpSender(signal, options.endpoint, options.gzip ?? false)
+      : options.reuseRequest
+      ? rawGrpcSender(signal, options.endpoint)
+      : grpcSender(signal, options.endpoint, options.gzip ?? false);
     try {
       for (;;) {
         if (options.abort?.aborted || nextSeq >= end) return;
@@ -289,7 +321,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         const seq = nextSeq;
         const count = Math.min(perRequest, end - seq);
         nextSeq += count;
-        const state = await sendWithRetries(sender, signal.build(seq, count));
+        const payload = template === undefined
+          ? signal.build(seq, count)
+          : count === perRequest
+          ? template
+          : options.protocol === "grpc"
+          ? frameGrpcMessage(signal.encode(signal.build(seq, count)))
+          : signal.encode(signal.build(seq, count));
+        const state = await sendWithRetries(sender, payload);
         states.mark(seq, count, state);
         requests++;
       }

@@ -200,3 +200,27 @@ Deno.test("only loopback endpoints and valid durations are accepted", () => {
   assert.equal(parseDurationMs("1m"), 60_000);
   assert.throws(() => parseDurationMs("soon"), /invalid duration/);
 });
+
+Deno.test("a reused request and a counting backend agree on item counts", async () => {
+  const backend = await MockBackend.start({ countOnly: true });
+  try {
+    for (const signal of SIGNALS) {
+      for (const protocol of ["grpc", "http"] as const) {
+        const result = await runLoad({
+          signal,
+          protocol,
+          endpoint: protocol === "grpc" ? backend.grpcEndpoint : backend.httpEndpoint,
+          maxItems: 730,
+          itemsPerRequest: 100,
+          durationMs: 10_000,
+          reuseRequest: true,
+          gzip: protocol === "http",
+        });
+        assert.equal(result.accepted, 730, `${signal}/${protocol}`);
+      }
+      assert.equal(backend.received(signal), 1460, signal);
+    }
+  } finally {
+    await backend.close();
+  }
+});
