@@ -71,13 +71,3 @@ export {
   withValidateConfig,
 } from "./factory.ts";
 export { SharedComponents, type SharedHandle } from "./shared.ts";
-// Durations moved to @denocol/config; these re-exports keep the batch and memory_limiter
-// processors building until they import from there, and then go.
-export {
-  /** @deprecated Import `DurationError` from `@denocol/config`. */
-  DurationError,
-  /** @deprecated Import `formatDuration` from `@denocol/config`. */
-  formatDuration,
-  /** @deprecated Import `parseDuration` from `@denocol/config`. */
-  parseDuration,
-} from "@denocol/config";

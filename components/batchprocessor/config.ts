@@ -1,4 +1,4 @@
-import { durationMs } from "./duration.ts";
+import { parseConfigDuration } from "@denocol/config";
 
 /** Configuration of the `batch` processor; keys as in the Go collector. */
 export interface Config {
@@ -68,7 +68,7 @@ function nonNegativeInteger(value: unknown, key: string): number {
  * `timeout`) and for values of the wrong type.
  */
 export function resolveConfig(config: Config): BatchSettings {
-  const timeoutMs = durationMs(config.timeout, "batch processor: timeout");
+  const timeoutMs = parseConfigDuration(config.timeout, "batch processor: timeout", true);
   if (timeoutMs < 0) {
     throw new TypeError(
       `batch processor: timeout: must be greater than or equal to 0, got ${

@@ -1,4 +1,4 @@
-import { durationMs } from "./duration.ts";
+import { parseConfigDuration } from "@denocol/config";
 
 /** Configuration of the `memory_limiter` processor; keys as in the Go collector. */
 export interface Config {
@@ -39,13 +39,13 @@ export interface LimiterTimings {
 /** A fresh default configuration; `check_interval` and a limit must still be set. */
 export function createDefaultConfig(): Config {
   return {
-    check_interval: 0,
+    check_interval: "0s",
     limit_mib: 0,
     spike_limit_mib: 0,
     limit_percentage: 0,
     spike_limit_percentage: 0,
     min_gc_interval_when_soft_limited: "10s",
-    min_gc_interval_when_hard_limited: 0,
+    min_gc_interval_when_hard_limited: "0s",
     max_gc_interval_when_soft_limited: "30s",
     max_gc_interval_when_hard_limited: "30s",
   };
@@ -64,7 +64,7 @@ function nonNegativeInteger(value: unknown, key: string): number {
 
 /** Reads the durations of `config`, in milliseconds; throws naming the key on a bad value. */
 export function resolveTimings(config: Config): LimiterTimings {
-  const read = (key: keyof Config) => durationMs(config[key], `${PREFIX}: ${key}`);
+  const read = (key: keyof Config) => parseConfigDuration(config[key], `${PREFIX}: ${key}`, true);
   return {
     checkIntervalMs: read("check_interval"),
     minGcIntervalSoftMs: read("min_gc_interval_when_soft_limited"),
