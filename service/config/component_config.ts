@@ -1,8 +1,9 @@
 /**
  * Merging a component's default configuration with the keys the user wrote, following the
  * factory convention: every known key appears in the default config; a key whose default is
- * `null` is optional and takes any value; a default `{}` is an open map taking any keys; any
- * other unknown key is an error, and so is a value of the wrong type.
+ * `null` is optional and takes any value; a nested default `{}` is an open map taking any keys
+ * (a top-level `{}` is a component without settings); any other unknown key is an error, and
+ * so is a value of the wrong type.
  */
 
 import { ProblemCollector } from "./errors.ts";
@@ -53,6 +54,18 @@ export function decodeComponentConfigInto<C>(
   problems: ProblemCollector,
 ): C {
   const node = isConfigNode(raw) ? raw : fromPlain(raw);
+  // An empty default at the top is a component without settings (nop, forward), not an open
+  // map: any key there is a mistake, as in the Go collector.
+  if (isPlainObject(defaults) && Object.keys(defaults).length === 0 && node.kind === "map") {
+    for (const [key, entry] of node.entries) {
+      problems.error(
+        [...path, key],
+        entry.keyPosition ?? entry.value.position,
+        `unknown key ${JSON.stringify(key)}; this component takes no configuration keys`,
+      );
+    }
+    return cloneDefault(defaults) as C;
+  }
   return decodeValue(defaults, node, [...path], problems) as C;
 }
 

@@ -127,3 +127,21 @@ codes: [ok, 5]
     expectProblem(errors, detail, path, at("t.yaml", text, needle));
   }
 });
+
+Deno.test("a component whose default config is empty refuses every key, naming path and line", async () => {
+  const text = `connectors:
+  forward:
+    bogus: 1
+`;
+  const raw = nodeAt(parseYaml(text, "c.yaml"), ["connectors", "forward"]);
+  const errors = await configErrorsOf(() =>
+    decodeComponentConfig({}, raw, ["connectors", "forward"])
+  );
+  expectProblem(
+    errors,
+    "takes no configuration keys",
+    "connectors.forward.bogus",
+    at("c.yaml", text, "bogus"),
+  );
+  assert.deepEqual(decodeComponentConfig({}, null, ["connectors", "forward"]), {});
+});
