@@ -172,8 +172,10 @@ Deno.test("otelcol validate rejects documented mistakes with path and line, star
     const result = await run("validate", `--config=${file}`);
     assert.equal(result.code, 1, result.stdout);
     const expectations: [string, RegExp][] = [
-      // The otlp receiver reports this at its own key until its errors carry `configPath`.
-      [at(file, text, "otlp:"), /receivers\.otlp: .*protocols\.http\.endpont: unknown key/],
+      [
+        at(file, text, "endpont"),
+        /receivers\.otlp\.protocols\.http\.endpont: .*unknown key/,
+      ],
       [at(file, text, "batch:"), /processors\.batch.*send_batch_max_size/],
       [at(file, text, "otlp:\n    compression"), /exporters\.otlp.*endpoint/],
       [

@@ -156,6 +156,8 @@ export function createDefaultConfig(): OtlpReceiverConfig {
 export class OtlpConfigError extends Error {
   /** Dotted path inside the receiver's configuration, such as `protocols.grpc.endpoint`. */
   readonly path: string;
+  /** The same path, under the name the service reads to point the error at its YAML line. */
+  readonly configPath: string;
 
   /**
    * Creates the error.
@@ -167,6 +169,7 @@ export class OtlpConfigError extends Error {
     super(`otlp receiver: ${path}: ${detail}`);
     this.name = "OtlpConfigError";
     this.path = path;
+    this.configPath = path;
   }
 }
 
