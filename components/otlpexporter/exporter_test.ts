@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { nopHost } from "@denocol/component/componenttest";
+import { PermanentError, RetryableError } from "@denocol/consumer";
 import { ExportTraceServiceResponseSchema, logs, metrics, RetryInfoSchema } from "@denocol/pdata";
 import { generateProfiles } from "@denocol/pdata-experimental/profilestest";
 import {
@@ -17,6 +18,7 @@ import {
   createDefaultConfig,
   createSignalExporter,
   factory,
+  grpcError,
   type OtlpGrpcConfig,
   resolveTarget,
 } from "./mod.ts";
@@ -121,6 +123,26 @@ Deno.test("otlp: Unavailable is retried; ResourceExhausted with RetryInfo waits 
     assert.equal(backend.calls.length, 3);
     assert.ok(waited >= 990, `finished after ${waited}ms, before the 1s RetryInfo delay`);
     assert.equal(registry.value("otelcol_exporter_sent_spans"), 2);
+  } finally {
+    await exporter.shutdown();
+    await backend.close();
+  }
+});
+
+Deno.test("otlp: a stream the server refuses (RST_STREAM REFUSED_STREAM) is retried", async () => {
+  const backend = await GrpcBackend.start();
+  backend.refuseStreams = 2;
+  const { settings, registry } = telemetry("otlp");
+  const exporter = factory.createTraces(
+    settings,
+    config(`127.0.0.1:${backend.port}`, { sending_queue: synchronous }),
+  );
+  try {
+    await exporter.start(nopHost());
+    await exporter.consume(makeTraces("r", 4));
+    assert.equal(backend.refuseStreams, 0, "both refusals happened");
+    assert.deepEqual(backend.acceptedSpans, ["r-0", "r-1", "r-2", "r-3"]);
+    assert.equal(registry.value("otelcol_exporter_send_failed_spans") ?? 0, 0);
   } finally {
     await exporter.shutdown();
     await backend.close();
@@ -339,4 +361,38 @@ Deno.test("otlp: endpoint forms and errors", () => {
     () => factory.validateConfig!({ ...defaults }),
     /exporters::otlp::endpoint: expected host:port of the OTLP\/gRPC backend/,
   );
+});
+
+Deno.test("otlp: a transport that broke under a call is retryable; a server's Internal is not", () => {
+  const nodeError = (message: string, code: string, syscall?: string) =>
+    Object.assign(new Error(message), { code, ...(syscall ? { syscall } : {}) });
+  const broken = (cause: Error) => {
+    const error = new ConnectError(cause.message, Code.Internal);
+    error.cause = cause;
+    return grpcError(error, "backend");
+  };
+  assert.ok(broken(nodeError("write ECANCELED", "ECANCELED", "write")) instanceof RetryableError);
+  assert.ok(broken(nodeError("read ECONNRESET", "ECONNRESET", "read")) instanceof RetryableError);
+  assert.ok(broken(nodeError("gone", "ERR_HTTP2_GOAWAY_SESSION")) instanceof RetryableError);
+  assert.ok(
+    broken(
+      nodeError("Stream closed with error code NGHTTP2_CANCEL", "ERR_HTTP2_STREAM_ERROR"),
+    ) instanceof
+      RetryableError,
+  );
+  assert.match(
+    broken(
+      nodeError("Stream closed with error code NGHTTP2_REFUSED_STREAM", "ERR_HTTP2_STREAM_ERROR"),
+    )
+      .message,
+    /gRPC status Unavailable \(14\)/,
+  );
+  // A protocol error on the stream, or Internal sent by the server itself, stays permanent.
+  assert.ok(
+    broken(
+      nodeError("Stream closed with error code NGHTTP2_PROTOCOL_ERROR", "ERR_HTTP2_STREAM_ERROR"),
+    ) instanceof
+      PermanentError,
+  );
+  assert.ok(grpcError(new ConnectError("bug", Code.Internal), "backend") instanceof PermanentError);
 });

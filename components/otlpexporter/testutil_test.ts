@@ -45,6 +45,8 @@ export class GrpcBackend {
   readonly calls: Call[] = [];
   readonly acceptedSpans: string[] = [];
   handler: TraceHandler = () => undefined;
+  /** Streams still to reset with `REFUSED_STREAM` before the gRPC handler sees them. */
+  refuseStreams = 0;
   #server: http2.Http2Server | http2.Http2SecureServer;
   #sessions = new Set<http2.ServerHttp2Session>();
 
@@ -96,7 +98,20 @@ export class GrpcBackend {
         },
       });
     };
-    const handler = connectNodeAdapter({ grpc: true, grpcWeb: false, connect: false, routes });
+    const grpcHandler = connectNodeAdapter({
+      grpc: true,
+      grpcWeb: false,
+      connect: false,
+      routes,
+    });
+    const handler = (request: http2.Http2ServerRequest, response: http2.Http2ServerResponse) => {
+      if (backend.refuseStreams > 0) {
+        backend.refuseStreams--;
+        request.stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+        return;
+      }
+      grpcHandler(request, response);
+    };
     const server = options.tls === undefined
       ? http2.createServer(handler)
       : http2.createSecureServer({
