@@ -28,6 +28,13 @@ Deno.test("every package's mod.ts opens with a module doc", () => {
   }
 });
 
+Deno.test("every package has tests beside its code", () => {
+  for (const member of members) {
+    const tests = [...walk(`${ROOT}${member.folder}`)].filter((p) => p.endsWith("_test.ts"));
+    assert.ok(tests.length > 0, `${member.folder} has no *_test.ts`);
+  }
+});
+
 Deno.test(".ci/run runs exactly the README's test command", () => {
   const readme = Deno.readTextFileSync(`${ROOT}README.md`);
   const ci = Deno.readTextFileSync(`${ROOT}.ci/run`);
@@ -38,3 +45,11 @@ Deno.test(".ci/run runs exactly the README's test command", () => {
   const ciCommands = ci.split("\n").filter((line) => line.startsWith("npx "));
   assert.deepEqual(ciCommands, [commands[1]]);
 });
+
+function* walk(dir: string): Generator<string> {
+  for (const entry of Deno.readDirSync(dir)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) yield* walk(path);
+    else yield path;
+  }
+}
