@@ -27,6 +27,7 @@ export {
   loadTlsServerConfig,
   type NodeTlsVersion,
   type TlsClientConfig,
+  TlsConfigError,
   type TlsServerConfig,
   type TlsVersion,
   validateTlsClientConfig,

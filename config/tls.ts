@@ -41,9 +41,9 @@ export interface TlsClientConfig {
   key_pem: string | null;
   /** Server name to verify (and send as SNI) instead of the endpoint's host. */
   server_name_override: string | null;
-  /** Lowest TLS version: `"1.2"` or `"1.3"`. Default `"1.2"`. */
+  /** Lowest TLS version: `"1.2"` or `"1.3"` (empty: the default). Default `"1.2"`. */
   min_version: string;
-  /** Highest TLS version, or `null` for the highest known. */
+  /** Highest TLS version, or `null` (or empty) for the highest known. */
   max_version: string | null;
 }
 
@@ -97,9 +97,9 @@ export interface TlsServerConfig {
    * must present a certificate signed by one of them (mTLS).
    */
   client_ca_file: string | null;
-  /** Lowest TLS version: `"1.2"` or `"1.3"`. Default `"1.2"`. */
+  /** Lowest TLS version: `"1.2"` or `"1.3"` (empty: the default). Default `"1.2"`. */
   min_version: string;
-  /** Highest TLS version, or `null` for the highest known. */
+  /** Highest TLS version, or `null` (or empty) for the highest known. */
   max_version: string | null;
 }
 
@@ -134,23 +134,68 @@ export interface LoadedTlsServer {
   maxVersion?: NodeTlsVersion;
 }
 
+/**
+ * A TLS section value that does not fit. Besides the message (`<path>::<key>: <reason>`), it
+ * carries its parts, so that a component with its own error style (another path separator, a
+ * `configPath` for the service) can restate it.
+ */
+export class TlsConfigError extends TypeError {
+  /** Config path of the section, as given to the validating function. */
+  readonly section: string;
+  /** The key inside the section, or `undefined` when the section as a whole is wrong. */
+  readonly key: string | undefined;
+  /** What was expected and what was found. */
+  readonly reason: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param section Config path of the section.
+   * @param key The key at fault, or `undefined` for the whole section.
+   * @param reason What was expected and what was found.
+   */
+  constructor(section: string, key: string | undefined, reason: string) {
+    super(`${key === undefined ? section : `${section}::${key}`}: ${reason}`);
+    this.name = "TlsConfigError";
+    this.section = section;
+    this.key = key;
+    this.reason = reason;
+  }
+}
+
+/**
+ * The configured version as `node:tls` names it. An empty string means the default, as in the
+ * Go collector: TLS 1.2 for the lowest version, no limit for the highest.
+ */
+function nodeVersion(version: string | null): NodeTlsVersion | undefined {
+  if (version === null || version === "") return undefined;
+  return NODE_VERSIONS[version as TlsVersion];
+}
+
 function checkVersions(config: { min_version: unknown; max_version: unknown }, path: string) {
-  const isVersion = (value: unknown): value is TlsVersion =>
-    typeof value === "string" && Object.hasOwn(NODE_VERSIONS, value);
+  const isVersion = (value: unknown): value is TlsVersion | "" =>
+    value === "" || (typeof value === "string" && Object.hasOwn(NODE_VERSIONS, value));
   if (!isVersion(config.min_version)) {
-    throw new TypeError(
-      `${path}::min_version: expected "1.2" or "1.3", got ${JSON.stringify(config.min_version)}`,
+    throw new TlsConfigError(
+      path,
+      "min_version",
+      `expected "1.2" or "1.3", got ${JSON.stringify(config.min_version)}`,
     );
   }
   if (config.max_version === null) return;
   if (!isVersion(config.max_version)) {
-    throw new TypeError(
-      `${path}::max_version: expected "1.2" or "1.3", got ${JSON.stringify(config.max_version)}`,
+    throw new TlsConfigError(
+      path,
+      "max_version",
+      `expected "1.2" or "1.3", got ${JSON.stringify(config.max_version)}`,
     );
   }
-  if (config.max_version < config.min_version) {
-    throw new TypeError(
-      `${path}: max_version ${config.max_version} is below min_version ${config.min_version}`,
+  const min = config.min_version === "" ? "1.2" : config.min_version;
+  if (config.max_version !== "" && config.max_version < min) {
+    throw new TlsConfigError(
+      path,
+      undefined,
+      `max_version ${config.max_version} is below min_version ${min}`,
     );
   }
 }
@@ -163,7 +208,7 @@ function checkOptionalStrings(
   for (const key of keys) {
     const value = config[key];
     if (value !== null && value !== undefined && typeof value !== "string") {
-      throw new TypeError(`${path}::${key}: expected a string, got ${JSON.stringify(value)}`);
+      throw new TlsConfigError(path, key, `expected a string, got ${JSON.stringify(value)}`);
     }
   }
 }
@@ -177,7 +222,7 @@ const PEM_PAIRS = [["ca_file", "ca_pem"], ["cert_file", "cert_pem"], [
 function checkPemPairs(config: Record<string, unknown>, path: string): void {
   for (const [file, pem] of PEM_PAIRS) {
     if (config[file] && config[pem]) {
-      throw new TypeError(`${path}: set either ${file} or ${pem}, not both`);
+      throw new TlsConfigError(path, undefined, `set either ${file} or ${pem}, not both`);
     }
   }
 }
@@ -186,13 +231,15 @@ function checkPemPairs(config: Record<string, unknown>, path: string): void {
  * Checks a client section without reading files.
  *
  * @param path Config path of the section, such as `exporters::otlp::tls`.
- * @throws {TypeError} naming the key when a value is invalid.
+ * @throws {TlsConfigError} naming the key when a value is invalid.
  */
 export function validateTlsClientConfig(config: TlsClientConfig, path: string): void {
   for (const key of ["insecure", "insecure_skip_verify"] as const) {
     if (typeof config[key] !== "boolean") {
-      throw new TypeError(
-        `${path}::${key}: expected true or false, got ${JSON.stringify(config[key])}`,
+      throw new TlsConfigError(
+        path,
+        key,
+        `expected true or false, got ${JSON.stringify(config[key])}`,
       );
     }
   }
@@ -202,8 +249,10 @@ export function validateTlsClientConfig(config: TlsClientConfig, path: string): 
   const hasCert = Boolean(config.cert_file || config.cert_pem);
   const hasKey = Boolean(config.key_file || config.key_pem);
   if (hasCert !== hasKey) {
-    throw new TypeError(
-      `${path}: a client certificate needs both cert_file (or cert_pem) and key_file (or key_pem)`,
+    throw new TlsConfigError(
+      path,
+      undefined,
+      "a client certificate needs both cert_file (or cert_pem) and key_file (or key_pem)",
     );
   }
   checkVersions(config, path);
@@ -213,7 +262,7 @@ export function validateTlsClientConfig(config: TlsClientConfig, path: string): 
  * Checks a server section without reading files: a certificate and its key are required.
  *
  * @param path Config path of the section, such as `receivers::otlp::protocols::grpc::tls`.
- * @throws {TypeError} naming the key when a value is invalid or missing.
+ * @throws {TlsConfigError} naming the key when a value is invalid or missing.
  */
 export function validateTlsServerConfig(config: TlsServerConfig, path: string): void {
   const fields = config as unknown as Record<string, unknown>;
@@ -224,13 +273,17 @@ export function validateTlsServerConfig(config: TlsServerConfig, path: string): 
   );
   checkPemPairs(fields, path);
   if (!config.cert_file && !config.cert_pem) {
-    throw new TypeError(
-      `${path}::cert_file: a TLS server needs a certificate (cert_file or cert_pem)`,
+    throw new TlsConfigError(
+      path,
+      "cert_file",
+      "expected exactly one of cert_file and cert_pem (a TLS server needs a certificate)",
     );
   }
   if (!config.key_file && !config.key_pem) {
-    throw new TypeError(
-      `${path}::key_file: a TLS server needs a private key (key_file or key_pem)`,
+    throw new TlsConfigError(
+      path,
+      "key_file",
+      "expected exactly one of key_file and key_pem (a TLS server needs a private key)",
     );
   }
   checkVersions(config, path);
@@ -260,7 +313,7 @@ async function pemOf(
  * Validates a client section and reads the files it names.
  *
  * @param path Config path of the section, named in errors.
- * @throws {TypeError} when a value is invalid; {@linkcode Error} naming the key and file when a
+ * @throws {TlsConfigError} when a value is invalid; {@linkcode Error} naming the key and file when a
  * file cannot be read.
  */
 export async function loadTlsClientConfig(
@@ -270,11 +323,10 @@ export async function loadTlsClientConfig(
   validateTlsClientConfig(config, path);
   const loaded: LoadedTlsClient = {
     rejectUnauthorized: !config.insecure_skip_verify,
-    minVersion: NODE_VERSIONS[config.min_version as TlsVersion],
+    minVersion: nodeVersion(config.min_version) ?? "TLSv1.2",
   };
-  if (config.max_version !== null) {
-    loaded.maxVersion = NODE_VERSIONS[config.max_version as TlsVersion];
-  }
+  const maxVersion = nodeVersion(config.max_version);
+  if (maxVersion !== undefined) loaded.maxVersion = maxVersion;
   const ca = await pemOf(config.ca_file, config.ca_pem, path, "ca_file");
   if (ca !== undefined) loaded.ca = ca;
   const cert = await pemOf(config.cert_file, config.cert_pem, path, "cert_file");
@@ -289,7 +341,7 @@ export async function loadTlsClientConfig(
  * Validates a server section and reads the files it names.
  *
  * @param path Config path of the section, named in errors.
- * @throws {TypeError} when a value is invalid; {@linkcode Error} naming the key and file when a
+ * @throws {TlsConfigError} when a value is invalid; {@linkcode Error} naming the key and file when a
  * file cannot be read.
  */
 export async function loadTlsServerConfig(
@@ -303,11 +355,10 @@ export async function loadTlsServerConfig(
     key: (await pemOf(config.key_file, config.key_pem, path, "key_file"))!,
     requestCert: mutual,
     rejectUnauthorized: mutual,
-    minVersion: NODE_VERSIONS[config.min_version as TlsVersion],
+    minVersion: nodeVersion(config.min_version) ?? "TLSv1.2",
   };
-  if (config.max_version !== null) {
-    loaded.maxVersion = NODE_VERSIONS[config.max_version as TlsVersion];
-  }
+  const maxVersion = nodeVersion(config.max_version);
+  if (maxVersion !== undefined) loaded.maxVersion = maxVersion;
   if (config.client_ca_file) {
     loaded.ca = await readPem(config.client_ca_file, path, "client_ca_file");
   }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import * as tls from "node:tls";
+import { createTestCertificates } from "./configtest/mod.ts";
 import {
   defaultTlsClientConfig,
   defaultTlsServerConfig,
@@ -8,87 +9,11 @@ import {
   loadTlsClientConfig,
   loadTlsServerConfig,
   type TlsClientConfig,
+  TlsConfigError,
   type TlsServerConfig,
   validateTlsClientConfig,
   validateTlsServerConfig,
 } from "./tls.ts";
-
-interface Certificates {
-  dir: string;
-  caFile: string;
-  serverCert: string;
-  serverKey: string;
-  clientCert: string;
-  clientKey: string;
-}
-
-async function openssl(dir: string, ...args: string[]): Promise<void> {
-  const result = await new Deno.Command("openssl", { args, cwd: dir, stderr: "piped" }).output();
-  if (!result.success) {
-    throw new Error(`openssl ${args[0]} failed: ${new TextDecoder().decode(result.stderr)}`);
-  }
-}
-
-/** A throwaway CA with a server certificate (localhost, 127.0.0.1) and a client certificate. */
-async function makeCertificates(): Promise<Certificates> {
-  const dir = await Deno.makeTempDir({ prefix: "denocol-config-tls-" });
-  const key = ["-newkey", "rsa:2048", "-nodes"];
-  await openssl(
-    dir,
-    "req",
-    "-x509",
-    ...key,
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-    "-days",
-    "1",
-    "-subj",
-    "/CN=test CA",
-  );
-  await Deno.writeTextFile(`${dir}/server.ext`, "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-  await Deno.writeTextFile(`${dir}/client.ext`, "extendedKeyUsage=clientAuth\n");
-  for (const name of ["server", "client"]) {
-    await openssl(
-      dir,
-      "req",
-      ...key,
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.csr`,
-      "-subj",
-      `/CN=${name}`,
-    );
-    await openssl(
-      dir,
-      "x509",
-      "-req",
-      "-in",
-      `${name}.csr`,
-      "-CA",
-      "ca.pem",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-out",
-      `${name}.pem`,
-      "-days",
-      "1",
-      "-extfile",
-      `${name}.ext`,
-    );
-  }
-  return {
-    dir,
-    caFile: `${dir}/ca.pem`,
-    serverCert: `${dir}/server.pem`,
-    serverKey: `${dir}/server.key`,
-    clientCert: `${dir}/client.pem`,
-    clientKey: `${dir}/client.key`,
-  };
-}
 
 /** A TLS echo-less server that writes "ok" to every client that completes the handshake. */
 async function serve(options: LoadedTlsServer): Promise<{ port: number; close(): Promise<void> }> {
@@ -153,8 +78,8 @@ Deno.test("client TLS validation names the key and what was expected", () => {
 
 Deno.test("server TLS validation requires a certificate and key", () => {
   const cases: [Partial<TlsServerConfig>, RegExp][] = [
-    [{}, /r::tls::cert_file: a TLS server needs a certificate/],
-    [{ cert_file: "c" }, /r::tls::key_file: a TLS server needs a private key/],
+    [{}, /r::tls::cert_file: expected exactly one of cert_file and cert_pem \(a TLS server needs/],
+    [{ cert_file: "c" }, /r::tls::key_file: expected exactly one of key_file and key_pem/],
     [{ cert_file: "c", cert_pem: "p", key_file: "k" }, /r::tls: set either cert_file or cert_pem/],
     [{ cert_file: "c", key_file: "k", min_version: "1.0" }, /r::tls::min_version: expected/],
     [
@@ -169,7 +94,7 @@ Deno.test("server TLS validation requires a certificate and key", () => {
 });
 
 Deno.test("loaded client and server TLS: verification, mTLS, server name, versions", async () => {
-  const certs = await makeCertificates();
+  const certs = await createTestCertificates({ prefix: "denocol-config-tls-" });
   try {
     const plain = await serve(
       await loadTlsServerConfig(
@@ -297,6 +222,89 @@ Deno.test("loaded client and server TLS: verification, mTLS, server name, versio
       /receivers::otlp::tls::client_ca_file: cannot read .*nope\.pem/,
     );
   } finally {
-    await Deno.remove(certs.dir, { recursive: true });
+    await certs.cleanup();
   }
+});
+
+Deno.test("an empty min_version or max_version means the default, as in the Go collector", async () => {
+  validateTlsClientConfig(client({ min_version: "", max_version: "" }), "e::tls");
+  validateTlsServerConfig(
+    server({ cert_pem: "c", key_pem: "k", min_version: "", max_version: "" }),
+    "r::tls",
+  );
+  const loaded = await loadTlsClientConfig(client({ min_version: "", max_version: "" }), "e");
+  assert.equal(loaded.minVersion, "TLSv1.2");
+  assert.equal(loaded.maxVersion, undefined);
+  const pinned = await loadTlsClientConfig(client({ min_version: "1.3", max_version: "1.3" }), "e");
+  assert.equal(pinned.minVersion, "TLSv1.3");
+  assert.equal(pinned.maxVersion, "TLSv1.3");
+  // An empty min_version is 1.2 when compared with max_version.
+  validateTlsClientConfig(client({ min_version: "", max_version: "1.2" }), "e::tls");
+});
+
+Deno.test("TLS validation errors carry the section, the key and the reason apart", () => {
+  assert.throws(
+    () => validateTlsServerConfig(server({ cert_file: "c", key_file: "k", max_version: "9" }), "r"),
+    (error: unknown) => {
+      assert.ok(error instanceof TlsConfigError);
+      assert.ok(error instanceof TypeError);
+      assert.equal(error.section, "r");
+      assert.equal(error.key, "max_version");
+      assert.equal(error.reason, 'expected "1.2" or "1.3", got "9"');
+      assert.equal(error.message, `r::max_version: ${error.reason}`);
+      return true;
+    },
+  );
+  assert.throws(
+    () => validateTlsClientConfig(client({ ca_file: "a", ca_pem: "b" }), "e::tls"),
+    (error: unknown) => {
+      assert.ok(error instanceof TlsConfigError);
+      assert.equal(error.key, undefined);
+      assert.equal(error.message, `e::tls: ${error.reason}`);
+      return true;
+    },
+  );
+});
+
+Deno.test("test certificates: an mTLS server refuses the untrusted CA's client", async () => {
+  await using certs = await createTestCertificates();
+  const mutual = await serve(
+    await loadTlsServerConfig(
+      server({
+        cert_file: certs.serverCert,
+        key_file: certs.serverKey,
+        client_ca_file: certs.caFile,
+      }),
+      "r",
+    ),
+  );
+  try {
+    const trusted = await loadTlsClientConfig(
+      client({ ca_file: certs.caFile, cert_file: certs.clientCert, key_file: certs.clientKey }),
+      "e",
+    );
+    assert.equal(await exchange("localhost", mutual.port, trusted), "ok");
+    const untrusted = await loadTlsClientConfig(
+      client({
+        ca_file: certs.caFile,
+        cert_file: certs.untrustedClientCert,
+        key_file: certs.untrustedClientKey,
+      }),
+      "e",
+    );
+    await assert.rejects(exchange("127.0.0.1", mutual.port, untrusted));
+    // A client trusting only the untrusted CA does not accept the server.
+    await assert.rejects(
+      exchange(
+        "127.0.0.1",
+        mutual.port,
+        await loadTlsClientConfig(client({ ca_file: certs.untrustedCaFile }), "e"),
+      ),
+    );
+  } finally {
+    await mutual.close();
+  }
+  const dir = certs.dir;
+  await certs.cleanup();
+  await assert.rejects(Deno.stat(dir), Deno.errors.NotFound);
 });
