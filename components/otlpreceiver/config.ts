@@ -1,23 +1,14 @@
 // Configuration of the otlp receiver, with the Go collector's keys and defaults
-// (otlpreceiver + confighttp + configgrpc + configtls + configauth).
+// (otlpreceiver + confighttp + configgrpc + configauth; configtls is @denocol/config's).
 
-/** Server-side TLS (`tls` of either protocol); the Go collector's `configtls.ServerConfig` subset. */
-export interface TlsServerConfig {
-  /** Path of the PEM server certificate (chain). */
-  cert_file: string | null;
-  /** Inline PEM server certificate, instead of `cert_file`. */
-  cert_pem: string | null;
-  /** Path of the PEM private key. */
-  key_file: string | null;
-  /** Inline PEM private key, instead of `key_file`. */
-  key_pem: string | null;
-  /** Path of the PEM CA bundle client certificates must chain to; set = clients must present one. */
-  client_ca_file: string | null;
-  /** Lowest TLS version: `"1.2"` (default) or `"1.3"`. */
-  min_version: string;
-  /** Highest TLS version: `"1.2"` or `"1.3"`; empty for the newest. */
-  max_version: string;
-}
+import {
+  defaultTlsServerConfig,
+  TlsConfigError,
+  type TlsServerConfig,
+  validateTlsServerConfig,
+} from "@denocol/config";
+import { OTLP_LOGS, OTLP_METRICS, OTLP_TRACES } from "@denocol/pdata";
+import { OTLP_PROFILES } from "@denocol/pdata-experimental";
 
 /** Reference to a server authenticator extension (`auth`). */
 export interface AuthConfig {
@@ -100,19 +91,6 @@ export interface OtlpReceiverConfig {
 /** Default max_request_body_size: 20 MiB, as in the Go collector. */
 export const DEFAULT_MAX_REQUEST_BODY_SIZE = 20 * 1024 * 1024;
 
-/** A default TLS block (what `tls: {}` means). */
-export function defaultTlsConfig(): TlsServerConfig {
-  return {
-    cert_file: null,
-    cert_pem: null,
-    key_file: null,
-    key_pem: null,
-    client_ca_file: null,
-    min_version: "1.2",
-    max_version: "",
-  };
-}
-
 /** A default `grpc` block (what `grpc:` with no value means). */
 export function defaultGrpcConfig(): GrpcProtocolConfig {
   return {
@@ -136,10 +114,10 @@ export function defaultHttpConfig(): HttpProtocolConfig {
     max_request_body_size: DEFAULT_MAX_REQUEST_BODY_SIZE,
     include_metadata: false,
     response_headers: {},
-    traces_url_path: "/v1/traces",
-    metrics_url_path: "/v1/metrics",
-    logs_url_path: "/v1/logs",
-    profiles_url_path: "/v1development/profiles",
+    traces_url_path: OTLP_TRACES.httpPath,
+    metrics_url_path: OTLP_METRICS.httpPath,
+    logs_url_path: OTLP_LOGS.httpPath,
+    profiles_url_path: OTLP_PROFILES.httpPath,
   };
 }
 
@@ -164,9 +142,10 @@ export class OtlpConfigError extends Error {
    *
    * @param path Dotted path of the value inside the receiver's configuration.
    * @param detail What was expected and what was found.
+   * @param options The underlying error, if any.
    */
-  constructor(path: string, detail: string) {
-    super(`otlp receiver: ${path}: ${detail}`);
+  constructor(path: string, detail: string, options?: ErrorOptions) {
+    super(`otlp receiver: ${path}: ${detail}`, options);
     this.name = "OtlpConfigError";
     this.path = path;
     this.configPath = path;
@@ -245,7 +224,7 @@ function decodeBlock<T extends object>(
 }
 
 function decodeTls(raw: unknown, path: string): TlsServerConfig {
-  return decodeBlock(raw, defaultTlsConfig(), path);
+  return decodeBlock(raw, defaultTlsServerConfig(), path);
 }
 
 function decodeAuth(raw: unknown, path: string): AuthConfig | null {
@@ -317,25 +296,18 @@ export function unmarshalConfig(raw: unknown): OtlpReceiverConfig {
 
 const ENDPOINT = /^(?:\[[^\]]+\]|[^:\s]*):\d{1,5}$/;
 
+/** Checks a `tls` block with @denocol/config, restating its error with this receiver's path. */
 function validateTls(tls: TlsServerConfig | null, path: string): void {
   if (tls === null) return;
-  if ((tls.cert_file === null) === (tls.cert_pem === null)) {
+  try {
+    validateTlsServerConfig(tls, path);
+  } catch (error) {
+    if (!(error instanceof TlsConfigError)) throw error;
     throw new OtlpConfigError(
-      `${path}.cert_file`,
-      "expected exactly one of cert_file and cert_pem",
+      error.key === undefined ? path : `${path}.${error.key}`,
+      error.reason,
+      { cause: error },
     );
-  }
-  if ((tls.key_file === null) === (tls.key_pem === null)) {
-    throw new OtlpConfigError(`${path}.key_file`, "expected exactly one of key_file and key_pem");
-  }
-  for (const key of ["min_version", "max_version"] as const) {
-    const value = tls[key];
-    if (value !== "" && value !== "1.2" && value !== "1.3") {
-      throw new OtlpConfigError(
-        `${path}.${key}`,
-        `expected "1.2" or "1.3", got ${JSON.stringify(value)}`,
-      );
-    }
   }
 }
 

@@ -2,9 +2,9 @@
 // handed to its pipeline. The HTTP handler and the gRPC services are written against this, so
 // they know nothing about which signals exist.
 
-import { create, type DescMessage, type Message } from "@bufbuild/protobuf";
+import type { DescMessage, Message } from "@bufbuild/protobuf";
 import type { ClientInfo, ConsumeContext } from "@denocol/consumer";
-import type { PartialSuccess } from "./status.ts";
+import type { OtlpRejection } from "@denocol/pdata";
 
 /**
  * One signal as a transport sees it.
@@ -16,8 +16,8 @@ export interface SignalEndpoint<T> {
   readonly signal: string;
   /** The generated `Export*ServiceResponse` message. */
   readonly responseSchema: DescMessage;
-  /** Field (local name) of the partial success's rejected count, such as `rejectedSpans`. */
-  readonly rejectedField: string;
+  /** The `Export*ServiceResponse` for an outcome: empty on full success. */
+  response(rejection: OtlpRejection | undefined): Message;
   /** Decodes a binary `Export*ServiceRequest`; throws on malformed input. */
   decodeProto(bytes: Uint8Array): T;
   /** Decodes an OTLP/JSON `Export*ServiceRequest`; throws on malformed input. */
@@ -28,7 +28,7 @@ export interface SignalEndpoint<T> {
    * Hands `data` to the pipeline. Rejects with the pipeline's error; resolves with a partial
    * success when part of the data was refused.
    */
-  consume(data: T, context: ConsumeContext): Promise<PartialSuccess | undefined>;
+  consume(data: T, context: ConsumeContext): Promise<OtlpRejection | undefined>;
 }
 
 /**
@@ -52,18 +52,4 @@ export function clientInfo(
     ...(auth === undefined ? {} : { auth }),
   };
   return info;
-}
-
-/** The `Export*ServiceResponse` for an outcome: empty on full success. */
-export function exportResponse(
-  endpoint: SignalEndpoint<unknown>,
-  partial: PartialSuccess | undefined,
-): Message {
-  if (partial === undefined) return create(endpoint.responseSchema);
-  return create(endpoint.responseSchema, {
-    partialSuccess: {
-      [endpoint.rejectedField]: BigInt(partial.rejected),
-      errorMessage: partial.errorMessage,
-    },
-  } as never);
 }

@@ -9,16 +9,23 @@ import {
   withValidateConfig,
 } from "@denocol/component";
 import type { Consumer } from "@denocol/consumer";
-import type { Logs, Metrics, Traces } from "@denocol/pdata";
+import {
+  type Logs,
+  type Metrics,
+  OTLP_LOGS,
+  OTLP_METRICS,
+  OTLP_TRACES,
+  type OtlpSignal,
+  type Traces,
+} from "@denocol/pdata";
 import { type Factory, newFactory, withLogs, withMetrics, withTraces } from "@denocol/receiver";
 import { ITEM_NAMES_WITH_PROFILES } from "@denocol/component-experimental";
-import type { Profiles } from "@denocol/pdata-experimental";
+import { OTLP_PROFILES, type Profiles, validateProfiles } from "@denocol/pdata-experimental";
 import {
   newFactory as newProfilesFactory,
   type ProfilesFactory,
   withProfiles,
 } from "@denocol/receiver-experimental";
-import { PROFILES_SPEC, validateReceivedProfiles } from "./profiles.ts";
 import {
   createDefaultConfig,
   type OtlpReceiverConfig,
@@ -27,14 +34,7 @@ import {
 } from "./config.ts";
 import type { GrpcSignalEndpoint } from "./grpc.ts";
 import { OtlpReceiver } from "./receiver.ts";
-import {
-  LOGS_SPEC,
-  METRICS_SPEC,
-  signalEndpoint,
-  type SignalObserver,
-  type SignalSpec,
-  TRACES_SPEC,
-} from "./signals.ts";
+import { signalEndpoint, type SignalObserver } from "./signals.ts";
 
 /** The component type: `otlp`. */
 export const TYPE = "otlp";
@@ -65,19 +65,19 @@ export class SharedReceivers {
     return receiver;
   }
 
-  /** Wires `next` for the spec's signal into the receiver of `settings.id` and returns it. */
+  /** Wires `next` for the OTLP signal into the receiver of `settings.id` and returns it. */
   wire<T>(
     settings: Settings,
     config: OtlpReceiverConfig,
-    spec: SignalSpec<T>,
+    otlp: OtlpSignal<T>,
     next: Consumer<T>,
     validate?: (data: T) => void,
   ): Component {
     const receiver = this.get(settings, config);
     receiver.register(
-      spec.signal,
+      otlp.signal,
       (observer: SignalObserver) =>
-        signalEndpoint(spec, next, observer, validate) as GrpcSignalEndpoint<unknown>,
+        signalEndpoint(otlp, next, observer, validate) as GrpcSignalEndpoint<unknown>,
     );
     return receiver;
   }
@@ -96,16 +96,16 @@ export function stableOptions(
   return [
     withTraces<OtlpReceiverConfig>(
       (settings, config, next: Consumer<Traces>) =>
-        shared.wire(settings, config, TRACES_SPEC, next),
+        shared.wire(settings, config, OTLP_TRACES, next),
       STABILITY,
     ),
     withMetrics<OtlpReceiverConfig>(
       (settings, config, next: Consumer<Metrics>) =>
-        shared.wire(settings, config, METRICS_SPEC, next),
+        shared.wire(settings, config, OTLP_METRICS, next),
       STABILITY,
     ),
     withLogs<OtlpReceiverConfig>(
-      (settings, config, next: Consumer<Logs>) => shared.wire(settings, config, LOGS_SPEC, next),
+      (settings, config, next: Consumer<Logs>) => shared.wire(settings, config, OTLP_LOGS, next),
       STABILITY,
     ),
     withUnmarshalConfig<OtlpReceiverConfig>((raw) => unmarshalConfig(raw)),
@@ -142,7 +142,8 @@ export function createFactory(): ProfilesFactory<OtlpReceiverConfig> {
     ...stableOptions(shared),
     withProfiles<OtlpReceiverConfig>(
       (settings, config, next: Consumer<Profiles>) =>
-        shared.wire(settings, config, PROFILES_SPEC, next, validateReceivedProfiles),
+        // Dangling dictionary references answer as malformed data.
+        shared.wire(settings, config, OTLP_PROFILES, next, validateProfiles),
       PROFILES_STABILITY,
     ),
   );

@@ -234,3 +234,42 @@ Deno.test("otlp receiver: an endpoint in use fails the start and releases the ot
   await assert.rejects(receiver.start(nopHost()), new RegExp(`127\\.0\\.0\\.1:${port}`));
   assert.equal((receiver as OtlpReceiver).grpcAddress, undefined);
 });
+
+Deno.test("otlp receiver: tls errors carry the configPath of their key; empty versions are defaults", async () => {
+  const tlsError = (tls: Record<string, unknown>) => {
+    try {
+      validateConfig(unmarshalConfig({ protocols: { grpc: { tls } } }));
+    } catch (error) {
+      return error as Error & { configPath?: string };
+    }
+    return undefined;
+  };
+  const missingKey = tlsError({ cert_file: "/c.pem" });
+  assert.equal(missingKey?.configPath, "protocols.grpc.tls.key_file");
+  const badVersion = tlsError({ cert_file: "/c.pem", key_file: "/k.pem", min_version: "1.1" });
+  assert.equal(badVersion?.configPath, "protocols.grpc.tls.min_version");
+  assert.match(badVersion!.message, /^otlp receiver: protocols\.grpc\.tls\.min_version: expected/);
+  const bothCerts = tlsError({ cert_file: "/c.pem", cert_pem: "x", key_file: "/k.pem" });
+  assert.equal(bothCerts?.configPath, "protocols.grpc.tls");
+  assert.equal(
+    tlsError({ cert_file: "/c.pem", key_file: "/k.pem", min_version: "", max_version: "" }),
+    undefined,
+  );
+
+  const config = loopbackConfig();
+  config.protocols.http = null;
+  config.protocols.grpc!.tls = {
+    ...unmarshalConfig({ protocols: { grpc: { tls: {} } } }).protocols.grpc!.tls!,
+    cert_file: "/nonexistent/denocol/server.pem",
+    key_file: "/nonexistent/denocol/server.key",
+  };
+  const receiver = createFactory().createTraces(
+    nopSettings("receiver", "otlp/secure"),
+    config,
+    tracesSink(),
+  );
+  await assert.rejects(
+    receiver.start(nopHost()),
+    /receivers::otlp\/secure::protocols::grpc::tls::cert_file: cannot read \/nonexistent/,
+  );
+});

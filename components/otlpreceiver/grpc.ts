@@ -19,12 +19,7 @@ import {
   universalResponseToNodeResponse,
 } from "@connectrpc/connect-node";
 import type * as http2 from "node:http2";
-import {
-  type AuthenticateFn,
-  clientInfo,
-  exportResponse,
-  type SignalEndpoint,
-} from "./endpoint.ts";
+import { type AuthenticateFn, clientInfo, type SignalEndpoint } from "./endpoint.ts";
 import { retryDelay, statusOfConsumeError } from "./status.ts";
 import { RetryInfoSchema } from "@denocol/pdata";
 
@@ -103,7 +98,7 @@ function exportHandler(endpoint: GrpcSignalEndpoint<unknown>, includeMetadata: b
         Code.InvalidArgument,
       );
     }
-    if (endpoint.count(data) === 0) return exportResponse(endpoint, undefined);
+    if (endpoint.count(data) === 0) return endpoint.response(undefined);
     const facts = context.values.get(requestFactsKey);
     let partial;
     try {
@@ -127,7 +122,7 @@ function exportHandler(endpoint: GrpcSignalEndpoint<unknown>, includeMetadata: b
           : [{ desc: RetryInfoSchema, value: { retryDelay: retryDelay(status.retryAfterMs) } }],
       );
     }
-    return exportResponse(endpoint, partial);
+    return endpoint.response(partial);
   };
 }
 

@@ -4,12 +4,7 @@
 
 import { BodyError, readBody } from "./body.ts";
 import { toBinary, toJsonString } from "@bufbuild/protobuf";
-import {
-  type AuthenticateFn,
-  clientInfo,
-  exportResponse,
-  type SignalEndpoint,
-} from "./endpoint.ts";
+import { type AuthenticateFn, clientInfo, type SignalEndpoint } from "./endpoint.ts";
 import {
   encodeStatusJson,
   encodeStatusProto,
@@ -276,7 +271,7 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): OtlpHttp
         return failure(request, format, statusOfConsumeError(error));
       }
     }
-    const response = exportResponse(endpoint, partial);
+    const response = endpoint.response(partial);
     if (format === "proto") {
       return respond(request, 200, toBinary(endpoint.responseSchema, response) as BodyInit, {
         "content-type": PROTOBUF,

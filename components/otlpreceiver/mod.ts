@@ -36,12 +36,10 @@ export {
   DEFAULT_MAX_REQUEST_BODY_SIZE,
   defaultGrpcConfig,
   defaultHttpConfig,
-  defaultTlsConfig,
   type GrpcProtocolConfig,
   type HttpProtocolConfig,
   OtlpConfigError,
   type OtlpReceiverConfig,
-  type TlsServerConfig,
   unmarshalConfig,
   validateConfig,
 } from "./config.ts";

@@ -6,11 +6,11 @@ import { type Component, type Host, ID, type Settings } from "@denocol/component
 import { isServerAuthenticator } from "@denocol/extension";
 import { ObsReport } from "@denocol/receiver";
 import type { AuthenticateFn, SignalEndpoint } from "./endpoint.ts";
-import type { TlsServerConfig } from "./config.ts";
+import { loadTlsServerConfig } from "@denocol/config";
 import type { AuthConfig, OtlpReceiverConfig } from "./config.ts";
 import { createOtlpGrpcHandler, type GrpcSignalEndpoint } from "./grpc.ts";
 import { createOtlpHttpHandler } from "./http.ts";
-import { type RunningServer, serveGrpc, serveHttp, type TlsMaterial } from "./server.ts";
+import { type RunningServer, serveGrpc, serveHttp } from "./server.ts";
 import type { SignalObserver } from "./signals.ts";
 
 /** Bound address of a running protocol server. */
@@ -24,34 +24,6 @@ export interface BoundAddress {
 /** Counts per transport: one ObsReport per transport, as the Go receiver has. */
 function observer(report: ObsReport<string>): SignalObserver {
   return { observe: (signal, count, push) => report.observe(signal, count, push) };
-}
-
-async function readTls(tls: TlsServerConfig, path: string): Promise<TlsMaterial> {
-  const read = async (file: string, key: string) => {
-    try {
-      return await Deno.readTextFile(file);
-    } catch (error) {
-      throw new Error(
-        `otlp receiver: ${path}.${key}: cannot read ${JSON.stringify(file)}: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
-        { cause: error },
-      );
-    }
-  };
-  const version = (v: string) => (v === "1.3" ? "TLSv1.3" : v === "1.2" ? "TLSv1.2" : undefined);
-  const material: TlsMaterial = {
-    cert: tls.cert_pem ?? await read(tls.cert_file!, "cert_file"),
-    key: tls.key_pem ?? await read(tls.key_file!, "key_file"),
-  };
-  if (tls.client_ca_file !== null) {
-    material.clientCa = await read(tls.client_ca_file, "client_ca_file");
-  }
-  const min = version(tls.min_version);
-  const max = version(tls.max_version);
-  if (min) material.minVersion = min;
-  if (max) material.maxVersion = max;
-  return material;
 }
 
 function findAuthenticator(
@@ -148,6 +120,11 @@ export class OtlpReceiver implements Component {
     return server && { hostname: server.hostname, port: server.port };
   }
 
+  /** Where this receiver's configuration is, for errors: `receivers::<id>`. */
+  get #configPath(): string {
+    return `receivers::${this.#settings.id}`;
+  }
+
   #urlPath(signal: string): string | undefined {
     const http = this.#config.protocols.http!;
     switch (signal) {
@@ -172,7 +149,8 @@ export class OtlpReceiver implements Component {
     try {
       if (grpc !== null) {
         const authenticate = findAuthenticator(host, grpc.auth, "protocols.grpc.auth");
-        const tls = grpc.tls && await readTls(grpc.tls, "protocols.grpc.tls");
+        const tls = grpc.tls &&
+          await loadTlsServerConfig(grpc.tls, `${this.#configPath}::protocols::grpc::tls`);
         const report = observer(this.#grpcReport);
         const handler = createOtlpGrpcHandler({
           endpoints: [...this.#endpoints.values()].map((build) => build(report)),
@@ -192,7 +170,8 @@ export class OtlpReceiver implements Component {
       }
       if (http !== null) {
         const authenticate = findAuthenticator(host, http.auth, "protocols.http.auth");
-        const tls = http.tls && await readTls(http.tls, "protocols.http.tls");
+        const tls = http.tls &&
+          await loadTlsServerConfig(http.tls, `${this.#configPath}::protocols::http::tls`);
         const report = observer(this.#httpReport);
         const routes = new Map<string, SignalEndpoint<unknown>>();
         for (const [signal, build] of this.#endpoints) {

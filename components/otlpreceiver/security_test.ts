@@ -10,8 +10,10 @@ import {
 } from "@denocol/bearertokenauthextension";
 import { StatusSchema, traces } from "@denocol/pdata";
 import { createFactory } from "./factory.ts";
-import { defaultGrpcConfig, defaultTlsConfig } from "./config.ts";
-import { generateCerts, makeTraces, startReceiver, tracesSink } from "./test_helpers.ts";
+import { defaultTlsServerConfig } from "@denocol/config";
+import { createTestCertificates } from "@denocol/config/configtest";
+import { defaultGrpcConfig } from "./config.ts";
+import { makeTraces, startReceiver, tracesSink } from "./test_helpers.ts";
 import { call } from "./test_helpers.ts";
 
 const TRACES_PATH = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
@@ -119,10 +121,10 @@ Deno.test("otlp receiver: a missing authenticator extension fails the start", as
 });
 
 Deno.test("otlp http: TLS and client certificate verification", async (t) => {
-  await using certs = await generateCerts();
-  const ca = await Deno.readTextFile(certs.caCert);
+  await using certs = await createTestCertificates({ prefix: "otlpreceiver-certs-" });
+  const ca = await Deno.readTextFile(certs.caFile);
   const tls = {
-    ...defaultTlsConfig(),
+    ...defaultTlsServerConfig(),
     cert_file: certs.serverCert,
     key_file: certs.serverKey,
   };
@@ -161,7 +163,7 @@ Deno.test("otlp http: TLS and client certificate verification", async (t) => {
     const sink = tracesSink();
     await using r = await startReceiver({ traces: sink }, {
       grpc: null,
-      http: { tls: { ...tls, client_ca_file: certs.caCert } },
+      http: { tls: { ...tls, client_ca_file: certs.caFile } },
     });
     const attempt = async (cert?: string, key?: string) => {
       const client = Deno.createHttpClient({
@@ -184,17 +186,21 @@ Deno.test("otlp http: TLS and client certificate verification", async (t) => {
       }
     };
     await assert.rejects(attempt());
-    await assert.rejects(attempt(certs.strangerCert, certs.strangerKey));
+    await assert.rejects(attempt(certs.untrustedClientCert, certs.untrustedClientKey));
     assert.equal(await attempt(certs.clientCert, certs.clientKey), 200);
     assert.equal(sink.count, 1);
   });
 });
 
 Deno.test("otlp grpc: TLS and client certificate verification", async (t) => {
-  await using certs = await generateCerts();
+  await using certs = await createTestCertificates({ prefix: "otlpreceiver-certs-" });
   const pem = async (path: string) => Buffer.from(await Deno.readFile(path));
-  const ca = await pem(certs.caCert);
-  const tls = { ...defaultTlsConfig(), cert_file: certs.serverCert, key_file: certs.serverKey };
+  const ca = await pem(certs.caFile);
+  const tls = {
+    ...defaultTlsServerConfig(),
+    cert_file: certs.serverCert,
+    key_file: certs.serverKey,
+  };
   // grpc-js refuses an IP address as TLS server name; the certificate names localhost.
   const options = { "grpc.ssl_target_name_override": "localhost" };
   const body = traces.encodeProto(makeTraces(1));
@@ -223,7 +229,7 @@ Deno.test("otlp grpc: TLS and client certificate verification", async (t) => {
     const sink = tracesSink();
     await using r = await startReceiver({ traces: sink }, {
       http: null,
-      grpc: { tls: { ...tls, client_ca_file: certs.caCert } },
+      grpc: { tls: { ...tls, client_ca_file: certs.caFile } },
     });
     const attempt = async (credentials: grpc.ChannelCredentials) => {
       const client = new grpc.Client(r.grpcTarget, credentials, options);
@@ -238,8 +244,8 @@ Deno.test("otlp grpc: TLS and client certificate verification", async (t) => {
       await attempt(
         grpc.credentials.createSsl(
           ca,
-          await pem(certs.strangerKey),
-          await pem(certs.strangerCert),
+          await pem(certs.untrustedClientKey),
+          await pem(certs.untrustedClientCert),
         ),
       ),
       grpc.status.UNAVAILABLE,

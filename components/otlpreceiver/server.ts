@@ -6,24 +6,11 @@
 // certificates through `requestCert`). OTLP/gRPC always runs on `node:http2`, because a fetch
 // `Response` cannot carry the HTTP/2 trailers gRPC puts its status in.
 
+import type { LoadedTlsServer } from "@denocol/config";
 import * as http2 from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
 import type { Http2Handler } from "./grpc.ts";
 import type { OtlpHttpHandler } from "./http.ts";
-
-/** Key material for a TLS listener, already read from files or inline PEM. */
-export interface TlsMaterial {
-  /** Server certificate chain, PEM. */
-  cert: string;
-  /** Server private key, PEM. */
-  key: string;
-  /** CA certificates client certificates must chain to; when set, clients must present one. */
-  clientCa?: string;
-  /** Lowest TLS version accepted, such as `TLSv1.2`. */
-  minVersion?: "TLSv1.2" | "TLSv1.3";
-  /** Highest TLS version accepted. */
-  maxVersion?: "TLSv1.2" | "TLSv1.3";
-}
 
 /** A listening server. */
 export interface RunningServer {
@@ -146,22 +133,10 @@ function listenHttp2(
   });
 }
 
-function secureOptions(tls: TlsMaterial): http2.SecureServerOptions {
-  return {
-    cert: tls.cert,
-    key: tls.key,
-    ...(tls.clientCa === undefined
-      ? {}
-      : { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true }),
-    ...(tls.minVersion === undefined ? {} : { minVersion: tls.minVersion }),
-    ...(tls.maxVersion === undefined ? {} : { maxVersion: tls.maxVersion }),
-  };
-}
-
 /** Starts the gRPC listener, h2c without `tls`, HTTP/2 over TLS with it. */
 export function serveGrpc(
   endpoint: string,
-  tls: TlsMaterial | undefined,
+  tls: LoadedTlsServer | undefined,
   handler: Http2Handler,
   maxConcurrentStreams?: number,
 ): Promise<RunningServer> {
@@ -170,7 +145,7 @@ export function serveGrpc(
     (wrapped) =>
       tls === undefined
         ? http2.createServer(settings, wrapped)
-        : http2.createSecureServer({ ...secureOptions(tls), ...settings }, wrapped),
+        : http2.createSecureServer({ ...tls, ...settings }, wrapped),
     handler,
     endpoint,
   );
@@ -222,12 +197,12 @@ function nodeAdapter(handler: OtlpHttpHandler, scheme: string): Http2Handler {
 /** Starts the OTLP/HTTP listener: `Deno.serve` in plaintext, `node:http2` with TLS. */
 export async function serveHttp(
   endpoint: string,
-  tls: TlsMaterial | undefined,
+  tls: LoadedTlsServer | undefined,
   handler: OtlpHttpHandler,
 ): Promise<RunningServer> {
   if (tls !== undefined) {
     return await listenHttp2(
-      (wrapped) => http2.createSecureServer({ ...secureOptions(tls), allowHTTP1: true }, wrapped),
+      (wrapped) => http2.createSecureServer({ ...tls, allowHTTP1: true }, wrapped),
       nodeAdapter(handler, "https"),
       endpoint,
     );

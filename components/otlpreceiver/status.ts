@@ -80,11 +80,3 @@ export function encodeStatusProto(status: FailureStatus): Uint8Array<ArrayBuffer
 export function encodeStatusJson(status: FailureStatus): string {
   return toJsonString(StatusSchema, statusMessage(status), { registry: retryInfoRegistry });
 }
-
-/** What a signal's pipeline accepted partially: the count it refused and why. */
-export interface PartialSuccess {
-  /** Number of items refused. */
-  rejected: number;
-  /** Why they were refused; empty when there is nothing to say. */
-  errorMessage: string;
-}

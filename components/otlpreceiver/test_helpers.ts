@@ -1,5 +1,5 @@
 // Shared pieces of this package's tests: starting a receiver on loopback with port 0, building
-// telemetry, and generating a throw-away certificate authority with openssl.
+// telemetry, and raw gRPC calls. (Certificates: @denocol/config/configtest.)
 
 import { Buffer } from "node:buffer";
 import * as grpc from "@grpc/grpc-js";
@@ -171,109 +171,6 @@ export function makeLogs(records: number): Logs {
       }],
     }],
   });
-}
-
-/** Files of a throw-away CA, a server certificate for localhost/127.0.0.1 and a client one. */
-export interface TestCerts {
-  dir: string;
-  caCert: string;
-  serverCert: string;
-  serverKey: string;
-  clientCert: string;
-  clientKey: string;
-  /** A second CA's client certificate, which the server must refuse. */
-  strangerCert: string;
-  strangerKey: string;
-  [Symbol.asyncDispose](): Promise<void>;
-}
-
-async function openssl(dir: string, ...args: string[]): Promise<void> {
-  const output = await new Deno.Command("openssl", {
-    args,
-    cwd: dir,
-    stdout: "null",
-    stderr: "piped",
-  })
-    .output();
-  if (!output.success) {
-    throw new Error(`openssl ${args.join(" ")} failed: ${new TextDecoder().decode(output.stderr)}`);
-  }
-}
-
-/** Generates certificates for a test in a temporary directory (removed on dispose). */
-export async function generateCerts(): Promise<TestCerts> {
-  const dir = await Deno.makeTempDir({ prefix: "otlpreceiver-certs-" });
-  const days = ["-days", "1"];
-  const ca = async (name: string) => {
-    await openssl(
-      dir,
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.crt`,
-      ...days,
-      "-subj",
-      `/CN=${name}`,
-    );
-  };
-  const leaf = async (name: string, caName: string, ext: string) => {
-    await Deno.writeTextFile(`${dir}/${name}.ext`, ext);
-    await openssl(
-      dir,
-      "req",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.csr`,
-      "-subj",
-      `/CN=${name}`,
-    );
-    await openssl(
-      dir,
-      "x509",
-      "-req",
-      "-in",
-      `${name}.csr`,
-      "-CA",
-      `${caName}.crt`,
-      "-CAkey",
-      `${caName}.key`,
-      "-CAcreateserial",
-      "-out",
-      `${name}.crt`,
-      ...days,
-      "-extfile",
-      `${name}.ext`,
-    );
-  };
-  await ca("ca");
-  await ca("stranger-ca");
-  await leaf(
-    "server",
-    "ca",
-    "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
-  );
-  await leaf("client", "ca", "extendedKeyUsage=clientAuth\n");
-  await leaf("stranger", "stranger-ca", "extendedKeyUsage=clientAuth\n");
-  return {
-    dir,
-    caCert: `${dir}/ca.crt`,
-    serverCert: `${dir}/server.crt`,
-    serverKey: `${dir}/server.key`,
-    clientCert: `${dir}/client.crt`,
-    clientKey: `${dir}/client.key`,
-    strangerCert: `${dir}/stranger.crt`,
-    strangerKey: `${dir}/stranger.key`,
-    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
-  };
 }
 
 /** The outcome of one raw gRPC call. */
