@@ -343,7 +343,12 @@ export class MockBackend {
       routes: this.#routes,
     });
     const grpc = this.#countOnly ? http2.createServer() : http2.createServer(handler);
-    if (this.#countOnly) grpc.on("stream", (stream, headers) => this.#countGrpc(stream, headers));
+    if (this.#countOnly) {
+      grpc.on(
+        "stream",
+        (stream, headers) => this.#countGrpc(stream as http2.ServerHttp2Stream, headers),
+      );
+    }
     grpc.on("session", (session) => {
       this.#sessions.add(session);
       session.on("close", () => this.#sessions.delete(session));

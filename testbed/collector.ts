@@ -69,6 +69,11 @@ export function memoryOf(pid: number, field: "VmHWM" | "VmRSS"): number {
 export interface CollectorOptions {
   /** The configuration, as YAML text. */
   config: string;
+  /**
+   * Run this script with these arguments instead of `otelcol/main.ts --config <file>` (the
+   * benchmark's relay); `config` is then ignored.
+   */
+  script?: readonly string[];
   /** Ports that must accept connections before the collector counts as started. */
   readyPorts: readonly number[];
   /** `--feature-gates` value, such as `service.profilesSupport`. */
@@ -84,6 +89,7 @@ export class Collector {
   #child: Deno.ChildProcess;
   #output: string[] = [];
   #exited = false;
+  #exitStatus: Deno.CommandStatus | undefined;
   /** Resolves with the exit status. */
   readonly status: Promise<Deno.CommandStatus>;
 
@@ -91,6 +97,7 @@ export class Collector {
     this.#child = child;
     this.status = child.status.then((status) => {
       this.#exited = true;
+      this.#exitStatus = status;
       return status;
     });
     void this.#collect(child.stdout);
@@ -105,9 +112,7 @@ export class Collector {
       "run",
       "-A",
       ...(options.denoFlags ?? []),
-      `${REPO_ROOT}otelcol/main.ts`,
-      "--config",
-      configPath,
+      ...(options.script ?? [`${REPO_ROOT}otelcol/main.ts`, "--config", configPath]),
     ];
     if (options.featureGates) args.push(`--feature-gates=${options.featureGates}`);
     const child = new Deno.Command(Deno.execPath(), {
@@ -150,6 +155,13 @@ export class Collector {
   /** Whether the process has exited. */
   get exited(): boolean {
     return this.#exited;
+  }
+
+  /** How the process ended (`exit 134, SIGABRT`), or undefined while it runs. */
+  get exitDescription(): string | undefined {
+    const status = this.#exitStatus;
+    if (status === undefined) return undefined;
+    return `exit ${status.code}${status.signal ? `, ${status.signal}` : ""}`;
   }
 
   /** The last lines the collector printed, for failure messages. */

@@ -27,7 +27,6 @@ import {
 } from "@connectrpc/connect-node";
 import { RetryInfoSchema } from "@denocol/pdata";
 import { parseArgs } from "node:util";
-import { frameGrpcMessage, RawGrpcClient } from "./rawgrpc.ts";
 import { SeqState, SeqStates } from "./seqset.ts";
 import {
   parseSignal,
@@ -71,7 +70,7 @@ export interface LoadOptions {
   /**
    * Send one request, built and encoded once, over and over (for the benchmark, so that the
    * generator's own cost stays small): sequence numbers are then not unique on the wire, and only
-   * counts are meaningful. gRPC then goes through a bare HTTP/2 client with the encoded bytes.
+   * counts are meaningful. (Over gRPC the client still encodes the message on each call.)
    */
   reuseRequest?: boolean;
   /** Stops the run early (requests in flight finish their current attempt). */
@@ -226,22 +225,6 @@ function grpcSender(signal: TestbedSignal, endpoint: string, gzip: boolean): Sen
   };
 }
 
-function rawGrpcSender(signal: TestbedSignal, endpoint: string): Sender {
-  const client = new RawGrpcClient(`http://${endpoint}`);
-  const path = `/${signal.service.typeName}/Export`;
-  return {
-    async send(request, timeoutMs) {
-      const result = await client.call(path, request as Uint8Array, {}, timeoutMs);
-      if (result.status === 0) return { kind: "ok", rejected: 0 };
-      const reason = result.status === -1 ? "connect" : `grpc ${Code[result.status]}`;
-      return result.status === -1 || RETRYABLE_GRPC.has(result.status)
-        ? { kind: "retry", reason }
-        : { kind: "refused", reason };
-    },
-    close: () => client.close(),
-  };
-}
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Runs the generator to completion (item count, duration or abort, then retries) and reports. */
@@ -291,18 +274,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
   };
 
-  const encoded = options.reuseRequest ? signal.encode(signal.build(first, perRequest)) : undefined;
-  const template = encoded === undefined
+  // gRPC goes through the generated client, which encodes each call: a bare HTTP/2 client
+  // sending pre-encoded bytes was tried, and closing its sessions under load aborts Deno's
+  // node:http2 server (see testbed/README.md).
+  const template = !options.reuseRequest
     ? undefined
     : options.protocol === "grpc"
-    ? frameGrpcMessage(encoded)
-    : encoded;
+    ? signal.build(first, perRequest)
+    : signal.encode(signal.build(first, perRequest));
 
   const runClient = async () => {
     const sender = options.protocol === "http"
       ? httpSender(signal, options.endpoint, options.gzip ?? false)
-      : options.reuseRequest
-      ? rawGrpcSender(signal, options.endpoint)
       : grpcSender(signal, options.endpoint, options.gzip ?? false);
     try {
       for (;;) {
@@ -321,13 +304,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         const seq = nextSeq;
         const count = Math.min(perRequest, end - seq);
         nextSeq += count;
-        const payload = template === undefined
-          ? signal.build(seq, count)
-          : count === perRequest
+        const payload = template !== undefined && count === perRequest
           ? template
-          : options.protocol === "grpc"
-          ? frameGrpcMessage(signal.encode(signal.build(seq, count)))
-          : signal.encode(signal.build(seq, count));
+          : signal.build(seq, count);
         const state = await sendWithRetries(sender, payload);
         states.mark(seq, count, state);
         requests++;

@@ -20,6 +20,7 @@ import { scenarios as outage } from "./scenarios/outage.ts";
 import { scenarios as restart } from "./scenarios/restart.ts";
 import { scenarios as memoryLimiter } from "./scenarios/memory_limiter.ts";
 import { scenarios as malformed } from "./scenarios/malformed.ts";
+import { scenarios as clientChurn } from "./scenarios/client_churn.ts";
 
 /** Every scenario, in the order they run. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -28,6 +29,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...restart,
   ...memoryLimiter,
   ...malformed,
+  ...clientChurn,
 ];
 
 /** Runs the scenarios selected by `args`; returns the exit code. */

@@ -109,7 +109,7 @@ export class RawGrpcClient {
 
   /** Closes the connection. */
   close(): void {
-    this.#session?.close();
+    this.#session?.destroy();
     this.#session = undefined;
   }
 }

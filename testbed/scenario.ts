@@ -184,11 +184,14 @@ export async function startPipeline(options: StartPipelineOptions): Promise<Runn
   };
 }
 
-/** A failure line when the collector died, or nothing. */
-export function checkAlive(collector: Collector): string[] {
-  return collector.exited
-    ? [`the collector exited during the run:\n${collector.outputTail()}`]
-    : [];
+/** A failure line when the collector died (with its last output), or nothing. */
+export async function checkAlive(collector: Collector): Promise<string[]> {
+  if (!collector.exited) return [];
+  // Let the last output of the process arrive.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return [
+    `the collector died during the run (${collector.exitDescription}):\n${collector.outputTail(5)}`,
+  ];
 }
 
 /** The value of an unlabelled metric on the collector's Prometheus endpoint, if it is there. */

@@ -246,7 +246,7 @@ async function storm(context: ScenarioContext): Promise<ScenarioOutcome> {
         context.log(`malformed-storm: ${bad.kind}: expected ${bad.expected}, also got ${detail}`);
       }
     }
-    failures.push(...checkAlive(pipeline.collector));
+    failures.push(...await checkAlive(pipeline.collector));
     return {
       figures:
         `${badTotal} bad requests of ${BAD_REQUESTS.length} kinds, ${badExpected} answered ` +

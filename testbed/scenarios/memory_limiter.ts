@@ -67,7 +67,7 @@ async function overload(context: ScenarioContext): Promise<ScenarioOutcome> {
       retryGraceMs: 5_000,
       maxBackoffMs: 500,
     });
-    failures.push(...checkAlive(pipeline.collector));
+    failures.push(...await checkAlive(pipeline.collector));
     const peak = pipeline.collector.exited ? highestRss : pipeline.collector.peakRss();
     const report = await awaitDelivery(backend, load, 120_000);
     clearInterval(sampler);

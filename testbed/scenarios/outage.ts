@@ -65,7 +65,7 @@ async function outage(protocol: Protocol, context: ScenarioContext): Promise<Sce
     const report = await awaitDelivery(backend, load, 60_000);
     context.log(`outage-${protocol}: ${deliveryFigures(load, report)}`);
     failures.push(...checkDelivery(load, report, {}));
-    failures.push(...checkAlive(pipeline.collector));
+    failures.push(...await checkAlive(pipeline.collector));
     if (backend.failedRequests.traces === 0) {
       failures.push("the backend refused no request: the outage did not happen");
     }

@@ -76,7 +76,7 @@ async function restart(context: ScenarioContext): Promise<ScenarioOutcome> {
     context.log(`restart-persistent-queue: ${deliveryFigures(load, report)}`);
     if (!restarted) failures.push("the collector was not restarted");
     failures.push(...checkDelivery(load, report, {}));
-    failures.push(...checkAlive(pipeline.collector));
+    failures.push(...await checkAlive(pipeline.collector));
     return {
       figures: `${deliveryFigures(load, report)}, SIGKILL at ${durationMs / 2} ms`,
       failures,

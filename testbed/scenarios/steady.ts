@@ -58,7 +58,7 @@ async function steady(protocol: Protocol, context: ScenarioContext): Promise<Sce
       const reached = Math.round((load.sent / durationMs) * 1000);
       figures.push(`${signal} ${report.unique}/${load.sent} at ${reached}/s`);
     }
-    failures.push(...checkAlive(pipeline.collector));
+    failures.push(...await checkAlive(pipeline.collector));
     const cpu = pipeline.collector.cpuSeconds();
     const peak = pipeline.collector.peakRss();
     const graceful = await pipeline.collector.stop();
