@@ -176,6 +176,23 @@ Deno.test("loaded client and server TLS: verification, mTLS, server name, versio
           await loadTlsClientConfig(client({ ca_file: certs.caFile }), "e"),
         ),
       );
+      const untrusted = await loadTlsClientConfig(
+        client({
+          ca_file: certs.caFile,
+          cert_file: certs.untrustedClientCert,
+          key_file: certs.untrustedClientKey,
+        }),
+        "e",
+      );
+      await assert.rejects(exchange("127.0.0.1", mutual.port, untrusted));
+      // A client trusting only the untrusted CA does not accept the server.
+      await assert.rejects(
+        exchange(
+          "127.0.0.1",
+          mutual.port,
+          await loadTlsClientConfig(client({ ca_file: certs.untrustedCaFile }), "e"),
+        ),
+      );
     } finally {
       await mutual.close();
     }
@@ -266,45 +283,10 @@ Deno.test("TLS validation errors carry the section, the key and the reason apart
   );
 });
 
-Deno.test("test certificates: an mTLS server refuses the untrusted CA's client", async () => {
-  await using certs = await createTestCertificates();
-  const mutual = await serve(
-    await loadTlsServerConfig(
-      server({
-        cert_file: certs.serverCert,
-        key_file: certs.serverKey,
-        client_ca_file: certs.caFile,
-      }),
-      "r",
-    ),
-  );
-  try {
-    const trusted = await loadTlsClientConfig(
-      client({ ca_file: certs.caFile, cert_file: certs.clientCert, key_file: certs.clientKey }),
-      "e",
-    );
-    assert.equal(await exchange("localhost", mutual.port, trusted), "ok");
-    const untrusted = await loadTlsClientConfig(
-      client({
-        ca_file: certs.caFile,
-        cert_file: certs.untrustedClientCert,
-        key_file: certs.untrustedClientKey,
-      }),
-      "e",
-    );
-    await assert.rejects(exchange("127.0.0.1", mutual.port, untrusted));
-    // A client trusting only the untrusted CA does not accept the server.
-    await assert.rejects(
-      exchange(
-        "127.0.0.1",
-        mutual.port,
-        await loadTlsClientConfig(client({ ca_file: certs.untrustedCaFile }), "e"),
-      ),
-    );
-  } finally {
-    await mutual.close();
-  }
-  const dir = certs.dir;
+Deno.test("test certificates: cleanup removes the directory and may run twice", async () => {
+  const certs = await createTestCertificates({ prefix: "denocol-config-cleanup-" });
+  assert.ok((await Deno.stat(certs.untrustedClientKey)).isFile);
   await certs.cleanup();
-  await assert.rejects(Deno.stat(dir), Deno.errors.NotFound);
+  await assert.rejects(Deno.stat(certs.dir), Deno.errors.NotFound);
+  await certs[Symbol.asyncDispose]();
 });

@@ -87,47 +87,22 @@ export async function createTestCertificates(
 ): Promise<TestCertificates> {
   const dir = await Deno.makeTempDir({ prefix: options.prefix ?? "denocol-test-certs-" });
   const days = ["-days", String(options.days ?? 1)];
-  const newKey = ["-newkey", "rsa:2048", "-nodes"];
-  const authority = (name: string, subject: string) =>
+  // A new key and either a self-signed certificate (an authority) or a signing request.
+  const newKeyAnd = (name: string, subject: string, selfSigned: boolean) =>
     openssl(dir, [
       "req",
-      "-x509",
-      ...newKey,
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.pem`,
-      ...days,
-      "-subj",
-      `/CN=${subject}`,
+      ...(selfSigned ? ["-x509", ...days] : []),
+      ...["-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`],
+      ...["-out", selfSigned ? `${name}.pem` : `${name}.csr`, "-subj", `/CN=${subject}`],
     ]);
+  const authority = (name: string, subject: string) => newKeyAnd(name, subject, true);
   const signed = async (name: string, subject: string, signer: string, extensions: string) => {
     await Deno.writeTextFile(`${dir}/${name}.ext`, extensions);
+    await newKeyAnd(name, subject, false);
     await openssl(dir, [
-      "req",
-      ...newKey,
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.csr`,
-      "-subj",
-      `/CN=${subject}`,
-    ]);
-    await openssl(dir, [
-      "x509",
-      "-req",
-      "-in",
-      `${name}.csr`,
-      "-CA",
-      `${signer}.pem`,
-      "-CAkey",
-      `${signer}.key`,
-      "-CAcreateserial",
-      "-out",
-      `${name}.pem`,
-      ...days,
-      "-extfile",
-      `${name}.ext`,
+      ...["x509", "-req", "-in", `${name}.csr`, "-out", `${name}.pem`, ...days],
+      ...["-CA", `${signer}.pem`, "-CAkey", `${signer}.key`, "-CAcreateserial"],
+      ...["-extfile", `${name}.ext`],
     ]);
   };
   const cleanup = async () => {
