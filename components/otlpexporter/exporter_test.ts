@@ -6,14 +6,14 @@ import { PermanentError, RetryableError } from "@denocol/consumer";
 import { ExportTraceServiceResponseSchema, logs, metrics, RetryInfoSchema } from "@denocol/pdata";
 import { generateProfiles } from "@denocol/pdata-experimental/profilestest";
 import {
+  captureTelemetry,
   FAST_RETRY,
   freePort,
-  GrpcBackend,
-  makeCertificates,
-  makeTraces,
-  telemetry,
+  tracesWithSpans,
   waitFor,
-} from "./testutil_test.ts";
+} from "@denocol/exporter/exportertest";
+import { createTestCertificates } from "@denocol/config/configtest";
+import { GrpcBackend } from "./testutil_test.ts";
 import {
   createDefaultConfig,
   createSignalExporter,
@@ -48,7 +48,7 @@ Deno.test("otlp: the factory is a profiles factory (profiles in development)", (
 
 Deno.test("otlp: all four signals over h2c with gzip and metadata", async () => {
   const backend = await GrpcBackend.start();
-  const { settings, logger, registry } = telemetry("otlp");
+  const { settings, logger, registry } = captureTelemetry("otlp");
   const cfg = config(`127.0.0.1:${backend.port}`, {
     headers: { "x-tenant": "acme" },
     balancer_name: "round_robin",
@@ -63,7 +63,7 @@ Deno.test("otlp: all four signals over h2c with gzip and metadata", async () => 
   const profileData = generateProfiles({ seed: 5 });
   try {
     for (const e of exporters) await e.start(nopHost());
-    await exporters[0].consume(makeTraces("g", 3));
+    await exporters[0].consume(tracesWithSpans("g", 3));
     await exporters[1].consume(metrics.decodeJson(
       '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"m","gauge":{"dataPoints":[{"asInt":"1"}]}}]}]}]}',
     ));
@@ -108,7 +108,7 @@ Deno.test("otlp: Unavailable is retried; ResourceExhausted with RetryInfo waits 
     }
     return undefined;
   };
-  const { settings, registry } = telemetry("otlp");
+  const { settings, registry } = captureTelemetry("otlp");
   const exporter = factory.createTraces(
     settings,
     config(`127.0.0.1:${backend.port}`, {
@@ -118,7 +118,7 @@ Deno.test("otlp: Unavailable is retried; ResourceExhausted with RetryInfo waits 
   try {
     await exporter.start(nopHost());
     const started = performance.now();
-    await exporter.consume(makeTraces("r", 2));
+    await exporter.consume(tracesWithSpans("r", 2));
     const waited = performance.now() - started;
     assert.equal(backend.calls.length, 3);
     assert.ok(waited >= 990, `finished after ${waited}ms, before the 1s RetryInfo delay`);
@@ -132,14 +132,14 @@ Deno.test("otlp: Unavailable is retried; ResourceExhausted with RetryInfo waits 
 Deno.test("otlp: a stream the server refuses (RST_STREAM REFUSED_STREAM) is retried", async () => {
   const backend = await GrpcBackend.start();
   backend.refuseStreams = 2;
-  const { settings, registry } = telemetry("otlp");
+  const { settings, registry } = captureTelemetry("otlp");
   const exporter = factory.createTraces(
     settings,
     config(`127.0.0.1:${backend.port}`, { sending_queue: synchronous }),
   );
   try {
     await exporter.start(nopHost());
-    await exporter.consume(makeTraces("r", 4));
+    await exporter.consume(tracesWithSpans("r", 4));
     assert.equal(backend.refuseStreams, 0, "both refusals happened");
     assert.deepEqual(backend.acceptedSpans, ["r-0", "r-1", "r-2", "r-3"]);
     assert.equal(registry.value("otelcol_exporter_send_failed_spans") ?? 0, 0);
@@ -162,10 +162,10 @@ Deno.test("otlp: permanent codes are not retried; ResourceExhausted without Retr
     backend.handler = () => {
       throw new ConnectError("rejected", code);
     };
-    const { settings, registry, logger } = telemetry("otlp");
+    const { settings, registry, logger } = captureTelemetry("otlp");
     const exporter = factory.createTraces(settings, config(`127.0.0.1:${backend.port}`));
     await exporter.start(nopHost());
-    await exporter.consume(makeTraces("p", 3));
+    await exporter.consume(tracesWithSpans("p", 3));
     await waitFor(() => registry.value("otelcol_exporter_send_failed_spans") === 3, "drop");
     await exporter.shutdown();
     await backend.close();
@@ -194,7 +194,7 @@ Deno.test("otlp: other retryable codes are retried", async () => {
       if (i === 0) throw new ConnectError("again", code);
       return undefined;
     };
-    const { settings } = telemetry("otlp");
+    const { settings } = captureTelemetry("otlp");
     const exporter = factory.createTraces(
       settings,
       config(`127.0.0.1:${backend.port}`, {
@@ -202,7 +202,7 @@ Deno.test("otlp: other retryable codes are retried", async () => {
       }),
     );
     await exporter.start(nopHost());
-    await exporter.consume(makeTraces("a", 1));
+    await exporter.consume(tracesWithSpans("a", 1));
     await exporter.shutdown();
     await backend.close();
     assert.equal(backend.calls.length, 2, `code ${Code[code]}`);
@@ -215,7 +215,7 @@ Deno.test("otlp: partial success is logged and counted as failed", async () => {
     create(ExportTraceServiceResponseSchema, {
       partialSuccess: { rejectedSpans: 1n, errorMessage: "one bad span" },
     });
-  const { settings, registry, logger } = telemetry("otlp");
+  const { settings, registry, logger } = captureTelemetry("otlp");
   const exporter = factory.createTraces(
     settings,
     config(`127.0.0.1:${backend.port}`, {
@@ -224,7 +224,7 @@ Deno.test("otlp: partial success is logged and counted as failed", async () => {
   );
   try {
     await exporter.start(nopHost());
-    await exporter.consume(makeTraces("x", 4));
+    await exporter.consume(tracesWithSpans("x", 4));
     assert.equal(backend.calls.length, 1);
     assert.equal(registry.value("otelcol_exporter_sent_spans"), 3);
     assert.equal(registry.value("otelcol_exporter_send_failed_spans"), 1);
@@ -237,10 +237,10 @@ Deno.test("otlp: partial success is logged and counted as failed", async () => {
 
 Deno.test("otlp: a backend down for a while loses nothing", async () => {
   const port = freePort();
-  const { settings, registry } = telemetry("otlp");
+  const { settings, registry } = captureTelemetry("otlp");
   const exporter = factory.createTraces(settings, config(`127.0.0.1:${port}`));
   await exporter.start(nopHost());
-  for (let i = 0; i < 20; i++) await exporter.consume(makeTraces(`d${i}`, 5));
+  for (let i = 0; i < 20; i++) await exporter.consume(tracesWithSpans(`d${i}`, 5));
   await new Promise((r) => setTimeout(r, 1200));
   const backend = await GrpcBackend.start({ port });
   try {
@@ -254,19 +254,19 @@ Deno.test("otlp: a backend down for a while loses nothing", async () => {
 });
 
 Deno.test("otlp: TLS and mTLS to the backend", async () => {
-  const certs = await makeCertificates();
+  const certs = await createTestCertificates();
   try {
     const tlsBackend = await GrpcBackend.start({
       tls: { key: certs.serverKey, cert: certs.serverCert },
     });
-    const { settings } = telemetry("otlp");
+    const { settings } = captureTelemetry("otlp");
     const defaults = createDefaultConfig();
     const secured = factory.createTraces(settings, {
       ...config(`localhost:${tlsBackend.port}`, { sending_queue: synchronous }),
       tls: { ...defaults.tls, ca_file: certs.caFile },
     });
     await secured.start(nopHost());
-    await secured.consume(makeTraces("tls", 1));
+    await secured.consume(tracesWithSpans("tls", 1));
     await secured.shutdown();
     assert.deepEqual(tlsBackend.acceptedSpans, ["tls-0"]);
 
@@ -279,7 +279,7 @@ Deno.test("otlp: TLS and mTLS to the backend", async () => {
       retry_on_failure: { ...FAST_RETRY, max_elapsed_time: "200ms" },
     });
     await untrusted.start(nopHost());
-    await assert.rejects(untrusted.consume(makeTraces("no", 1)));
+    await assert.rejects(untrusted.consume(tracesWithSpans("no", 1)));
     await untrusted.shutdown();
     await tlsBackend.close();
     assert.equal(tlsBackend.acceptedSpans.length, 1);
@@ -297,7 +297,7 @@ Deno.test("otlp: TLS and mTLS to the backend", async () => {
       },
     });
     await mutual.start(nopHost());
-    await mutual.consume(makeTraces("mtls", 2));
+    await mutual.consume(tracesWithSpans("mtls", 2));
     await mutual.shutdown();
     const anonymous = factory.createTraces(settings, {
       ...config(`https://127.0.0.1:${mtlsBackend.port}`, { sending_queue: synchronous }),
@@ -306,18 +306,18 @@ Deno.test("otlp: TLS and mTLS to the backend", async () => {
       retry_on_failure: { ...FAST_RETRY, max_elapsed_time: "200ms" },
     });
     await anonymous.start(nopHost());
-    await assert.rejects(anonymous.consume(makeTraces("anon", 1)));
+    await assert.rejects(anonymous.consume(tracesWithSpans("anon", 1)));
     await anonymous.shutdown();
     await mtlsBackend.close();
     assert.deepEqual(mtlsBackend.acceptedSpans, ["mtls-0", "mtls-1"]);
   } finally {
-    await Deno.remove(certs.dir, { recursive: true });
+    await certs.cleanup();
   }
 });
 
 Deno.test("otlp: shutdown drops what it cannot drain, counted and logged", async () => {
   const port = freePort();
-  const { settings, registry, logger } = telemetry("otlp");
+  const { settings, registry, logger } = captureTelemetry("otlp");
   const exporter = createSignalExporter(
     settings,
     config(`127.0.0.1:${port}`),
@@ -328,7 +328,7 @@ Deno.test("otlp: shutdown drops what it cannot drain, counted and logged", async
     },
   );
   await exporter.start(nopHost());
-  for (let i = 0; i < 4; i++) await exporter.consume(makeTraces(`s${i}`, 5));
+  for (let i = 0; i < 4; i++) await exporter.consume(tracesWithSpans(`s${i}`, 5));
   await exporter.shutdown();
   assert.equal(registry.value("otelcol_exporter_dropped_items", { reason: "shutdown" }), 20);
   assert.ok(logger.records.some((r) => r.attributes.reason === "shutdown"));

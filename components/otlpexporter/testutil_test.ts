@@ -1,10 +1,9 @@
-// A gRPC OTLP backend the tests control, served by connect-node on node:http2 (h2c or TLS),
-// plus span data, telemetry and openssl certificate fixtures.
-import { MetricsRegistry } from "@denocol/component";
-import { CapturingLogger, nopSettings } from "@denocol/component/componenttest";
-import type { Settings } from "@denocol/component";
+// A gRPC OTLP backend the tests control, served by connect-node on node:http2 (h2c or TLS).
+// Span data, telemetry, retries and certificates come from @denocol/exporter/exportertest and
+// @denocol/config/configtest.
 
 import { create } from "@bufbuild/protobuf";
+import { defaultTlsServerConfig, loadTlsServerConfig } from "@denocol/config";
 import type { ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import * as http2 from "node:http2";
@@ -16,8 +15,6 @@ import {
   ExportTraceServiceResponseSchema,
   LogsService,
   MetricsService,
-  type Traces,
-  traces,
   TraceService,
 } from "@denocol/pdata";
 import { ExportProfilesServiceResponseSchema, ProfilesService } from "@denocol/pdata-experimental";
@@ -114,15 +111,15 @@ export class GrpcBackend {
     };
     const server = options.tls === undefined
       ? http2.createServer(handler)
-      : http2.createSecureServer({
-        key: await Deno.readTextFile(options.tls.key),
-        cert: await Deno.readTextFile(options.tls.cert),
-        ...(options.tls.clientCa === undefined ? {} : {
-          ca: await Deno.readTextFile(options.tls.clientCa),
-          requestCert: true,
-          rejectUnauthorized: true,
-        }),
-      }, handler);
+      : http2.createSecureServer(
+        await loadTlsServerConfig({
+          ...defaultTlsServerConfig(),
+          cert_file: options.tls.cert,
+          key_file: options.tls.key,
+          client_ca_file: options.tls.clientCa ?? null,
+        }, "test backend tls"),
+        handler,
+      );
     backend = new GrpcBackend(server);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -139,144 +136,4 @@ export class GrpcBackend {
     for (const session of this.#sessions) session.destroy();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
-}
-
-const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");
-
-/** Traces with `count` spans named `${prefix}-${i}`. */
-export function makeTraces(prefix: string, count: number): Traces {
-  return traces.decodeJson(JSON.stringify({
-    resourceSpans: [{
-      resource: { attributes: [{ key: "service.name", value: { stringValue: "test" } }] },
-      scopeSpans: [{
-        scope: { name: "t" },
-        spans: Array.from({ length: count }, (_, i) => ({
-          traceId: hex(i + 1, 32),
-          spanId: hex(i + 1, 16),
-          name: `${prefix}-${i}`,
-          startTimeUnixNano: "1",
-          endTimeUnixNano: "2",
-        })),
-      }],
-    }],
-  }));
-}
-
-export function spanNames(data: Traces): string[] {
-  return data.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((x) => x.name)));
-}
-
-/** A port with nothing listening (bound, then released). */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
-export function telemetry(id = "otlphttp"): {
-  settings: Settings;
-  logger: CapturingLogger;
-  registry: MetricsRegistry;
-} {
-  const logger = new CapturingLogger();
-  const registry = new MetricsRegistry();
-  return { settings: nopSettings("exporter", id, { logger, meter: registry }), logger, registry };
-}
-
-export const FAST_RETRY = {
-  enabled: true,
-  initial_interval: "20ms",
-  randomization_factor: 0.1,
-  multiplier: 1.5,
-  max_interval: "100ms",
-  max_elapsed_time: "20s",
-};
-
-/** Polls `condition` every 10ms for at most `ms`. */
-export async function waitFor(condition: () => boolean, what: string, ms = 8000): Promise<void> {
-  const end = performance.now() + ms;
-  while (!condition()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-export interface Certificates {
-  dir: string;
-  caFile: string;
-  serverCert: string;
-  serverKey: string;
-  clientCert: string;
-  clientKey: string;
-}
-
-async function openssl(dir: string, ...args: string[]): Promise<void> {
-  const { code, stderr } = await new Deno.Command("openssl", { args, cwd: dir, stderr: "piped" })
-    .output();
-  if (code !== 0) throw new Error(`openssl ${args[0]} failed: ${new TextDecoder().decode(stderr)}`);
-}
-
-/** A CA, a server certificate for localhost/127.0.0.1 and a client certificate, in a temp dir. */
-export async function makeCertificates(): Promise<Certificates> {
-  const dir = await Deno.makeTempDir({ prefix: "denocol-tls-" });
-  await openssl(
-    dir,
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-    "-days",
-    "1",
-    "-subj",
-    "/CN=denocol test CA",
-  );
-  await Deno.writeTextFile(`${dir}/server.ext`, "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-  await Deno.writeTextFile(`${dir}/client.ext`, "extendedKeyUsage=clientAuth\n");
-  for (const name of ["server", "client"]) {
-    await openssl(
-      dir,
-      "req",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.csr`,
-      "-subj",
-      `/CN=${name === "server" ? "localhost" : "denocol client"}`,
-    );
-    await openssl(
-      dir,
-      "x509",
-      "-req",
-      "-in",
-      `${name}.csr`,
-      "-CA",
-      "ca.pem",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-out",
-      `${name}.pem`,
-      "-days",
-      "1",
-      "-extfile",
-      `${name}.ext`,
-    );
-  }
-  return {
-    dir,
-    caFile: `${dir}/ca.pem`,
-    serverCert: `${dir}/server.pem`,
-    serverKey: `${dir}/server.key`,
-    clientCert: `${dir}/client.pem`,
-    clientKey: `${dir}/client.key`,
-  };
 }

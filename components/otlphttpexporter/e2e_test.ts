@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { create } from "@bufbuild/protobuf";
 import { traces, TracesDataSchema } from "@denocol/pdata";
-import { freePort, gunzip } from "./testutil_test.ts";
+import { freePort } from "@denocol/exporter/exportertest";
+import { gunzip } from "./testutil_test.ts";
 
 const TOTAL_SPANS = 100_000;
 const SPANS_PER_REQUEST = 500;

@@ -23,14 +23,14 @@ import {
   parseRetryAfter,
 } from "./mod.ts";
 import {
-  Backend,
+  captureTelemetry,
   FAST_RETRY,
   freePort,
-  makeTraces,
   spanNames,
-  telemetry,
+  tracesWithSpans,
   waitFor,
-} from "./testutil_test.ts";
+} from "@denocol/exporter/exportertest";
+import { Backend } from "./testutil_test.ts";
 
 function config(endpoint: string, overrides: Partial<OtlpHttpConfig> = {}): OtlpHttpConfig {
   return {
@@ -45,7 +45,7 @@ const synchronous = { ...createDefaultConfig().sending_queue, enabled: false };
 
 Deno.test("otlphttp: all four signals go to their default paths as gzip protobuf", async () => {
   const backend = new Backend();
-  const { settings } = telemetry();
+  const { settings } = captureTelemetry("otlphttp");
   const cfg = config(backend.url, { headers: { "x-tenant": "acme" }, sending_queue: synchronous });
   const t = factory.createTraces(settings, cfg);
   const m = factory.createMetrics(settings, cfg);
@@ -53,7 +53,7 @@ Deno.test("otlphttp: all four signals go to their default paths as gzip protobuf
   const p = factory.createProfiles(settings, cfg);
   try {
     for (const e of [t, m, l, p]) await e.start(nopHost());
-    await t.consume(makeTraces("a", 3));
+    await t.consume(tracesWithSpans("a", 3));
     const metricData = metrics.decodeJson(
       '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"m","gauge":{"dataPoints":[{"asInt":"1"}]}}]}]}]}',
     );
@@ -107,7 +107,7 @@ Deno.test("otlphttp: profiles through the twin factory, JSON to profiles_endpoin
       { headers: { "content-type": "application/x-protobuf" } },
     );
   };
-  const { settings, registry, logger } = telemetry("otlphttp/profiles");
+  const { settings, registry, logger } = captureTelemetry("otlphttp/profiles");
   const exporter = factory.createProfiles(settings, {
     ...config("http://127.0.0.1:1"),
     profiles_endpoint: `${backend.url}/p`,
@@ -137,7 +137,7 @@ Deno.test("otlphttp: profiles through the twin factory, JSON to profiles_endpoin
 
 Deno.test("otlphttp: json encoding without compression, per-signal URL override", async () => {
   const backend = new Backend();
-  const { settings } = telemetry();
+  const { settings } = captureTelemetry("otlphttp");
   const exporter = factory.createTraces(settings, {
     ...config("http://127.0.0.1:1"),
     traces_endpoint: `${backend.url}/custom/path`,
@@ -147,7 +147,7 @@ Deno.test("otlphttp: json encoding without compression, per-signal URL override"
   });
   try {
     await exporter.start(nopHost());
-    await exporter.consume(makeTraces("j", 2));
+    await exporter.consume(tracesWithSpans("j", 2));
     assert.equal(backend.requests.length, 1);
     const [request] = backend.requests;
     assert.equal(request.path, "/custom/path");
@@ -164,7 +164,7 @@ Deno.test("otlphttp: 503 with Retry-After seconds is retried after the hint", as
   const backend = new Backend();
   backend.responder = (_r, i) =>
     i === 0 ? new Response(null, { status: 503, headers: { "retry-after": "1" } }) : undefined;
-  const { settings, registry } = telemetry();
+  const { settings, registry } = captureTelemetry("otlphttp");
   const exporter = factory.createTraces(
     settings,
     config(backend.url, { sending_queue: synchronous }),
@@ -172,7 +172,7 @@ Deno.test("otlphttp: 503 with Retry-After seconds is retried after the hint", as
   try {
     await exporter.start(nopHost());
     const started = performance.now();
-    await exporter.consume(makeTraces("r", 2));
+    await exporter.consume(tracesWithSpans("r", 2));
     const waited = performance.now() - started;
     assert.equal(backend.requests.length, 2);
     assert.ok(waited >= 990, `retried after ${waited}ms, before the 1s hint`);
@@ -187,13 +187,13 @@ Deno.test("otlphttp: 429, 502 and 504 are retried; 400, 401, 404, 413 and 500 ar
   for (const status of [429, 502, 504]) {
     const backend = new Backend();
     backend.responder = (_r, i) => (i < 2 ? new Response("slow down", { status }) : undefined);
-    const { settings } = telemetry();
+    const { settings } = captureTelemetry("otlphttp");
     const exporter = factory.createTraces(
       settings,
       config(backend.url, { sending_queue: synchronous }),
     );
     await exporter.start(nopHost());
-    await exporter.consume(makeTraces("s", 1));
+    await exporter.consume(tracesWithSpans("s", 1));
     await exporter.shutdown();
     await backend.close();
     assert.equal(backend.requests.length, 3, `status ${status}`);
@@ -203,10 +203,10 @@ Deno.test("otlphttp: 429, 502 and 504 are retried; 400, 401, 404, 413 and 500 ar
     const body = toBinary(StatusSchema, create(StatusSchema, { code: 3, message: "bad span" }));
     backend.responder = () =>
       new Response(body, { status, headers: { "content-type": "application/x-protobuf" } });
-    const { settings, registry, logger } = telemetry();
+    const { settings, registry, logger } = captureTelemetry("otlphttp");
     const exporter = factory.createTraces(settings, config(backend.url));
     await exporter.start(nopHost());
-    await exporter.consume(makeTraces("p", 4));
+    await exporter.consume(tracesWithSpans("p", 4));
     await waitFor(() => registry.value("otelcol_exporter_send_failed_spans") === 4, "drop");
     await exporter.shutdown();
     await backend.close();
@@ -232,14 +232,14 @@ Deno.test("otlphttp: partial success counts the rejected spans as failed, no ret
       ),
       { headers: { "content-type": "application/x-protobuf" } },
     );
-  const { settings, registry, logger } = telemetry();
+  const { settings, registry, logger } = captureTelemetry("otlphttp");
   const exporter = factory.createTraces(
     settings,
     config(backend.url, { sending_queue: synchronous }),
   );
   try {
     await exporter.start(nopHost());
-    await exporter.consume(makeTraces("x", 5));
+    await exporter.consume(tracesWithSpans("x", 5));
     assert.equal(backend.requests.length, 1);
     assert.equal(registry.value("otelcol_exporter_sent_spans"), 3);
     assert.equal(registry.value("otelcol_exporter_send_failed_spans"), 2);
@@ -253,10 +253,10 @@ Deno.test("otlphttp: partial success counts the rejected spans as failed, no ret
 
 Deno.test("otlphttp: a backend down for a while loses nothing", async () => {
   const port = freePort();
-  const { settings, registry } = telemetry();
+  const { settings, registry } = captureTelemetry("otlphttp");
   const exporter = factory.createTraces(settings, config(`http://127.0.0.1:${port}`));
   await exporter.start(nopHost());
-  for (let i = 0; i < 30; i++) await exporter.consume(makeTraces(`d${i}`, 10));
+  for (let i = 0; i < 30; i++) await exporter.consume(tracesWithSpans(`d${i}`, 10));
   await new Promise((r) => setTimeout(r, 1500));
   assert.equal(registry.value("otelcol_exporter_sent_spans"), undefined);
   const backend = new Backend(port);
@@ -273,7 +273,7 @@ Deno.test("otlphttp: a backend down for a while loses nothing", async () => {
 
 Deno.test("otlphttp: a full queue refuses upstream with a retryable error", async () => {
   const port = freePort();
-  const { settings, registry } = telemetry();
+  const { settings, registry } = captureTelemetry("otlphttp");
   const exporter = createSignalExporter(
     settings,
     {
@@ -286,8 +286,8 @@ Deno.test("otlphttp: a full queue refuses upstream with a retryable error", asyn
   );
   await exporter.start(nopHost());
   try {
-    await exporter.consume(makeTraces("q", 15));
-    const error = await exporter.consume(makeTraces("q", 10)).catch((e) => e);
+    await exporter.consume(tracesWithSpans("q", 15));
+    const error = await exporter.consume(tracesWithSpans("q", 10)).catch((e) => e);
     assert.ok(error instanceof RetryableError);
     assert.equal(registry.value("otelcol_exporter_enqueue_failed_spans"), 10);
     assert.equal(registry.value("otelcol_exporter_queue_size"), 15);

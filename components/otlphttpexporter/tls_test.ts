@@ -4,13 +4,13 @@ import { nopHost } from "@denocol/component/componenttest";
 import { traces } from "@denocol/pdata";
 import { createDefaultConfig, factory, type OtlpHttpConfig } from "./mod.ts";
 import {
+  captureTelemetry,
   FAST_RETRY,
-  gunzip,
-  makeCertificates,
-  makeTraces,
   spanNames,
-  telemetry,
-} from "./testutil_test.ts";
+  tracesWithSpans,
+} from "@denocol/exporter/exportertest";
+import { createTestCertificates } from "@denocol/config/configtest";
+import { gunzip } from "./testutil_test.ts";
 
 /** An HTTPS backend (node:https, since Deno.serve cannot demand client certificates). */
 async function httpsBackend(options: https.ServerOptions): Promise<
@@ -52,9 +52,9 @@ function config(endpoint: string, tls: Partial<OtlpHttpConfig["tls"]>): OtlpHttp
 }
 
 Deno.test("otlphttp: TLS with a CA file, and mTLS with a client certificate", async () => {
-  const certs = await makeCertificates();
+  const certs = await createTestCertificates();
   const read = (f: string) => Deno.readTextFileSync(f);
-  const { settings } = telemetry();
+  const { settings } = captureTelemetry("otlphttp");
   try {
     const plain = await httpsBackend({ key: read(certs.serverKey), cert: read(certs.serverCert) });
     const trusted = factory.createTraces(
@@ -62,18 +62,18 @@ Deno.test("otlphttp: TLS with a CA file, and mTLS with a client certificate", as
       config(`https://127.0.0.1:${plain.port}`, { ca_file: certs.caFile }),
     );
     await trusted.start(nopHost());
-    await trusted.consume(makeTraces("tls", 2));
+    await trusted.consume(tracesWithSpans("tls", 2));
     await trusted.shutdown();
     const untrusted = factory.createTraces(settings, config(`https://localhost:${plain.port}`, {}));
     await untrusted.start(nopHost());
-    await assert.rejects(untrusted.consume(makeTraces("no", 1)));
+    await assert.rejects(untrusted.consume(tracesWithSpans("no", 1)));
     await untrusted.shutdown();
     const skipping = factory.createTraces(
       settings,
       config(`https://localhost:${plain.port}`, { insecure_skip_verify: true }),
     );
     await skipping.start(nopHost());
-    await skipping.consume(makeTraces("skip", 1));
+    await skipping.consume(tracesWithSpans("skip", 1));
     await skipping.shutdown();
     await plain.close();
     assert.deepEqual(plain.names, ["tls-0", "tls-1", "skip-0"]);
@@ -94,14 +94,14 @@ Deno.test("otlphttp: TLS with a CA file, and mTLS with a client certificate", as
       }),
     );
     await withCert.start(nopHost());
-    await withCert.consume(makeTraces("mtls", 1));
+    await withCert.consume(tracesWithSpans("mtls", 1));
     await withCert.shutdown();
     const withoutCert = factory.createTraces(
       settings,
       config(`https://localhost:${mutual.port}`, { ca_file: certs.caFile }),
     );
     await withoutCert.start(nopHost());
-    await assert.rejects(withoutCert.consume(makeTraces("anon", 1)));
+    await assert.rejects(withoutCert.consume(tracesWithSpans("anon", 1)));
     await withoutCert.shutdown();
     await mutual.close();
     assert.deepEqual(mutual.names, ["mtls-0"]);
@@ -116,6 +116,6 @@ Deno.test("otlphttp: TLS with a CA file, and mTLS with a client certificate", as
     );
     await missing.shutdown();
   } finally {
-    await Deno.remove(certs.dir, { recursive: true });
+    await certs.cleanup();
   }
 });

@@ -1,5 +1,7 @@
 /**
- * Test helpers for exporter authors: the contract test every exporter factory must pass.
+ * Test helpers for exporter authors: the contract test every exporter factory must pass, and
+ * fixtures for tests against a backend the test runs (named spans, captured telemetry, fast
+ * retries, a free port, bounded polling).
  *
  * ```ts
  * import { newComponent } from "@denocol/component";
@@ -27,6 +29,8 @@ import {
 import type { Consumer } from "@denocol/consumer";
 import type { Factory } from "@denocol/exporter";
 import * as pdata from "@denocol/pdata";
+
+export * from "./fixtures.ts";
 
 /** Options of {@linkcode checkExporterFactory}. */
 export interface ExporterContractOptions<C>
