@@ -276,7 +276,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   // gRPC goes through the generated client, which encodes each call: a bare HTTP/2 client
   // sending pre-encoded bytes was tried, and closing its sessions under load aborts Deno's
-  // node:http2 server (see testbed/README.md).
+  // node:http2 server (scenario grpc-client-churn).
   const template = !options.reuseRequest
     ? undefined
     : options.protocol === "grpc"
