@@ -414,33 +414,44 @@ class HelperExporter<T> implements Exporter<T> {
   }
 
   async #consume(queue: SendingQueue<T>): Promise<void> {
-    for (;;) {
-      const entry = await queue.take();
-      if (entry === undefined) return;
-      let outcome: Outcome;
-      let failure: unknown;
-      try {
-        const result = await this.#send(entry.data, entry.items, undefined, false);
-        outcome = result.outcome;
-        failure = result.error;
-      } catch (error) {
-        // A helper bug must not stop the consumer; treat it as a drop.
-        this.#drop(entry.items, "permanent_error", error);
-        outcome = "dropped";
-        failure = error;
-      }
-      if (outcome === "interrupted" && queue instanceof MemoryQueue) {
-        this.#drop(entry.items, "shutdown", failure);
-        outcome = "dropped";
-      }
-      try {
-        await queue.complete(entry, outcome !== "interrupted");
-      } catch (error) {
-        this.#logger.error("Could not update the persistent queue", { error: errorText(error) });
-      }
-      this.#recordQueueSize();
-      entry.settle?.(outcome === "sent" ? undefined : failure ?? new Error("request dropped"));
+    // A suspended async function keeps every value its frame ever held, dead or not. Were the
+    // entry a local of this loop, an idle consumer waiting in `take` would keep its last request
+    // (already sent) alive; with several consumers and large batches that is tens of MiB that no
+    // garbage collection frees, and a memory_limiter in front keeps refusing data because of it.
+    // So the entry lives only in the frame of `#process`, which ends before the next `take`.
+    while (
+      await queue.take().then((entry) => entry !== undefined && this.#process(queue, entry))
+    ) {
+      // Next entry.
     }
+  }
+
+  /** Sends one entry taken from the queue and settles it; resolves to `true`. */
+  async #process(queue: SendingQueue<T>, entry: QueueEntry<T>): Promise<true> {
+    let outcome: Outcome;
+    let failure: unknown;
+    try {
+      const result = await this.#send(entry.data, entry.items, undefined, false);
+      outcome = result.outcome;
+      failure = result.error;
+    } catch (error) {
+      // A helper bug must not stop the consumer; treat it as a drop.
+      this.#drop(entry.items, "permanent_error", error);
+      outcome = "dropped";
+      failure = error;
+    }
+    if (outcome === "interrupted" && queue instanceof MemoryQueue) {
+      this.#drop(entry.items, "shutdown", failure);
+      outcome = "dropped";
+    }
+    try {
+      await queue.complete(entry, outcome !== "interrupted");
+    } catch (error) {
+      this.#logger.error("Could not update the persistent queue", { error: errorText(error) });
+    }
+    this.#recordQueueSize();
+    entry.settle?.(outcome === "sent" ? undefined : failure ?? new Error("request dropped"));
+    return true;
   }
 
   /**

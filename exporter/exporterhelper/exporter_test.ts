@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { nopHost } from "@denocol/component/componenttest";
 import { isPermanent, PermanentError, RetryableError } from "@denocol/consumer";
 import { defaultQueueConfig, type QueueConfig } from "./config.ts";
@@ -319,4 +321,36 @@ Deno.test("a request larger than the whole queue is refused as permanent", async
   assert.match(error.message, /larger than the queue capacity 2/);
   assert.equal(registry.value("otelcol_exporter_enqueue_failed_log_records"), 3);
   assert.ok(logger.messages("error").some((m) => m.includes("larger than its capacity")));
+});
+
+/** V8's full collection: `--expose-gc` set at run time, `gc` read from a fresh context. */
+function fullGc(): () => void {
+  v8.setFlagsFromString("--expose-gc");
+  return vm.runInNewContext("gc");
+}
+
+Deno.test("requests already sent are not kept alive by idle queue consumers", async () => {
+  const gc = fullGc();
+  const { settings } = telemetry();
+  let pushed = 0;
+  const exporter = newExporter(settings, lines, (data) => {
+    pushed += data.length;
+    return Promise.resolve();
+  }, { retry: fastRetry(), queue: queue({ num_consumers: 4 }) });
+  await exporter.start(nopHost());
+  const sent: WeakRef<string[]>[] = [];
+  // Built in a separate function so that no frame of this test holds the requests.
+  const offer = async (i: number) => {
+    const request = [`request ${i}`, "x".repeat(1024)];
+    sent.push(new WeakRef(request));
+    await exporter.consume(request);
+  };
+  for (let i = 0; i < 8; i++) await offer(i);
+  await waitFor(() => pushed === 16, "all 8 requests pushed");
+  // Let the consumers go back to waiting for the next entry, then collect.
+  await new Promise((r) => setTimeout(r, 20));
+  gc();
+  const alive = sent.filter((ref) => ref.deref() !== undefined).length;
+  await exporter.shutdown();
+  assert.equal(alive, 0, `${alive} of 8 sent requests are still reachable after a full GC`);
 });
