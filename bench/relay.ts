@@ -61,7 +61,7 @@ Deno.serve(
 
 const backendGrpc = new RawGrpcClient(`http://${values["backend-grpc"]}`);
 const grpcServer = http2.createServer();
-grpcServer.on("stream", (stream, headers) => {
+grpcServer.on("stream", (stream: http2.ServerHttp2Stream, headers) => {
   const chunks: Buffer[] = [];
   stream.on("data", (chunk: Buffer) => chunks.push(chunk));
   stream.on("error", () => {});
