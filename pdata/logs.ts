@@ -19,6 +19,8 @@ import {
   type SignalHelpers,
   splitNested,
 } from "./signal.ts";
+import { createWireCodec } from "./wire/codec.ts";
+import { decodeLogsData, sizeLogsData, writeLogsData } from "./wire/gen/otlp_wire.ts";
 
 /** Log data: resource groups of scope groups of log records (the OTLP `LogsData` message). */
 export type Logs = LogsData;
@@ -51,6 +53,12 @@ function countLogRecords(data: LogsData): number {
 /** Codecs and pipeline helpers for logs; {@link SignalHelpers.count} counts log records. */
 export const logs: SignalHelpers<Logs> = createSignalHelpers({
   schema: LogsDataSchema,
+  proto: createWireCodec({
+    typeName: LogsDataSchema.typeName,
+    decode: decodeLogsData,
+    size: sizeLogsData,
+    write: writeLogsData,
+  }),
   count: countLogRecords,
   split: (data, maxItems) => splitNested(layout, data, maxItems),
   merge: (parts) => mergeNested(layout, parts),

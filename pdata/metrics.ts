@@ -22,6 +22,8 @@ import {
   type SignalHelpers,
   splitNested,
 } from "./signal.ts";
+import { createWireCodec } from "./wire/codec.ts";
+import { decodeMetricsData, sizeMetricsData, writeMetricsData } from "./wire/gen/otlp_wire.ts";
 
 /** Metric data: resource groups of scope groups of metrics (the OTLP `MetricsData` message). */
 export type Metrics = MetricsData;
@@ -87,6 +89,12 @@ function countDataPoints(data: MetricsData): number {
  */
 export const metrics: SignalHelpers<Metrics> = createSignalHelpers({
   schema: MetricsDataSchema,
+  proto: createWireCodec({
+    typeName: MetricsDataSchema.typeName,
+    decode: decodeMetricsData,
+    size: sizeMetricsData,
+    write: writeMetricsData,
+  }),
   count: countDataPoints,
   split: (data, maxItems) => splitNested(layout, data, maxItems),
   merge: (parts) => mergeNested(layout, parts),

@@ -1,7 +1,7 @@
 import { clone, create, type Message } from "@bufbuild/protobuf";
 import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { createJsonCodec, type IdFields, OTLP_ID_FIELDS } from "./json.ts";
-import { createProtoCodec } from "./proto.ts";
+import { createProtoCodec, type ProtoCodec } from "./proto.ts";
 
 /**
  * What the pipeline does with the data of one signal: the two wire formats, counting, splitting,
@@ -51,6 +51,12 @@ export interface SignalSpec<T extends Message> {
   merge(parts: readonly T[]): T;
   /** Deep copy; default protobuf-es `clone`. */
   clone?(data: T): T;
+  /**
+   * The binary codec; default {@link createProtoCodec} (protobuf-es reflection). The OTLP signals
+   * pass their generated schema-specific codec (`createWireCodec` of `@denocol/pdata/wire`),
+   * several times faster.
+   */
+  proto?: ProtoCodec<T>;
 }
 
 /**
@@ -61,7 +67,7 @@ export interface SignalSpec<T extends Message> {
  */
 export function createSignalHelpers<T extends Message>(spec: SignalSpec<T>): SignalHelpers<T> {
   const idFields = spec.idFields ?? OTLP_ID_FIELDS;
-  const proto = createProtoCodec(spec.schema, idFields);
+  const proto = spec.proto ?? createProtoCodec(spec.schema, idFields);
   const json = createJsonCodec(spec.schema, idFields);
   const schema = spec.schema;
   const deepCopy = spec.clone ?? ((data: T) => clone(schema, data));

@@ -19,6 +19,8 @@ import {
   type SignalHelpers,
   splitNested,
 } from "./signal.ts";
+import { createWireCodec } from "./wire/codec.ts";
+import { decodeTracesData, sizeTracesData, writeTracesData } from "./wire/gen/otlp_wire.ts";
 
 /** Trace data: resource groups of scope groups of spans (the OTLP `TracesData` message). */
 export type Traces = TracesData;
@@ -51,6 +53,12 @@ function countSpans(data: TracesData): number {
 /** Codecs and pipeline helpers for traces; {@link SignalHelpers.count} counts spans. */
 export const traces: SignalHelpers<Traces> = createSignalHelpers({
   schema: TracesDataSchema,
+  proto: createWireCodec({
+    typeName: TracesDataSchema.typeName,
+    decode: decodeTracesData,
+    size: sizeTracesData,
+    write: writeTracesData,
+  }),
   count: countSpans,
   split: (data, maxItems) => splitNested(layout, data, maxItems),
   merge: (parts) => mergeNested(layout, parts),

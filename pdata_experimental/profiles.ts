@@ -9,6 +9,12 @@ import {
   ExportProfilesServiceRequestSchema,
 } from "./gen/opentelemetry/proto/collector/profiles/v1development/profiles_service_pb.ts";
 import { countSamples, mergeProfiles, splitProfiles } from "./merge_split.ts";
+import { createWireCodec } from "@denocol/pdata/wire";
+import {
+  decodeProfilesData,
+  sizeProfilesData,
+  writeProfilesData,
+} from "./wire/gen/profiles_wire.ts";
 
 /**
  * Profiles as the pipeline carries them: resource and scope groups of profiles, and the one
@@ -40,6 +46,13 @@ const PROFILES_ID_FIELDS = Object.freeze({ ...OTLP_ID_FIELDS, profile_id: 16 });
 export const profiles: SignalHelpers<Profiles> = createSignalHelpers<Profiles>({
   schema: ProfilesDataSchema,
   idFields: PROFILES_ID_FIELDS,
+  // Generated for these same id fields (tools/gen_wire.ts), so ids are checked as in JSON.
+  proto: createWireCodec({
+    typeName: ProfilesDataSchema.typeName,
+    decode: decodeProfilesData,
+    size: sizeProfilesData,
+    write: writeProfilesData,
+  }),
   count: countSamples,
   split: splitProfiles,
   merge: mergeProfiles,

@@ -9,6 +9,9 @@
  * With `--check` it generates into a temporary folder and fails when the committed generated
  * code differs, which is how CI catches stale generated code.
  *
+ * Then it runs `tools/gen_wire.ts` (with `--check` too), which generates the schema-specific
+ * binary codecs (`pdata/wire/gen`, `pdata_experimental/wire/gen`) from the generated descriptors.
+ *
  * @module
  */
 
@@ -114,6 +117,14 @@ if (Deno.args.includes("--check")) {
       Deno.exit(1);
     }
     console.log("gen: generated code is current");
+    await run([
+      "run",
+      "--allow-read",
+      "--allow-run",
+      "--allow-env",
+      "tools/gen_wire.ts",
+      "--check",
+    ]);
   } finally {
     await Deno.remove(scratch, { recursive: true });
   }
@@ -123,4 +134,12 @@ if (Deno.args.includes("--check")) {
   }
   await generate(ROOT);
   console.log(`gen: wrote ${TARGETS.map((t) => t.out).join(", ")}`);
+  await run([
+    "run",
+    "--allow-read",
+    "--allow-write",
+    "--allow-run",
+    "--allow-env",
+    "tools/gen_wire.ts",
+  ]);
 }

@@ -1,0 +1,480 @@
+/**
+ * The reading half of the schema-specific protobuf codec: a cursor over one input buffer with
+ * the primitive reads the generated message decoders call. Every failure throws a
+ * {@link WireError}, which the decoders annotate with the field path on the way out.
+ *
+ * @module
+ */
+
+/** The protobuf wire types, by number. */
+const WIRE_TYPE_NAMES = ["VARINT", "I64", "LEN", "SGROUP", "EGROUP", "I32"];
+
+/** What kind of problem a {@link WireError} is. */
+export type WireErrorKind = "wire" | "strict" | "id";
+
+/**
+ * A malformed input found by the binary reader. `segments` collects the field path innermost
+ * first while the error travels up through the message decoders; {@link WireError.path} reads it
+ * outermost first.
+ */
+export class WireError extends Error {
+  /** Field path segments, innermost first (such as `name`, `spans[3]`, `scopeSpans[0]`). */
+  readonly segments: string[] = [];
+  /** What is wrong, without the path. */
+  readonly reason: string;
+  /**
+   * `"strict"` when protobuf-es would have read on: a wrong wire type for a known field, a
+   * sub-message or packed list running past its end (Go's generated decoders reject these too);
+   * `"id"` for an id field of the wrong length; `"wire"` for everything else.
+   */
+  readonly kind: WireErrorKind;
+
+  /**
+   * Creates the error.
+   *
+   * @param reason what is wrong
+   * @param kind which kind of problem it is
+   */
+  constructor(reason: string, kind: WireErrorKind = "wire") {
+    super(reason);
+    this.name = "WireError";
+    this.reason = reason;
+    this.kind = kind;
+  }
+
+  /** The field path, outermost first, dot-separated (empty for the top-level message). */
+  get path(): string {
+    return this.segments.slice().reverse().join(".");
+  }
+}
+
+/** One field the decoder did not know, kept to be written back (protobuf-es `$unknown`). */
+export interface UnknownField {
+  /** The field number. */
+  no: number;
+  /** The wire type. */
+  wireType: number;
+  /** The encoded value, without its tag. */
+  data: Uint8Array;
+}
+
+// Strict UTF-8 like protobuf-es (fatal), and a byte order mark is content, not a marker.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** Strings up to this many bytes are tried as ASCII before the TextDecoder is called. */
+const SHORT_STRING = 24;
+
+/**
+ * A cursor over protobuf bytes. The generated decoders read tags and values through it; it does
+ * the bounds checks, so a decoder never reads past the input or loops on it.
+ */
+export class WireReader {
+  /** The input. */
+  readonly buf: Uint8Array;
+  /** The input's length. */
+  readonly len: number;
+  /** The next byte to read. */
+  pos = 0;
+  /** Nesting depth limit: a message at a deeper level is an error. */
+  readonly maxDepth: number;
+  /** Whether `bytes` fields are copied out of the input instead of viewing it. */
+  readonly copyBytes: boolean;
+  private readonly view: DataView;
+
+  /**
+   * Creates a reader.
+   *
+   * @param buf the input
+   * @param maxDepth the deepest message nesting accepted (the top-level message is level 1)
+   * @param copyBytes copy `bytes` values instead of returning views of `buf`
+   */
+  constructor(buf: Uint8Array, maxDepth: number, copyBytes: boolean) {
+    this.buf = buf;
+    this.len = buf.length;
+    this.maxDepth = maxDepth;
+    this.copyBytes = copyBytes;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  /** Throws the truncation error; out of line so that the callers stay small. */
+  eof(): never {
+    throw new WireError(`input ends inside a field (at byte ${this.pos} of ${this.len})`);
+  }
+
+  /** A 32-bit varint (the low 32 bits of a longer one), as an unsigned number. */
+  uint32(): number {
+    const buf = this.buf;
+    let pos = this.pos;
+    if (pos >= this.len) this.eof();
+    let b = buf[pos++];
+    if (b < 0x80) {
+      this.pos = pos;
+      return b;
+    }
+    let result = b & 0x7f;
+    let shift = 7;
+    for (; shift < 35; shift += 7) {
+      if (pos >= this.len) {
+        this.pos = pos;
+        this.eof();
+      }
+      b = buf[pos++];
+      result |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        this.pos = pos;
+        return result >>> 0;
+      }
+    }
+    // Bytes 6 to 10 of a 64-bit varint only carry high bits, which a 32-bit value drops.
+    for (let i = 5; i < 10; i++) {
+      if (pos >= this.len) {
+        this.pos = pos;
+        this.eof();
+      }
+      if (buf[pos++] < 0x80) {
+        this.pos = pos;
+        return result >>> 0;
+      }
+    }
+    this.pos = pos;
+    throw new WireError("varint longer than 10 bytes");
+  }
+
+  /** A signed 32-bit varint (`int32`, enums). */
+  int32(): number {
+    return this.uint32() | 0;
+  }
+
+  /** A zigzag-encoded 32-bit varint (`sint32`). */
+  sint32(): number {
+    const n = this.uint32();
+    return (n >>> 1) ^ -(n & 1);
+  }
+
+  /** A `bool`: any non-zero varint is true. */
+  bool(): boolean {
+    const pos = this.pos;
+    if (pos < this.len && this.buf[pos] < 0x80) {
+      this.pos = pos + 1;
+      return this.buf[pos] !== 0;
+    }
+    this.varint64();
+    return this.lo !== 0 || this.hi !== 0;
+  }
+
+  /** A 64-bit varint as its low and high 32-bit halves, into `lo` and `hi`. */
+  private varint64(): void {
+    const buf = this.buf;
+    let pos = this.pos;
+    let lo = 0;
+    let hi = 0;
+    let b = 0;
+    for (let shift = 0; shift < 28; shift += 7) {
+      if (pos >= this.len) {
+        this.pos = pos;
+        this.eof();
+      }
+      b = buf[pos++];
+      lo |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        this.pos = pos;
+        this.lo = lo;
+        this.hi = 0;
+        return;
+      }
+    }
+    if (pos >= this.len) {
+      this.pos = pos;
+      this.eof();
+    }
+    b = buf[pos++];
+    lo |= (b & 0x0f) << 28;
+    hi = (b & 0x70) >> 4;
+    if (b >= 0x80) {
+      for (let shift = 3;; shift += 7) {
+        if (shift > 31) {
+          this.pos = pos;
+          throw new WireError("varint longer than 10 bytes");
+        }
+        if (pos >= this.len) {
+          this.pos = pos;
+          this.eof();
+        }
+        b = buf[pos++];
+        hi |= (b & 0x7f) << shift;
+        if (b < 0x80) break;
+      }
+    }
+    this.pos = pos;
+    this.lo = lo;
+    this.hi = hi;
+  }
+  private lo = 0;
+  private hi = 0;
+
+  /** A `uint64` varint. */
+  uint64(): bigint {
+    this.varint64();
+    if (this.hi === 0) return BigInt(this.lo >>> 0);
+    return (BigInt(this.hi >>> 0) << 32n) | BigInt(this.lo >>> 0);
+  }
+
+  /** An `int64` varint (two's complement). */
+  int64(): bigint {
+    this.varint64();
+    if (this.hi === 0) return BigInt(this.lo >>> 0);
+    return BigInt.asIntN(64, (BigInt(this.hi >>> 0) << 32n) | BigInt(this.lo >>> 0));
+  }
+
+  /** A zigzag-encoded `sint64` varint. */
+  sint64(): bigint {
+    this.varint64();
+    const lo = this.lo;
+    const hi = this.hi;
+    const sign = -(lo & 1);
+    const zlo = ((lo >>> 1) | ((hi & 1) << 31)) ^ sign;
+    const zhi = (hi >>> 1) ^ sign;
+    return BigInt.asIntN(64, (BigInt(zhi >>> 0) << 32n) | BigInt(zlo >>> 0));
+  }
+
+  /** A `fixed32`. */
+  fixed32(): number {
+    const pos = this.pos;
+    if (pos + 4 > this.len) this.eof();
+    this.pos = pos + 4;
+    return this.view.getUint32(pos, true);
+  }
+
+  /** A `sfixed32`. */
+  sfixed32(): number {
+    const pos = this.pos;
+    if (pos + 4 > this.len) this.eof();
+    this.pos = pos + 4;
+    return this.view.getInt32(pos, true);
+  }
+
+  /** A `fixed64`. */
+  fixed64(): bigint {
+    const pos = this.pos;
+    if (pos + 8 > this.len) this.eof();
+    this.pos = pos + 8;
+    return this.view.getBigUint64(pos, true);
+  }
+
+  /** A `sfixed64`. */
+  sfixed64(): bigint {
+    const pos = this.pos;
+    if (pos + 8 > this.len) this.eof();
+    this.pos = pos + 8;
+    return this.view.getBigInt64(pos, true);
+  }
+
+  /** A `double`. */
+  double(): number {
+    const pos = this.pos;
+    if (pos + 8 > this.len) this.eof();
+    this.pos = pos + 8;
+    return this.view.getFloat64(pos, true);
+  }
+
+  /** A `float`. */
+  float(): number {
+    const pos = this.pos;
+    if (pos + 4 > this.len) this.eof();
+    this.pos = pos + 4;
+    return this.view.getFloat32(pos, true);
+  }
+
+  /** Reads a length prefix and returns where the value it announces ends. */
+  lengthEnd(): number {
+    const length = this.uint32();
+    const end = this.pos + length;
+    if (end > this.len) {
+      throw new WireError(
+        `length ${length} at byte ${this.pos} runs past the end of the input (${this.len} bytes)`,
+      );
+    }
+    return end;
+  }
+
+  /** A `bytes` value: a view of the input, or a copy when the reader copies. */
+  bytes(): Uint8Array {
+    const end = this.lengthEnd();
+    const start = this.pos;
+    this.pos = end;
+    if (start === end) return new Uint8Array(0);
+    return this.copyBytes ? this.buf.slice(start, end) : this.buf.subarray(start, end);
+  }
+
+  /** A `string` value; invalid UTF-8 is an error. */
+  string(): string {
+    const end = this.lengthEnd();
+    const start = this.pos;
+    this.pos = end;
+    const length = end - start;
+    if (length === 0) return "";
+    const buf = this.buf;
+    if (length <= SHORT_STRING) {
+      // Short ASCII strings (keys, names, most values) skip the decoder's call overhead.
+      let text = "";
+      let i = start;
+      for (; i < end; i++) {
+        const c = buf[i];
+        if (c >= 0x80) break;
+        text += String.fromCharCode(c);
+      }
+      if (i === end) return text;
+    }
+    try {
+      return utf8.decode(buf.subarray(start, end));
+    } catch {
+      this.pos = start;
+      throw new WireError(`invalid UTF-8 in a string of ${length} bytes at byte ${start}`);
+    }
+  }
+
+  /**
+   * Reads a tag and checks it: field numbers start at 1, wire types 6 and 7 do not exist, and a
+   * tag is at most a 32-bit varint.
+   */
+  tag(): number {
+    const start = this.pos;
+    const tag = this.uint32();
+    const read = this.pos - start;
+    if (read > 5 || (read === 5 && this.buf[this.pos - 1] > 0x0f)) {
+      throw new WireError(`tag at byte ${start} does not fit in 32 bits`);
+    }
+    if (tag >>> 3 === 0 || (tag & 7) > 5) {
+      throw new WireError(
+        `invalid tag at byte ${start}: field number ${tag >>> 3}, wire type ${tag & 7}`,
+      );
+    }
+    return tag;
+  }
+
+  /**
+   * Throws for a known field sent with another wire type than its own: the value cannot be
+   * read as the field's type.
+   */
+  wrongWireType(tag: number, expected: number): never {
+    throw new WireError(
+      `expected wire type ${expected} (${WIRE_TYPE_NAMES[expected]}), got ${tag & 7} (${
+        WIRE_TYPE_NAMES[tag & 7] ?? "invalid"
+      })`,
+      "strict",
+    );
+  }
+
+  /** Throws when the value being read ran past the end of its enclosing message or list. */
+  overrun(end: number): never {
+    throw new WireError(
+      `a field runs past the end of its message (byte ${this.pos}, message ends at ${end})`,
+      "strict",
+    );
+  }
+
+  /**
+   * Skips the value of an unknown field whose tag was just read, and returns its bytes (without
+   * the tag) to be kept. Groups are skipped up to their matching end tag, at most `depthLeft`
+   * levels deep.
+   */
+  skip(tag: number, depthLeft: number): Uint8Array {
+    const start = this.pos;
+    switch (tag & 7) {
+      case 0:
+        this.uint32();
+        break;
+      case 1:
+        if (start + 8 > this.len) this.eof();
+        this.pos = start + 8;
+        break;
+      case 2:
+        this.pos = this.lengthEnd();
+        break;
+      case 5:
+        if (start + 4 > this.len) this.eof();
+        this.pos = start + 4;
+        break;
+      case 3: {
+        if (depthLeft <= 0) throw new WireError("groups nest beyond the recursion depth limit");
+        for (;;) {
+          const inner = this.tag();
+          if ((inner & 7) === 4) {
+            if (inner >>> 3 !== tag >>> 3) {
+              throw new WireError(
+                `group ${tag >>> 3} closed by end tag of field ${inner >>> 3}`,
+              );
+            }
+            break;
+          }
+          this.skip(inner, depthLeft - 1);
+        }
+        break;
+      }
+      default:
+        throw new WireError(`end-group tag of field ${tag >>> 3} without a group`);
+    }
+    return this.copyBytes ? this.buf.slice(start, this.pos) : this.buf.subarray(start, this.pos);
+  }
+
+  /** Throws the nesting error for a message at `depth`. */
+  tooDeep(): never {
+    throw new WireError(`maximum recursion depth of ${this.maxDepth} reached`);
+  }
+}
+
+/**
+ * Records an unknown field on a message the way protobuf-es does (`$unknown`, created on first
+ * use), so that encoding writes it back.
+ */
+export function keepUnknown(message: object, tag: number, data: Uint8Array): void {
+  const holder = message as { $unknown?: UnknownField[] };
+  const field: UnknownField = { no: tag >>> 3, wireType: tag & 7, data };
+  if (holder.$unknown === undefined) holder.$unknown = [field];
+  else holder.$unknown.push(field);
+}
+
+/**
+ * The error for an id field that is neither empty nor of its length (checked once the message
+ * holding it is complete, so that only the value that is kept counts).
+ *
+ * @param name the field's local name
+ * @param expected its length in bytes
+ * @param actual the length found
+ */
+export function idLengthError(name: string, expected: number, actual: number): WireError {
+  const error = new WireError(`expected ${expected} bytes, got ${actual}`, "id");
+  error.segments.push(name);
+  return error;
+}
+
+/** The zero value of every `bytes` field of a decoded message, like protobuf-es's `create`. */
+export const EMPTY_BYTES: Uint8Array = new Uint8Array(0);
+
+/**
+ * Adds the field where `error` happened to its path as it leaves a message decoder; any other
+ * exception (which a correct reader never raises) becomes a {@link WireError} too.
+ *
+ * @param error what was thrown
+ * @param message the message being decoded, to find a repeated field's index
+ * @param field the number of the field being read, 0 before the first tag
+ * @param names local field names by field number
+ */
+export function annotate(
+  error: unknown,
+  message: object,
+  field: number,
+  names: Readonly<Record<number, string>>,
+): WireError {
+  const wire = error instanceof WireError ? error : new WireError(String(error));
+  if (field === 0) return wire;
+  const name = names[field];
+  if (name === undefined) {
+    wire.segments.push(`#${field}`);
+    return wire;
+  }
+  const value = (message as Record<string, unknown>)[name];
+  // The element being read has not been appended yet: its index is the list's length.
+  wire.segments.push(Array.isArray(value) ? `${name}[${value.length}]` : name);
+  return wire;
+}
