@@ -148,6 +148,19 @@ export class MemoryLimiter {
         this.#lastGcAt = this.#now();
         bytes = this.#read();
         above = this.#classify(bytes, true);
+        // What a collection cannot free is held by live references (queues, in-flight
+        // requests): this line tells a backlog apart from a leak.
+        this.#logger.info("memory usage after the forced garbage collection", {
+          current_mib: toMib(bytes),
+          next_soft_gc_interval_ms: Math.max(
+            this.#timings.minGcIntervalSoftMs,
+            this.#softBackoffMs,
+          ),
+          next_hard_gc_interval_ms: Math.max(
+            this.#timings.minGcIntervalHardMs,
+            this.#hardBackoffMs,
+          ),
+        });
       }
     }
     if (above && !this.#refusing) {

@@ -157,6 +157,27 @@ Deno.test("memory limiter: ineffective collections back off up to the maximum", 
   assert.deepEqual(runsAt, [1, 4, 9, 14, 19]);
 });
 
+Deno.test("memory limiter: logs what a forced collection left and when the next may run", () => {
+  const { limiter, state, logger } = fakeLimiter(
+    {
+      limit_mib: 100,
+      min_gc_interval_when_soft_limited: "1s",
+      max_gc_interval_when_soft_limited: "4s",
+    },
+    () => state.bytes -= 2 * MIB,
+  );
+  state.bytes = 90 * MIB;
+  state.now = 1001;
+  limiter.check();
+  const after = logger.records.filter((r) =>
+    r.message === "memory usage after the forced garbage collection"
+  );
+  assert.equal(after.length, 1);
+  // 88 MiB is less than 5% below 90 MiB: ineffective, so the soft gate doubles from 1s.
+  assert.equal(after[0].attributes.current_mib, 88);
+  assert.equal(after[0].attributes.next_soft_gc_interval_ms, 2000);
+});
+
 Deno.test("memory limiter: works without a garbage collector", () => {
   const { limiter, state } = fakeLimiter({ limit_mib: 10 });
   state.bytes = 9 * MIB;
