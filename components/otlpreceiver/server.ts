@@ -10,6 +10,7 @@ import type { LoadedTlsServer } from "@denocol/config";
 import * as http2 from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
 import type { Http2Handler } from "./grpc.ts";
+import { deferSessionClose } from "./h2session.ts";
 import type { OtlpHttpHandler } from "./http.ts";
 
 /** A listening server. */
@@ -84,7 +85,12 @@ function listenHttp2(
     }) as typeof response.end;
     handler(request, response);
   });
-  server.on("session", (session: http2.ServerHttp2Session) => void streamsOf(session));
+  server.on("session", (session: http2.ServerHttp2Session) => {
+    // A client's GOAWAY makes Deno close the session inside nghttp2's frame callback, which
+    // aborts the process (see h2session.ts); the close is moved out of that callback.
+    deferSessionClose(session);
+    streamsOf(session);
+  });
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
