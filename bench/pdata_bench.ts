@@ -5,7 +5,9 @@
  * Every figure is also printed as a ratio to a baseline measured in the same run, so that runs on
  * different machines compare by their ratios: binary codecs against a plain copy of the same
  * bytes, JSON codecs against `JSON.parse` / `JSON.stringify` of the same JSON text (the work any
- * JSON decoder does before looking at the data), helpers against `structuredClone`.
+ * JSON decoder does before looking at the data), helpers against `structuredClone`. The binary
+ * codecs are also compared with protobuf-es's reflection codec (`fromBinary` / `toBinary`, what
+ * `createProtoCodec` uses), measured in the same run: the last column.
  *
  * Profiles have their own file, `bench/pdata_profiles_bench.ts`; `bench/main.ts` runs both.
  *
@@ -14,8 +16,9 @@
  * @module
  */
 
-import { clone } from "@bufbuild/protobuf";
+import { clone, toBinary } from "@bufbuild/protobuf";
 import {
+  createProtoCodec,
   logs,
   LogsDataSchema,
   metrics,
@@ -25,6 +28,7 @@ import {
   TracesDataSchema,
 } from "@denocol/pdata";
 import type { DescMessage, Message } from "@bufbuild/protobuf";
+import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { randomLogs, randomMetrics, randomTraces, seededRandom } from "@denocol/pdata/pdatatest";
 
 /**
@@ -74,16 +78,49 @@ function bench<T>({ name, unit, helpers, schema, data }: Case<T>): void {
   const parseMs = timePerCall(() => JSON.parse(json));
   const stringifyMs = timePerCall(() => JSON.stringify(parsed));
   const structuredMs = timePerCall(() => structuredClone(data));
+  const reflection = createProtoCodec(schema as GenMessage<Message>);
+  const esDecodeMs = timePerCall(() => reflection.decode(binary));
+  const esEncodeMs = timePerCall(() => toBinary(schema, data as unknown as Message));
 
   console.log(
     `\n${name}: ${fmt(count)} ${unit}, binary ${fmt(binary.length / 1e3)} kB, ` +
       `JSON ${fmt(jsonBytes.length / 1e3)} kB`,
   );
-  const widths = [22, 12, 9, 30];
-  console.log(row(["operation", `${unit}/s`, "MB/s", "ratio to baseline"], widths));
-  const cases: [string, () => unknown, number, number, string][] = [
-    ["decode binary", () => helpers.decodeProto(binary), binary.length, copyMs, "byte copy"],
-    ["encode binary", () => helpers.encodeProto(data), binary.length, copyMs, "byte copy"],
+  const widths = [22, 12, 9, 30, 14];
+  console.log(
+    row(["operation", `${unit}/s`, "MB/s", "ratio to baseline", "x protobuf-es"], widths),
+  );
+  const cases: [string, () => unknown, number, number, string, number?][] = [
+    [
+      "decode binary",
+      () => helpers.decodeProto(binary),
+      binary.length,
+      copyMs,
+      "byte copy",
+      esDecodeMs,
+    ],
+    [
+      "encode binary",
+      () => helpers.encodeProto(data),
+      binary.length,
+      copyMs,
+      "byte copy",
+      esEncodeMs,
+    ],
+    [
+      "decode bin protobuf-es",
+      () => reflection.decode(binary),
+      binary.length,
+      copyMs,
+      "byte copy",
+    ],
+    [
+      "encode bin protobuf-es",
+      () => toBinary(schema, data as unknown as Message),
+      binary.length,
+      copyMs,
+      "byte copy",
+    ],
     [
       "decode JSON (bytes)",
       () => helpers.decodeJson(jsonBytes),
@@ -119,13 +156,14 @@ function bench<T>({ name, unit, helpers, schema, data }: Case<T>): void {
       "structuredClone",
     ],
   ];
-  for (const [operation, op, bytes, baselineMs, baseline] of cases) {
+  for (const [operation, op, bytes, baselineMs, baseline, reflectionMs] of cases) {
     const ms = timePerCall(op);
     console.log(row([
       operation,
       fmt(count / (ms / 1000)),
       bytes ? fmt(bytes / 1e6 / (ms / 1000), 1) : "-",
       `${fmt(baselineMs / ms, 3)} x ${baseline}`,
+      reflectionMs === undefined ? "" : fmt(reflectionMs / ms, 2),
     ], widths));
   }
 }

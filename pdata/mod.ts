@@ -19,6 +19,13 @@
  * {@link createProtoCodec}, {@link splitNested}) let other OTLP signals, such as the profiles of
  * `@denocol/pdata-experimental`, get the same helpers.
  *
+ * The binary codecs of `traces`, `metrics` and `logs` are generated per message
+ * (`@denocol/pdata/wire`, from `tools/gen_wire.ts`) and build exactly the objects protobuf-es's
+ * `fromBinary` builds, several times faster. Decoded `bytes` fields (ids) are views of the input
+ * buffer, as with protobuf-es, so a kept message keeps its request buffer alive; unknown fields are
+ * kept (`$unknown`) and written back. Beyond protobuf-es, the decoder rejects a known field sent
+ * with another wire type and a value running past the end of its message (as Go's does).
+ *
  * @module
  */
 
