@@ -152,3 +152,131 @@ export function collectSignalOptions(
   }
   return bySignal;
 }
+
+/**
+ * A signal as a factory's members name it: one signal such as `traces` (members `createTraces`
+ * and `tracesStability`), or a connector pair `[from, to]` such as `["traces", "metrics"]`
+ * (members `createTracesToMetrics` and `tracesToMetricsStability`).
+ */
+export type FactorySignal = string | readonly [from: string, to: string];
+
+/**
+ * The key of a signal pair, as used in option names and factory members: `tracesToMetrics`
+ * names `createTracesToMetrics` and `tracesToMetricsStability`.
+ */
+export function pairKey(from: string, to: string): string {
+  return `${from}To${capitalize(to)}`;
+}
+
+function capitalize(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+
+/** The key of `signal` in option and member names: the signal itself, or its {@linkcode pairKey}. */
+export function signalKey(signal: FactorySignal): string {
+  return typeof signal === "string" ? signal : pairKey(signal[0], signal[1]);
+}
+
+/** The name of the factory member creating components for `key`: `traces` → `createTraces`. */
+export function createMemberName(key: string): string {
+  return `create${capitalize(key)}`;
+}
+
+/** The name of the factory member holding the stability for `key`: `traces` → `tracesStability`. */
+export function stabilityMemberName(key: string): string {
+  return `${key}Stability`;
+}
+
+/** A create member of a factory, whatever its kind and signal. */
+export type AnyCreate = (...args: never[]) => unknown;
+
+/**
+ * The `create…` and `…Stability` members for each of `signals`, from the options
+ * {@linkcode collectSignalOptions} collected. The create member of a signal without an option
+ * throws {@linkcode SignalNotSupportedError} (naming a pair `from->to`), and its stability is
+ * `"undefined"`; the create member of a signal with one passes its arguments to the option's
+ * create function.
+ *
+ * @param kind Kind of the factory, for the error.
+ * @param type Type of the factory, for the error.
+ */
+export function signalMembers(
+  kind: Kind,
+  type: string,
+  bySignal: ReadonlyMap<string, SignalOption<string, unknown>>,
+  signals: readonly FactorySignal[],
+): Record<string, AnyCreate | StabilityLevel> {
+  const members: Record<string, AnyCreate | StabilityLevel> = {};
+  for (const signal of signals) {
+    const key = signalKey(signal);
+    const option = bySignal.get(key);
+    const name = typeof signal === "string" ? signal : `${signal[0]}->${signal[1]}`;
+    members[createMemberName(key)] = (...args: unknown[]): unknown => {
+      if (option === undefined) throw new SignalNotSupportedError(kind, type, name);
+      return (option.create as (...args: unknown[]) => unknown)(...args);
+    };
+    members[stabilityMemberName(key)] = option?.stability ?? "undefined";
+  }
+  return members;
+}
+
+/**
+ * The whole of a kind's `newFactory`: the {@linkcode newBaseFactory} of the config options plus
+ * the {@linkcode signalMembers} of `signals` from the signal options. Options of signals not in
+ * `signals` are checked but get no member, so a twin can pass its whole option list through.
+ *
+ * `F` is the kind's `Factory` interface, which must declare a `create…` and a `…Stability`
+ * member for each of `signals` taking the arguments its option's create function takes; that
+ * is not checked, so each kind's own tests are what hold it.
+ *
+ * @param kind Kind of the factory.
+ * @param type The component type.
+ * @param createDefaultConfig Returns a fresh default config on every call.
+ * @param options Signal and config options.
+ * @param signals The signals (or connector pairs) the kind has members for.
+ * @throws {TypeError} on an invalid type, a repeated signal or a bad stability.
+ */
+export function newSignalFactory<F extends BaseFactory<C>, C>(
+  kind: Kind,
+  type: string,
+  createDefaultConfig: () => C,
+  options: ReadonlyArray<ConfigOption<C> | SignalOption<string, unknown>>,
+  signals: readonly FactorySignal[],
+): F {
+  const base = newBaseFactory(
+    type,
+    createDefaultConfig,
+    options.filter((o): o is ConfigOption<C> => o.option !== "signal"),
+  );
+  const bySignal = collectSignalOptions(kind, type, options);
+  return { ...base, ...signalMembers(kind, type, bySignal, signals) } as unknown as F;
+}
+
+/**
+ * The stability `factory` declares for `key` (a signal or a {@linkcode pairKey}), `"undefined"`
+ * when it has no such member: how the service asks a factory it knows only at run time.
+ */
+export function memberStability(factory: object, key: string): StabilityLevel {
+  const member = (factory as Record<string, unknown>)[stabilityMemberName(key)];
+  return typeof member === "string" ? member as StabilityLevel : "undefined";
+}
+
+/**
+ * The create member of `factory` for `key` (a signal or a {@linkcode pairKey}) bound to the
+ * factory, `undefined` when it has none.
+ */
+export function memberCreate(
+  factory: object,
+  key: string,
+): ((...args: unknown[]) => unknown) | undefined {
+  const member = (factory as Record<string, unknown>)[createMemberName(key)];
+  if (typeof member !== "function") return undefined;
+  return (...args: unknown[]) => member.apply(factory, args);
+}
+
+/** Whether `factory` has both the create and the stability member for `key`. */
+export function hasSignalMembers(factory: object, key: string): boolean {
+  const members = factory as Record<string, unknown>;
+  return typeof members[createMemberName(key)] === "function" &&
+    typeof members[stabilityMemberName(key)] === "string";
+}
