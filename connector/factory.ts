@@ -1,18 +1,23 @@
 import {
   type BaseFactory,
-  collectSignalOptions,
   type Component,
   type ConfigOption,
-  newBaseFactory,
+  memberCreate,
+  memberStability,
+  newSignalFactory,
+  pairKey,
   type Settings,
   type Signal,
   SignalNotSupportedError,
   type SignalOption,
   signalOption,
+  SIGNALS,
   type StabilityLevel,
 } from "@denocol/component";
 import type { Consumer } from "@denocol/consumer";
 import type * as pdata from "@denocol/pdata";
+
+export { pairKey };
 
 /**
  * A connector consuming data of type `T`: the exporter end of one pipeline, feeding the receiver
@@ -28,12 +33,12 @@ export type CreateFunc<C, From, To> = (
 ) => Connector<From>;
 
 /**
- * The key of a signal pair, as used in option names and factory members: `tracesToMetrics`
- * names `createTracesToMetrics` and `tracesToMetricsStability`.
+ * The nine pairs of stable signals, `from` signals in {@linkcode SIGNALS} order, then `to`; the
+ * order of the factory's members.
  */
-export function pairKey(from: string, to: string): string {
-  return `${from}To${to.charAt(0).toUpperCase()}${to.slice(1)}`;
-}
+const PAIRS: readonly (readonly [Signal, Signal])[] = SIGNALS.flatMap((from) =>
+  SIGNALS.map((to) => [from, to] as const)
+);
 
 /** An option of {@linkcode newFactory}: a supported signal pair or a config hook. */
 export type FactoryOption<C> =
@@ -213,59 +218,15 @@ export function newFactory<C>(
   createDefaultConfig: () => C,
   ...options: FactoryOption<C>[]
 ): Factory<C> {
-  const base = newBaseFactory(
-    type,
-    createDefaultConfig,
-    options.filter((o): o is ConfigOption<C> => o.option !== "signal"),
-  );
-  const pairs = collectSignalOptions("connector", type, options);
-  const creator = <From, To>(from: Signal, to: Signal) => {
-    const option = pairs.get(pairKey(from, to));
-    return (settings: Settings, config: C, next: Consumer<To>): Connector<From> => {
-      if (option === undefined) {
-        throw new SignalNotSupportedError("connector", type, `${from}->${to}`);
-      }
-      return (option.create as CreateFunc<C, From, To>)(settings, config, next);
-    };
-  };
-  const stability = (from: Signal, to: Signal) =>
-    pairs.get(pairKey(from, to))?.stability ?? "undefined";
-  return {
-    ...base,
-    createTracesToTraces: creator<pdata.Traces, pdata.Traces>("traces", "traces"),
-    tracesToTracesStability: stability("traces", "traces"),
-    createTracesToMetrics: creator<pdata.Traces, pdata.Metrics>("traces", "metrics"),
-    tracesToMetricsStability: stability("traces", "metrics"),
-    createTracesToLogs: creator<pdata.Traces, pdata.Logs>("traces", "logs"),
-    tracesToLogsStability: stability("traces", "logs"),
-    createMetricsToTraces: creator<pdata.Metrics, pdata.Traces>("metrics", "traces"),
-    metricsToTracesStability: stability("metrics", "traces"),
-    createMetricsToMetrics: creator<pdata.Metrics, pdata.Metrics>("metrics", "metrics"),
-    metricsToMetricsStability: stability("metrics", "metrics"),
-    createMetricsToLogs: creator<pdata.Metrics, pdata.Logs>("metrics", "logs"),
-    metricsToLogsStability: stability("metrics", "logs"),
-    createLogsToTraces: creator<pdata.Logs, pdata.Traces>("logs", "traces"),
-    logsToTracesStability: stability("logs", "traces"),
-    createLogsToMetrics: creator<pdata.Logs, pdata.Metrics>("logs", "metrics"),
-    logsToMetricsStability: stability("logs", "metrics"),
-    createLogsToLogs: creator<pdata.Logs, pdata.Logs>("logs", "logs"),
-    logsToLogsStability: stability("logs", "logs"),
-  };
+  return newSignalFactory<Factory<C>, C>("connector", type, createDefaultConfig, options, PAIRS);
 }
-
-type PairCreate = (
-  settings: Settings,
-  config: unknown,
-  next: Consumer<unknown>,
-) => Connector<unknown>;
 
 /**
  * The stability of `factory` for the pair `from` to `to`, `"undefined"` when the pair is not
  * supported; how the service asks whether a connector can join two pipelines.
  */
 export function pairStability(factory: Factory, from: Signal, to: Signal): StabilityLevel {
-  const member = (factory as unknown as Record<string, unknown>)[`${pairKey(from, to)}Stability`];
-  return typeof member === "string" ? member as StabilityLevel : "undefined";
+  return memberStability(factory, pairKey(from, to));
 }
 
 /**
@@ -280,12 +241,9 @@ export function createPair(
   config: unknown,
   next: Consumer<unknown>,
 ): Connector<unknown> {
-  const key = pairKey(from, to);
-  const create = (factory as unknown as Record<string, unknown>)[
-    `create${key.charAt(0).toUpperCase()}${key.slice(1)}`
-  ];
-  if (typeof create !== "function") {
+  const create = memberCreate(factory, pairKey(from, to));
+  if (create === undefined) {
     throw new SignalNotSupportedError("connector", factory.type, `${from}->${to}`);
   }
-  return (create as PairCreate).call(factory, settings, config, next);
+  return create(settings, config, next) as Connector<unknown>;
 }

@@ -1,13 +1,12 @@
 import {
   type BaseFactory,
-  collectSignalOptions,
   type Component,
   type ConfigOption,
-  newBaseFactory,
+  newSignalFactory,
   type Settings,
-  SignalNotSupportedError,
   type SignalOption,
   signalOption,
+  SIGNALS,
   type StabilityLevel,
 } from "@denocol/component";
 import type { Consumer } from "@denocol/consumer";
@@ -80,27 +79,5 @@ export function newFactory<C>(
   createDefaultConfig: () => C,
   ...options: FactoryOption<C>[]
 ): Factory<C> {
-  const base = newBaseFactory(
-    type,
-    createDefaultConfig,
-    options.filter((o): o is ConfigOption<C> => o.option !== "signal"),
-  );
-  const signals = collectSignalOptions("exporter", type, options);
-  const creator = <T>(signal: string) => {
-    const option = signals.get(signal);
-    return (settings: Settings, config: C): Exporter<T> => {
-      if (option === undefined) throw new SignalNotSupportedError("exporter", type, signal);
-      return (option.create as CreateFunc<C, T>)(settings, config);
-    };
-  };
-  const stability = (signal: string) => signals.get(signal)?.stability ?? "undefined";
-  return {
-    ...base,
-    createTraces: creator<pdata.Traces>("traces"),
-    tracesStability: stability("traces"),
-    createMetrics: creator<pdata.Metrics>("metrics"),
-    metricsStability: stability("metrics"),
-    createLogs: creator<pdata.Logs>("logs"),
-    logsStability: stability("logs"),
-  };
+  return newSignalFactory<Factory<C>, C>("exporter", type, createDefaultConfig, options, SIGNALS);
 }
