@@ -11,7 +11,15 @@
  * @module
  */
 
-import { ITEM_NAMES, type Signal, SIGNALS } from "@denocol/component";
+import {
+  type BaseFactory,
+  ITEM_NAMES,
+  type Kind,
+  type Signal,
+  signalMembers,
+  type SignalOption,
+  SIGNALS,
+} from "@denocol/component";
 
 /** The experimental profiles signal. */
 export const PROFILES = "profiles";
@@ -38,3 +46,41 @@ export const ITEM_NAMES_WITH_PROFILES: Readonly<Record<SignalWithProfiles, strin
   ...ITEM_NAMES,
   profiles: "profile_samples",
 };
+
+/**
+ * Builds a factory of any kind with the profiles signal added. The options that are not
+ * profiles go to `newStable`, which builds the stable factory (and checks them); the
+ * `"profiles"` option, at most one, then gives the factory `createProfiles` and
+ * `profilesStability` as `signalMembers` of `@denocol/component` makes them.
+ *
+ * `F` is the twin's `ProfilesFactory` interface: the stable factory plus a `createProfiles`
+ * taking the arguments the profiles option's create function takes; that is not checked.
+ *
+ * @param kind Kind of the factory, for errors.
+ * @param type The component type, for errors.
+ * @param options The stable options and the profiles option, in any order.
+ * @param newStable Builds the stable factory from the stable options.
+ * @throws {TypeError} when profiles is given twice or with stability `"undefined"`, after
+ *   whatever `newStable` throws.
+ */
+export function newProfilesFactory<F extends BaseFactory<unknown>, O extends object>(
+  kind: Kind,
+  type: string,
+  options: ReadonlyArray<O | SignalOption<ProfilesSignal, unknown>>,
+  newStable: (stableOptions: O[]) => BaseFactory<unknown>,
+): F {
+  const isProfiles = (o: object): o is SignalOption<ProfilesSignal, unknown> =>
+    (o as { option?: unknown }).option === "signal" &&
+    (o as { signal?: unknown }).signal === PROFILES;
+  const profileOptions = options.filter(isProfiles);
+  const stable = newStable(options.filter((o): o is O => !isProfiles(o)));
+  if (profileOptions.length > 1) {
+    throw new TypeError(`${kind} factory "${type}": profiles is configured twice`);
+  }
+  const [profilesOption] = profileOptions;
+  if (profilesOption !== undefined && profilesOption.stability === "undefined") {
+    throw new TypeError(`${kind} factory "${type}": profiles has stability "undefined"`);
+  }
+  const bySignal = new Map(profileOptions.map((o) => [o.signal, o]));
+  return { ...stable, ...signalMembers(kind, type, bySignal, [PROFILES]) } as unknown as F;
+}

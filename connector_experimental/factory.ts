@@ -1,6 +1,10 @@
 import {
   collectSignalOptions,
+  hasSignalMembers,
+  memberCreate,
+  memberStability,
   type Settings,
+  signalMembers,
   SignalNotSupportedError,
   type SignalOption,
   signalOption,
@@ -219,34 +223,10 @@ export function newFactory<C>(
     ...options.filter((o): o is connector.FactoryOption<C> => !involvesProfiles(o)),
   );
   const pairs = collectSignalOptions("connector", type, options.filter(involvesProfiles));
-  const creator = <From, To>(from: SignalWithProfiles, to: SignalWithProfiles) => {
-    const option = pairs.get(connector.pairKey(from, to));
-    return (settings: Settings, config: C, next: Consumer<To>): connector.Connector<From> => {
-      if (option === undefined) {
-        throw new SignalNotSupportedError("connector", type, `${from}->${to}`);
-      }
-      return (option.create as connector.CreateFunc<C, From, To>)(settings, config, next);
-    };
-  };
-  const stability = (from: SignalWithProfiles, to: SignalWithProfiles) =>
-    pairs.get(connector.pairKey(from, to))?.stability ?? "undefined";
   return {
     ...stable,
-    createTracesToProfiles: creator<pdata.Traces, Profiles>("traces", "profiles"),
-    tracesToProfilesStability: stability("traces", "profiles"),
-    createMetricsToProfiles: creator<pdata.Metrics, Profiles>("metrics", "profiles"),
-    metricsToProfilesStability: stability("metrics", "profiles"),
-    createLogsToProfiles: creator<pdata.Logs, Profiles>("logs", "profiles"),
-    logsToProfilesStability: stability("logs", "profiles"),
-    createProfilesToTraces: creator<Profiles, pdata.Traces>("profiles", "traces"),
-    profilesToTracesStability: stability("profiles", "traces"),
-    createProfilesToMetrics: creator<Profiles, pdata.Metrics>("profiles", "metrics"),
-    profilesToMetricsStability: stability("profiles", "metrics"),
-    createProfilesToLogs: creator<Profiles, pdata.Logs>("profiles", "logs"),
-    profilesToLogsStability: stability("profiles", "logs"),
-    createProfilesToProfiles: creator<Profiles, Profiles>("profiles", "profiles"),
-    profilesToProfilesStability: stability("profiles", "profiles"),
-  };
+    ...signalMembers("connector", type, pairs, PROFILE_PAIRS),
+  } as unknown as ProfilesFactory<C>;
 }
 
 /**
@@ -280,9 +260,7 @@ const PROFILE_PAIR_KEYS: ReadonlySet<string> = new Set(
 export function isProfilesFactory<C>(
   factory: connector.Factory<C>,
 ): factory is ProfilesFactory<C> {
-  const candidate = factory as Partial<ProfilesFactory<C>>;
-  return typeof candidate.createProfilesToProfiles === "function" &&
-    typeof candidate.profilesToProfilesStability === "string";
+  return hasSignalMembers(factory, connector.pairKey(PROFILES, PROFILES));
 }
 
 /**
@@ -299,18 +277,10 @@ export function pairStability(
   to: SignalWithProfiles,
 ): StabilityLevel {
   if (from !== PROFILES && to !== PROFILES) return connector.pairStability(factory, from, to);
-  if (!isProfilesFactory(factory)) return "undefined";
-  const member = (factory as unknown as Record<string, unknown>)[
-    `${connector.pairKey(from, to)}Stability`
-  ];
-  return typeof member === "string" ? member as StabilityLevel : "undefined";
+  return isProfilesFactory(factory)
+    ? memberStability(factory, connector.pairKey(from, to))
+    : "undefined";
 }
-
-type PairCreate = (
-  settings: Settings,
-  config: unknown,
-  next: Consumer<unknown>,
-) => connector.Connector<unknown>;
 
 /**
  * Creates the connector of `factory` for any pair of signals including profiles; throws
@@ -331,14 +301,11 @@ export function createPair(
   if (from !== PROFILES && to !== PROFILES) {
     return connector.createPair(factory, from, to, settings, config, next);
   }
-  const key = connector.pairKey(from, to);
   const create = isProfilesFactory(factory)
-    ? (factory as unknown as Record<string, unknown>)[
-      `create${key.charAt(0).toUpperCase()}${key.slice(1)}`
-    ]
+    ? memberCreate(factory, connector.pairKey(from, to))
     : undefined;
-  if (typeof create !== "function") {
+  if (create === undefined) {
     throw new SignalNotSupportedError("connector", factory.type, `${from}->${to}`);
   }
-  return (create as PairCreate).call(factory, settings, config, next);
+  return create(settings, config, next) as connector.Connector<unknown>;
 }

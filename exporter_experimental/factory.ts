@@ -1,11 +1,16 @@
 import {
+  hasSignalMembers,
   type Settings,
-  SignalNotSupportedError,
   type SignalOption,
   signalOption,
   type StabilityLevel,
 } from "@denocol/component";
-import { ITEM_NAMES_WITH_PROFILES, type SignalWithProfiles } from "@denocol/component-experimental";
+import {
+  ITEM_NAMES_WITH_PROFILES,
+  newProfilesFactory,
+  PROFILES,
+  type SignalWithProfiles,
+} from "@denocol/component-experimental";
 import * as exporter from "@denocol/exporter";
 import type { Profiles } from "@denocol/pdata-experimental";
 
@@ -62,31 +67,12 @@ export function newFactory<C>(
   createDefaultConfig: () => C,
   ...options: Array<exporter.FactoryOption<C> | ProfilesOption<C>>
 ): ProfilesFactory<C> {
-  const isProfiles = (o: exporter.FactoryOption<C> | ProfilesOption<C>): o is ProfilesOption<C> =>
-    o.option === "signal" && o.signal === "profiles";
-  const profileOptions = options.filter(isProfiles);
-  const stable = exporter.newFactory(
+  return newProfilesFactory<ProfilesFactory<C>, exporter.FactoryOption<C>>(
+    "exporter",
     type,
-    createDefaultConfig,
-    ...options.filter((o): o is exporter.FactoryOption<C> => !isProfiles(o)),
+    options,
+    (stable) => exporter.newFactory(type, createDefaultConfig, ...stable),
   );
-  if (profileOptions.length > 1) {
-    throw new TypeError(`exporter factory "${type}": profiles is configured twice`);
-  }
-  const [profilesOption] = profileOptions;
-  if (profilesOption !== undefined && profilesOption.stability === "undefined") {
-    throw new TypeError(`exporter factory "${type}": profiles has stability "undefined"`);
-  }
-  return {
-    ...stable,
-    createProfiles(settings: Settings, config: C): exporter.Exporter<Profiles> {
-      if (profilesOption === undefined) {
-        throw new SignalNotSupportedError("exporter", type, "profiles");
-      }
-      return profilesOption.create(settings, config);
-    },
-    profilesStability: profilesOption?.stability ?? "undefined",
-  };
 }
 
 /**
@@ -99,9 +85,7 @@ export function newFactory<C>(
 export function isProfilesFactory<C>(
   factory: exporter.Factory<C>,
 ): factory is ProfilesFactory<C> {
-  const candidate = factory as Partial<ProfilesFactory<C>>;
-  return typeof candidate.createProfiles === "function" &&
-    typeof candidate.profilesStability === "string";
+  return hasSignalMembers(factory, PROFILES);
 }
 
 /**

@@ -1,10 +1,11 @@
 import {
+  hasSignalMembers,
   type Settings,
-  SignalNotSupportedError,
   type SignalOption,
   signalOption,
   type StabilityLevel,
 } from "@denocol/component";
+import { newProfilesFactory, PROFILES } from "@denocol/component-experimental";
 import type { Consumer } from "@denocol/consumer";
 import type { Profiles } from "@denocol/pdata-experimental";
 import * as processor from "@denocol/processor";
@@ -66,35 +67,12 @@ export function newFactory<C>(
   createDefaultConfig: () => C,
   ...options: Array<processor.FactoryOption<C> | ProfilesOption<C>>
 ): ProfilesFactory<C> {
-  const isProfiles = (o: processor.FactoryOption<C> | ProfilesOption<C>): o is ProfilesOption<C> =>
-    o.option === "signal" && o.signal === "profiles";
-  const profileOptions = options.filter(isProfiles);
-  const stable = processor.newFactory(
+  return newProfilesFactory<ProfilesFactory<C>, processor.FactoryOption<C>>(
+    "processor",
     type,
-    createDefaultConfig,
-    ...options.filter((o): o is processor.FactoryOption<C> => !isProfiles(o)),
+    options,
+    (stable) => processor.newFactory(type, createDefaultConfig, ...stable),
   );
-  if (profileOptions.length > 1) {
-    throw new TypeError(`processor factory "${type}": profiles is configured twice`);
-  }
-  const [profilesOption] = profileOptions;
-  if (profilesOption !== undefined && profilesOption.stability === "undefined") {
-    throw new TypeError(`processor factory "${type}": profiles has stability "undefined"`);
-  }
-  return {
-    ...stable,
-    createProfiles(
-      settings: Settings,
-      config: C,
-      next: Consumer<Profiles>,
-    ): processor.Processor<Profiles> {
-      if (profilesOption === undefined) {
-        throw new SignalNotSupportedError("processor", type, "profiles");
-      }
-      return profilesOption.create(settings, config, next);
-    },
-    profilesStability: profilesOption?.stability ?? "undefined",
-  };
 }
 
 /**
@@ -107,9 +85,7 @@ export function newFactory<C>(
 export function isProfilesFactory<C>(
   factory: processor.Factory<C>,
 ): factory is ProfilesFactory<C> {
-  const candidate = factory as Partial<ProfilesFactory<C>>;
-  return typeof candidate.createProfiles === "function" &&
-    typeof candidate.profilesStability === "string";
+  return hasSignalMembers(factory, PROFILES);
 }
 
 /**

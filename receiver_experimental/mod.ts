@@ -29,13 +29,18 @@
 
 import {
   type Component,
+  hasSignalMembers,
   type Settings,
-  SignalNotSupportedError,
   type SignalOption,
   signalOption,
   type StabilityLevel,
 } from "@denocol/component";
-import { ITEM_NAMES_WITH_PROFILES, type SignalWithProfiles } from "@denocol/component-experimental";
+import {
+  ITEM_NAMES_WITH_PROFILES,
+  newProfilesFactory,
+  PROFILES,
+  type SignalWithProfiles,
+} from "@denocol/component-experimental";
 import type { Consumer } from "@denocol/consumer";
 import type { Profiles } from "@denocol/pdata-experimental";
 import * as receiver from "@denocol/receiver";
@@ -93,31 +98,12 @@ export function newFactory<C>(
   createDefaultConfig: () => C,
   ...options: Array<receiver.FactoryOption<C> | ProfilesOption<C>>
 ): ProfilesFactory<C> {
-  const isProfiles = (o: receiver.FactoryOption<C> | ProfilesOption<C>): o is ProfilesOption<C> =>
-    o.option === "signal" && o.signal === "profiles";
-  const profileOptions = options.filter(isProfiles);
-  const stable = receiver.newFactory(
+  return newProfilesFactory<ProfilesFactory<C>, receiver.FactoryOption<C>>(
+    "receiver",
     type,
-    createDefaultConfig,
-    ...options.filter((o): o is receiver.FactoryOption<C> => !isProfiles(o)),
+    options,
+    (stable) => receiver.newFactory(type, createDefaultConfig, ...stable),
   );
-  if (profileOptions.length > 1) {
-    throw new TypeError(`receiver factory "${type}": profiles is configured twice`);
-  }
-  const [profilesOption] = profileOptions;
-  if (profilesOption !== undefined && profilesOption.stability === "undefined") {
-    throw new TypeError(`receiver factory "${type}": profiles has stability "undefined"`);
-  }
-  return {
-    ...stable,
-    createProfiles(settings: Settings, config: C, next: Consumer<Profiles>): Component {
-      if (profilesOption === undefined) {
-        throw new SignalNotSupportedError("receiver", type, "profiles");
-      }
-      return profilesOption.create(settings, config, next);
-    },
-    profilesStability: profilesOption?.stability ?? "undefined",
-  };
 }
 
 /**
@@ -131,9 +117,7 @@ export function newFactory<C>(
 export function isProfilesFactory<C>(
   factory: receiver.Factory<C>,
 ): factory is ProfilesFactory<C> {
-  const candidate = factory as Partial<ProfilesFactory<C>>;
-  return typeof candidate.createProfiles === "function" &&
-    typeof candidate.profilesStability === "string";
+  return hasSignalMembers(factory, PROFILES);
 }
 
 /**
