@@ -16,6 +16,10 @@
  * `Aborted`, `OutOfRange`, `Unavailable`, `DataLoss` are retried, `ResourceExhausted` only when
  * the server sent `RetryInfo` (whose delay is honoured); every other code is permanent.
  *
+ * Every HTTP/2 session the exporter opens delivers `goaway` and runs `close()` one macrotask
+ * late: Deno 2.9's `node:http2` otherwise tears the session down inside nghttp2's GOAWAY frame
+ * callback, which can abort the process (see the otlp receiver's module doc).
+ *
  * @module
  */
 
