@@ -13,6 +13,7 @@
 
 import {
   type BaseFactory,
+  collectSignalOptions,
   ITEM_NAMES,
   type Kind,
   type Signal,
@@ -60,8 +61,8 @@ export const ITEM_NAMES_WITH_PROFILES: Readonly<Record<SignalWithProfiles, strin
  * @param type The component type, for errors.
  * @param options The stable options and the profiles option, in any order.
  * @param newStable Builds the stable factory from the stable options.
- * @throws {TypeError} when profiles is given twice or with stability `"undefined"`, after
- *   whatever `newStable` throws.
+ * @throws {TypeError} when profiles is given twice or with a stability that is not a level
+ *   (`"undefined"` included), after whatever `newStable` throws.
  */
 export function newProfilesFactory<F extends BaseFactory<unknown>, O extends object>(
   kind: Kind,
@@ -74,13 +75,7 @@ export function newProfilesFactory<F extends BaseFactory<unknown>, O extends obj
     (o as { signal?: unknown }).signal === PROFILES;
   const profileOptions = options.filter(isProfiles);
   const stable = newStable(options.filter((o): o is O => !isProfiles(o)));
-  if (profileOptions.length > 1) {
-    throw new TypeError(`${kind} factory "${type}": profiles is configured twice`);
-  }
-  const [profilesOption] = profileOptions;
-  if (profilesOption !== undefined && profilesOption.stability === "undefined") {
-    throw new TypeError(`${kind} factory "${type}": profiles has stability "undefined"`);
-  }
-  const bySignal = new Map(profileOptions.map((o) => [o.signal, o]));
+  // The same checks (twice configured, a real stability level) as every stable signal gets.
+  const bySignal = collectSignalOptions(kind, type, profileOptions);
   return { ...stable, ...signalMembers(kind, type, bySignal, [PROFILES]) } as unknown as F;
 }

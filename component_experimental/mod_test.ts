@@ -106,7 +106,9 @@ Deno.test("newProfilesFactory rejects profiles twice or undefined, after the sta
     () => build("none", [signalOption(PROFILES, create, "undefined")]),
     (e) =>
       e instanceof TypeError &&
-      e.message === 'processor factory "none": profiles has stability "undefined"',
+      e.message ===
+        'processor factory "none": profiles has stability "undefined"; expected one of ' +
+          "unmaintained, deprecated, development, alpha, beta, stable",
   );
   assert.throws(
     () => build("bad-type", [signalOption(PROFILES, create, "undefined")]),
