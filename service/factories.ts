@@ -3,7 +3,14 @@
  * that validation checks configurations against, and per-signal access to create functions.
  */
 
-import type { Kind, StabilityLevel } from "@denocol/component";
+import {
+  createMemberName,
+  type Kind,
+  memberCreate,
+  memberStability,
+  pairKey,
+  type StabilityLevel,
+} from "@denocol/component";
 import type { CatalogEntry, ComponentCatalog } from "./config/mod.ts";
 import { createProfilesPair, profilesPairStability, profilesStabilityOf } from "./profiles.ts";
 
@@ -116,31 +123,19 @@ function catalogEntry(kind: Kind, factory: AnyFactory): CatalogEntry {
   return { ...config, signals };
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 /**
  * The stability of a receiver, processor or exporter factory for `signal`; `"undefined"` when
  * unsupported. Profiles are answered by the experimental twins' factory guards.
  */
 export function signalStability(kind: Kind, factory: AnyFactory, signal: string): StabilityLevel {
   if (signal === "profiles") return profilesStabilityOf(kind, factory);
-  const member = (factory as unknown as Record<string, unknown>)[`${signal}Stability`];
-  return typeof member === "string" ? member as StabilityLevel : "undefined";
-}
-
-/** The member name of a connector pair, as the connector packages spell it (`tracesToMetrics`). */
-function pairMember(from: string, to: string): string {
-  return `${from}To${capitalize(to)}`;
+  return memberStability(factory, signal);
 }
 
 /** The stability of a connector factory for the pair `from` to `to`. */
 export function pairStability(factory: AnyFactory, from: string, to: string): StabilityLevel {
   if (from === "profiles" || to === "profiles") return profilesPairStability(factory, from, to);
-  const member =
-    (factory as unknown as Record<string, unknown>)[`${pairMember(from, to)}Stability`];
-  return typeof member === "string" ? member as StabilityLevel : "undefined";
+  return memberStability(factory, pairKey(from, to));
 }
 
 /** A bound create function of a factory, found by its member name. */
@@ -148,7 +143,7 @@ export type CreateMember = (...args: unknown[]) => unknown;
 
 /** The create function of a receiver, processor or exporter factory for `signal`. */
 export function signalCreate(factory: AnyFactory, signal: string): CreateMember {
-  return memberFunction(factory, `create${capitalize(signal)}`);
+  return memberFunction(factory, signal);
 }
 
 /** The create function of a connector factory for the pair `from` to `to`. */
@@ -157,13 +152,13 @@ export function pairCreate(factory: AnyFactory, from: string, to: string): Creat
     return (settings, config, next) =>
       createProfilesPair(factory, from, to, settings as never, config, next as never);
   }
-  return memberFunction(factory, `create${capitalize(pairMember(from, to))}`);
+  return memberFunction(factory, pairKey(from, to));
 }
 
-function memberFunction(factory: AnyFactory, name: string): CreateMember {
-  const member = (factory as unknown as Record<string, unknown>)[name];
-  if (typeof member !== "function") {
-    throw new TypeError(`factory ${JSON.stringify(factory.type)} has no ${name}`);
+function memberFunction(factory: AnyFactory, key: string): CreateMember {
+  const create = memberCreate(factory, key);
+  if (create === undefined) {
+    throw new TypeError(`factory ${JSON.stringify(factory.type)} has no ${createMemberName(key)}`);
   }
-  return (...args: unknown[]) => (member as CreateMember).apply(factory, args);
+  return create;
 }
