@@ -1,7 +1,8 @@
 /**
  * Configuration building blocks that components share, in the spirit of the Go collector's
- * `config/*` modules: Go-style durations for timeouts and intervals, and the TLS client and
- * server sections (`configtls`). Nothing here knows about signals.
+ * `config/*` modules: Go-style durations for timeouts and intervals, the TLS client and server
+ * sections (`configtls`), and the guard that keeps `node:http2` session teardown out of Deno's
+ * native callbacks (used by every gRPC server and client). Nothing here knows about signals.
  *
  * ```ts
  * import { defaultTlsClientConfig, loadTlsClientConfig, parseConfigDuration } from "@denocol/config";
@@ -18,6 +19,7 @@
  */
 
 export { DurationError, formatDuration, parseConfigDuration, parseDuration } from "./duration.ts";
+export { guardSessionTeardown } from "./http2.ts";
 export {
   defaultTlsClientConfig,
   defaultTlsServerConfig,

@@ -21,7 +21,7 @@ import { isIP } from "node:net";
 import { connect as connectTls } from "node:tls";
 import { type OtlpGrpcConfig, resolveTarget } from "./config.ts";
 import { grpcError } from "./status.ts";
-import { guardSessionTeardown } from "./h2session.ts";
+import { guardSessionTeardown } from "@denocol/config";
 
 /** Largest response accepted (responses are small status messages). */
 const READ_MAX_BYTES = 4 * 1024 * 1024;
@@ -123,7 +123,7 @@ export function createSignalExporter<T>(
       session = new Http2SessionManager(target.baseUrl, undefined, nodeOptions);
       // Every connection the manager opens gets its first stream through request(), in the
       // same tick as its connect event, so guarding there covers each session before a GOAWAY
-      // can arrive on it (see h2session.ts).
+      // can arrive on it (see @denocol/config http2.ts).
       const request = session.request.bind(session);
       session.request = async (...args: Parameters<Http2SessionManager["request"]>) => {
         const stream = await request(...args);

@@ -1,4 +1,4 @@
-// Regression test for the Deno 2.9 `node:http2` abort on client GOAWAY (see h2session.ts).
+// Regression test for the Deno 2.9 `node:http2` abort on client GOAWAY (see @denocol/config http2.ts).
 // The receiver runs in a child process, so an abort there fails this test instead of taking
 // the test runner down with it.
 

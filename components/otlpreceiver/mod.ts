@@ -49,7 +49,7 @@
  *   a stream structure was already on a sweep list or its memory was reused, consistent with the
  *   heap corruption seen in the other runs. The exact line in Deno's Rust binding was not pinned
  *   down; no Deno issue is cited because none could be identified with certainty.
- * - Workaround: every server session gets `guardSessionTeardown` (`h2session.ts`), which
+ * - Workaround: every server session gets `guardSessionTeardown` (from `@denocol/config`), which
  *   delivers `goaway` and runs `close()` one macrotask later, after the native callback has
  *   returned. With it the same repros ran 34 times without an abort (grpc-js under Node and
  *   Deno, raw clients with close and destroy, the compat API), and `churn_test.ts` runs the

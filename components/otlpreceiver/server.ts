@@ -10,7 +10,7 @@ import type { LoadedTlsServer } from "@denocol/config";
 import * as http2 from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
 import type { Http2Handler } from "./grpc.ts";
-import { guardSessionTeardown } from "./h2session.ts";
+import { guardSessionTeardown } from "@denocol/config";
 import type { OtlpHttpHandler } from "./http.ts";
 
 /** A listening server. */
@@ -87,7 +87,7 @@ function listenHttp2(
   });
   server.on("session", (session: http2.ServerHttp2Session) => {
     // A client's GOAWAY makes Deno close the session inside nghttp2's frame callback, which
-    // aborts the process (see h2session.ts); the close is moved out of that callback.
+    // aborts the process (see @denocol/config http2.ts); the close is moved out of that callback.
     guardSessionTeardown(session);
     streamsOf(session);
   });

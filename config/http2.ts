@@ -8,8 +8,10 @@
 // client that closes its channel) thereby corrupts the process heap often enough to abort it:
 // `find_stream_on_goaway_func: Assertion 'stream->closed_next == NULL' failed` or
 // `free(): invalid pointer`. Running the same teardown one macrotask later, after the native
-// callback has returned, removed the crash in every repro run (see the module doc of mod.ts).
-// The otlp exporter carries the same guard for its client sessions.
+// callback has returned, removed the crash in every repro run (the figures are in the otlp
+// receiver's module doc). The otlp receiver guards its server sessions with it, the otlp exporter
+// its client sessions (connect-node answers a GOAWAY on an idle connection with `destroy()` from
+// its `goaway` listener, the same pattern). Remove it once a Deno release fixes the binding.
 
 import type * as http2 from "node:http2";
 import { setImmediate } from "node:timers";
