@@ -20,6 +20,7 @@
 
 export { DurationError, formatDuration, parseConfigDuration, parseDuration } from "./duration.ts";
 export { guardSessionTeardown } from "./http2.ts";
+export { CLIENT_COMPRESSIONS, validateCompression, validateHeaders } from "./client.ts";
 export {
   defaultTlsClientConfig,
   defaultTlsServerConfig,

@@ -2,13 +2,13 @@ import {
   defaultQueueConfig,
   defaultRetryConfig,
   type HelperConfig,
-  resolveQueue,
-  resolveRetry,
+  validateHelperConfig,
 } from "@denocol/exporter/exporterhelper";
 import {
   defaultTlsClientConfig,
-  parseConfigDuration,
   type TlsClientConfig,
+  validateCompression,
+  validateHeaders,
   validateTlsClientConfig,
 } from "@denocol/config";
 
@@ -94,21 +94,8 @@ export function resolveTarget(config: OtlpGrpcConfig, path: string): Target {
  */
 export function validateConfig(config: OtlpGrpcConfig, path = "exporters::otlp"): void {
   resolveTarget(config, path);
-  if (!["gzip", "none", ""].includes(config.compression)) {
-    throw new TypeError(
-      `${path}::compression: expected "gzip" or "none", got ${JSON.stringify(config.compression)}`,
-    );
-  }
-  if (typeof config.headers !== "object" || config.headers === null) {
-    throw new TypeError(`${path}::headers: expected a map of metadata keys to values`);
-  }
-  for (const [name, value] of Object.entries(config.headers)) {
-    if (typeof value !== "string") {
-      throw new TypeError(`${path}::headers::${name}: expected a string value`);
-    }
-  }
+  validateCompression(config.compression, path);
+  validateHeaders(config.headers, path, "metadata keys");
   validateTlsClientConfig(config.tls, `${path}::tls`);
-  parseConfigDuration(config.timeout, `${path}::timeout`);
-  resolveRetry(config.retry_on_failure, `${path}::retry_on_failure`);
-  resolveQueue(config.sending_queue, `${path}::sending_queue`);
+  validateHelperConfig(config, path);
 }

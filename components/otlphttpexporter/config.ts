@@ -2,13 +2,13 @@ import {
   defaultQueueConfig,
   defaultRetryConfig,
   type HelperConfig,
-  resolveQueue,
-  resolveRetry,
+  validateHelperConfig,
 } from "@denocol/exporter/exporterhelper";
 import {
   defaultTlsClientConfig,
-  parseConfigDuration,
   type TlsClientConfig,
+  validateCompression,
+  validateHeaders,
   validateTlsClientConfig,
 } from "@denocol/config";
 import type { OtlpSignal } from "@denocol/pdata";
@@ -132,21 +132,8 @@ export function validateConfig(config: OtlpHttpConfig, path = "exporters::otlpht
       `${path}::encoding: expected "proto" or "json", got ${JSON.stringify(config.encoding)}`,
     );
   }
-  if (!["gzip", "none", ""].includes(config.compression)) {
-    throw new TypeError(
-      `${path}::compression: expected "gzip" or "none", got ${JSON.stringify(config.compression)}`,
-    );
-  }
-  if (typeof config.headers !== "object" || config.headers === null) {
-    throw new TypeError(`${path}::headers: expected a map of header names to values`);
-  }
-  for (const [name, value] of Object.entries(config.headers)) {
-    if (typeof value !== "string") {
-      throw new TypeError(`${path}::headers::${name}: expected a string value`);
-    }
-  }
+  validateCompression(config.compression, path);
+  validateHeaders(config.headers, path, "header names");
   validateTlsClientConfig(config.tls, `${path}::tls`);
-  parseConfigDuration(config.timeout, `${path}::timeout`);
-  resolveRetry(config.retry_on_failure, `${path}::retry_on_failure`);
-  resolveQueue(config.sending_queue, `${path}::sending_queue`);
+  validateHelperConfig(config, path);
 }

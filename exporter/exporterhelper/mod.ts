@@ -59,4 +59,5 @@ export {
   newMetrics,
   newTraces,
   TRACES,
+  validateHelperConfig,
 } from "./signals.ts";

@@ -2,7 +2,13 @@ import type { Settings } from "@denocol/component";
 import { ITEM_NAMES } from "@denocol/component";
 import { type Logs, logs, type Metrics, metrics, type Traces, traces } from "@denocol/pdata";
 import type { Exporter } from "../factory.ts";
-import type { QueueConfig, RetryConfig } from "./config.ts";
+import {
+  type QueueConfig,
+  resolveQueue,
+  resolveRetry,
+  resolveTimeout,
+  type RetryConfig,
+} from "./config.ts";
 import { type ExporterOptions, newExporter, type PushFunc, type SignalSpec } from "./exporter.ts";
 
 /**
@@ -16,6 +22,19 @@ export interface HelperConfig {
   retry_on_failure: RetryConfig;
   /** The sending queue. */
   sending_queue: QueueConfig;
+}
+
+/**
+ * Checks the helper sections of an exporter's config (`timeout`, `retry_on_failure`,
+ * `sending_queue`), as every exporter built on the helper does in its config validation.
+ *
+ * @param path Config path of the exporter, such as `exporters::otlp`.
+ * @throws {TypeError} naming the key when a value is invalid.
+ */
+export function validateHelperConfig(config: HelperConfig, path: string): void {
+  resolveTimeout({ timeout: config.timeout }, path);
+  resolveRetry(config.retry_on_failure, `${path}::retry_on_failure`);
+  resolveQueue(config.sending_queue, `${path}::sending_queue`);
 }
 
 /**

@@ -1,0 +1,37 @@
+// Settings that every OTLP client (gRPC and HTTP exporters) shares, in the spirit of the Go
+// collector's configcompression and the `headers` of confighttp/configgrpc.
+
+/** The compressions a denocol client can send with; `""` means the default of the transport. */
+export const CLIENT_COMPRESSIONS: readonly string[] = ["gzip", "none", ""];
+
+/**
+ * Checks a client's `compression` value.
+ *
+ * @param path Config path of the client, such as `exporters::otlp`; errors name `path::compression`.
+ * @throws {TypeError} naming the key and the accepted values.
+ */
+export function validateCompression(compression: unknown, path: string): void {
+  if (typeof compression !== "string" || !CLIENT_COMPRESSIONS.includes(compression)) {
+    throw new TypeError(
+      `${path}::compression: expected "gzip" or "none", got ${JSON.stringify(compression)}`,
+    );
+  }
+}
+
+/**
+ * Checks a client's `headers` (HTTP headers or gRPC metadata): a map of names to strings.
+ *
+ * @param path Config path of the client; errors name `path::headers`.
+ * @param what What the keys are, for the message, such as `header names` or `metadata keys`.
+ * @throws {TypeError} naming the key when a value is not a string.
+ */
+export function validateHeaders(headers: unknown, path: string, what = "header names"): void {
+  if (typeof headers !== "object" || headers === null || Array.isArray(headers)) {
+    throw new TypeError(`${path}::headers: expected a map of ${what} to values`);
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== "string") {
+      throw new TypeError(`${path}::headers::${name}: expected a string value`);
+    }
+  }
+}
