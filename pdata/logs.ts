@@ -13,6 +13,7 @@ import {
   ExportLogsServiceRequestSchema,
 } from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import {
+  countNested,
   createSignalHelpers,
   mergeNested,
   type NestedLayout,
@@ -42,14 +43,6 @@ const layout: NestedLayout<LogsData, ResourceLogs, ScopeLogs, LogRecord> = {
   }),
 };
 
-function countLogRecords(data: LogsData): number {
-  let count = 0;
-  for (const resource of data.resourceLogs) {
-    for (const scope of resource.scopeLogs) count += scope.logRecords.length;
-  }
-  return count;
-}
-
 /** Codecs and pipeline helpers for logs; {@link SignalHelpers.count} counts log records. */
 export const logs: SignalHelpers<Logs> = createSignalHelpers({
   schema: LogsDataSchema,
@@ -59,7 +52,7 @@ export const logs: SignalHelpers<Logs> = createSignalHelpers({
     size: sizeLogsData,
     write: writeLogsData,
   }),
-  count: countLogRecords,
+  count: (data) => countNested(layout, data),
   split: (data, maxItems) => splitNested(layout, data, maxItems),
   merge: (parts) => mergeNested(layout, parts),
 });

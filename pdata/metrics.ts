@@ -16,6 +16,7 @@ import {
   ExportMetricsServiceRequestSchema,
 } from "./gen/opentelemetry/proto/collector/metrics/v1/metrics_service_pb.ts";
 import {
+  countNested,
   createSignalHelpers,
   mergeNested,
   type NestedLayout,
@@ -72,16 +73,6 @@ const layout: NestedLayout<MetricsData, ResourceMetrics, ScopeMetrics, Metric> =
   sliceItem: sliceMetric,
 };
 
-function countDataPoints(data: MetricsData): number {
-  let count = 0;
-  for (const resource of data.resourceMetrics) {
-    for (const scope of resource.scopeMetrics) {
-      for (const metric of scope.metrics) count += dataPointCount(metric);
-    }
-  }
-  return count;
-}
-
 /**
  * Codecs and pipeline helpers for metrics; {@link SignalHelpers.count} counts data points, and
  * {@link SignalHelpers.split} cuts a metric with more points than fit, repeating its name,
@@ -95,7 +86,7 @@ export const metrics: SignalHelpers<Metrics> = createSignalHelpers({
     size: sizeMetricsData,
     write: writeMetricsData,
   }),
-  count: countDataPoints,
+  count: (data) => countNested(layout, data),
   split: (data, maxItems) => splitNested(layout, data, maxItems),
   merge: (parts) => mergeNested(layout, parts),
 });

@@ -41,6 +41,7 @@ export {
 } from "./json.ts";
 export { createProtoCodec, type ProtoCodec } from "./proto.ts";
 export {
+  countNested,
   createSignalHelpers,
   mergeNested,
   type NestedLayout,

@@ -126,6 +126,25 @@ export interface NestedLayout<T, R, S, I> {
 }
 
 /**
+ * How many counted items `data` holds: items of every scope group, each weighing
+ * {@link NestedLayout.itemSize} (1 when absent).
+ *
+ * @param layout how to reach the levels
+ * @param data the data to count
+ */
+export function countNested<T, R, S, I>(layout: NestedLayout<T, R, S, I>, data: T): number {
+  let count = 0;
+  for (const resource of layout.resources(data)) {
+    for (const scope of layout.scopes(resource)) {
+      const items = layout.items(scope);
+      if (layout.itemSize === undefined) count += items.length;
+      else for (const item of items) count += layout.itemSize(item);
+    }
+  }
+  return count;
+}
+
+/**
  * Splits nested data into chunks of at most `maxItems` counted items. Resource and scope groups
  * are copied into every chunk that holds some of their items; items themselves are moved, except
  * that an item larger than the room left is cut with `sliceItem`. Empty groups are kept, in the

@@ -13,6 +13,7 @@ import {
   ExportTraceServiceRequestSchema,
 } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 import {
+  countNested,
   createSignalHelpers,
   mergeNested,
   type NestedLayout,
@@ -42,14 +43,6 @@ const layout: NestedLayout<TracesData, ResourceSpans, ScopeSpans, Span> = {
   }),
 };
 
-function countSpans(data: TracesData): number {
-  let count = 0;
-  for (const resource of data.resourceSpans) {
-    for (const scope of resource.scopeSpans) count += scope.spans.length;
-  }
-  return count;
-}
-
 /** Codecs and pipeline helpers for traces; {@link SignalHelpers.count} counts spans. */
 export const traces: SignalHelpers<Traces> = createSignalHelpers({
   schema: TracesDataSchema,
@@ -59,7 +52,7 @@ export const traces: SignalHelpers<Traces> = createSignalHelpers({
     size: sizeTracesData,
     write: writeTracesData,
   }),
-  count: countSpans,
+  count: (data) => countNested(layout, data),
   split: (data, maxItems) => splitNested(layout, data, maxItems),
   merge: (parts) => mergeNested(layout, parts),
 });
