@@ -407,7 +407,7 @@ class HelperExporter<T> implements Exporter<T> {
         error: errorText(error),
         [this.#spec.itemName]: items,
       });
-      throw error;
+      throw this.#callerError(error);
     }
     this.#recordQueueSize();
     if (result !== undefined) await result;
@@ -450,7 +450,9 @@ class HelperExporter<T> implements Exporter<T> {
       this.#logger.error("Could not update the persistent queue", { error: errorText(error) });
     }
     this.#recordQueueSize();
-    entry.settle?.(outcome === "sent" ? undefined : failure ?? new Error("request dropped"));
+    entry.settle?.(
+      outcome === "sent" ? undefined : this.#callerError(failure ?? new Error("request dropped")),
+    );
     return true;
   }
 
@@ -520,16 +522,23 @@ class HelperExporter<T> implements Exporter<T> {
         error: errorText(error),
         [this.#spec.itemName]: items,
       });
-      const wrapped = reason === "permanent_error"
-        ? PermanentError.wrap(error)
-        : new RetryableError(`exporter ${this.#settings.id}: ${errorText(error)}`, {
-          cause: error,
-          retryAfterMs: retryAfterOf(error),
-        });
-      return { outcome: "dropped", error: wrapped };
+      return { outcome: "dropped", error: this.#callerError(error) };
     }
     this.#drop(items, reason, error, attempts === undefined ? {} : { attempts });
     return { outcome: "dropped", error };
+  }
+
+  /**
+   * The error a caller gets for a request that was not delivered: permanent when `error` is, and
+   * otherwise retryable with its retry-after hint, in both cases naming this exporter, so that a
+   * client can tell which backend refused its data.
+   */
+  #callerError(error: unknown): PermanentError | RetryableError {
+    const prefix = `exporter ${this.#settings.id}: `;
+    const text = errorText(error);
+    const message = text.startsWith(prefix) ? text : prefix + text;
+    if (isPermanent(error)) return new PermanentError(message, { cause: error });
+    return new RetryableError(message, { cause: error, retryAfterMs: retryAfterOf(error) });
   }
 
   /** Counts and logs items that will never reach the backend. */

@@ -90,6 +90,40 @@ Deno.test("without a queue a permanent error reaches the caller as permanent", a
   await exporter.shutdown();
 });
 
+Deno.test("permanent and retryable failures both reach the caller naming the exporter", async () => {
+  for (const waitForResult of [false, true]) {
+    const { settings } = telemetry("otlphttp/backend");
+    const exporter = newExporter(settings, lines, (data) =>
+      Promise.reject(
+        data[0] === "bad"
+          ? new PermanentError("HTTP 400 Bad Request: span name too long")
+          : new RetryableError("HTTP 503 Service Unavailable", { retryAfterMs: 1 }),
+      ), {
+      retry: fastRetry({ enabled: false }),
+      queue: waitForResult ? queue({ wait_for_result: true }) : queue({ enabled: false }),
+    });
+    await exporter.start(nopHost());
+    const permanent = await exporter.consume(["bad"]).then(() => undefined, (e) => e);
+    const retryable = await exporter.consume(["later"]).then(() => undefined, (e) => e);
+    await exporter.shutdown();
+    const mode = waitForResult ? "wait_for_result" : "no queue";
+    assert.ok(permanent instanceof PermanentError, `${mode}: ${permanent}`);
+    assert.equal(
+      permanent.message,
+      "exporter otlphttp/backend: HTTP 400 Bad Request: span name too long",
+      mode,
+    );
+    assert.ok(retryable instanceof RetryableError, `${mode}: ${retryable}`);
+    assert.ok(!isPermanent(retryable), mode);
+    assert.equal(
+      retryable.message,
+      "exporter otlphttp/backend: HTTP 503 Service Unavailable",
+      mode,
+    );
+    assert.equal(retryable.retryAfterMs, 1, mode);
+  }
+});
+
 Deno.test("max_elapsed_time exhausts retries: dropped, counted and logged", async () => {
   const { settings, registry, logger } = telemetry();
   let calls = 0;
