@@ -12,6 +12,7 @@ import {
   exporterOptions,
   newExporter,
   type PushFunc,
+  resolveTimeout,
   type SignalSpec,
 } from "@denocol/exporter/exporterhelper";
 import { loadTlsClientConfig } from "@denocol/config";
@@ -27,7 +28,10 @@ import { guardSessionTeardown } from "@denocol/config";
 const READ_MAX_BYTES = 4 * 1024 * 1024;
 
 type ExportClient = {
-  export(request: Message, options: { signal: AbortSignal; headers: Headers }): Promise<Message>;
+  export(
+    request: Message,
+    options: { signal: AbortSignal; headers: Headers; timeoutMs?: number },
+  ): Promise<Message>;
 };
 
 /**
@@ -58,6 +62,10 @@ export function createSignalExporter<T>(
     "user-agent",
     `${buildInfo.description}/${buildInfo.version} (${Deno.build.os}/${Deno.build.arch})`,
   );
+  // Sent as `grpc-timeout` (connect writes it in milliseconds, such as `5000m`) so that the
+  // server knows our deadline and can stop working on a call we have given up on.
+  const timeoutMs = resolveTimeout({ timeout: config.timeout }, path);
+  const callOptions = timeoutMs > 0 ? { timeoutMs } : {};
   let session: Http2SessionManager | undefined;
   let client: ExportClient | undefined;
 
@@ -67,6 +75,7 @@ export function createSignalExporter<T>(
       response = await client!.export(signal.toRequest(data), {
         signal: context.signal,
         headers,
+        ...callOptions,
       });
     } catch (error) {
       if (context.signal.aborted) throw context.signal.reason ?? error;

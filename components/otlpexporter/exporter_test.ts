@@ -97,6 +97,37 @@ Deno.test("otlp: all four signals over h2c with gzip and metadata", async () => 
   }
 });
 
+Deno.test("otlp: the exporter's timeout reaches the server as grpc-timeout", async () => {
+  const backend = await GrpcBackend.start();
+  const { settings } = captureTelemetry("otlp");
+  const timed = factory.createTraces(
+    settings,
+    config(`127.0.0.1:${backend.port}`, { timeout: "2500ms", sending_queue: synchronous }),
+  );
+  const unlimited = factory.createTraces(
+    settings,
+    config(`127.0.0.1:${backend.port}`, { timeout: "0", sending_queue: synchronous }),
+  );
+  try {
+    await timed.start(nopHost());
+    await unlimited.start(nopHost());
+    await timed.consume(tracesWithSpans("t", 1));
+    await unlimited.consume(tracesWithSpans("u", 1));
+    assert.equal(backend.calls.length, 2);
+    const [first, second] = backend.calls;
+    assert.equal(first.headers.get("grpc-timeout"), "2500m");
+    // The server's handler turned it into the call's deadline (what was left of it when read).
+    const left = first.timeoutMs ?? 0;
+    assert.ok(left > 0 && left <= 2500, `server-side deadline ${left} ms`);
+    assert.equal(second.headers.get("grpc-timeout"), null, "timeout 0 means no deadline");
+    assert.equal(second.timeoutMs, undefined);
+  } finally {
+    await timed.shutdown();
+    await unlimited.shutdown();
+    await backend.close();
+  }
+});
+
 Deno.test("otlp: Unavailable is retried; ResourceExhausted with RetryInfo waits the delay", async () => {
   const backend = await GrpcBackend.start();
   backend.handler = (_request, index) => {

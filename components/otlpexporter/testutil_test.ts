@@ -22,6 +22,8 @@ import { ExportProfilesServiceResponseSchema, ProfilesService } from "@denocol/p
 export interface Call {
   service: string;
   headers: Headers;
+  /** The deadline the server's gRPC handler derived from the call's `grpc-timeout` header. */
+  timeoutMs: number | undefined;
   request: unknown;
 }
 
@@ -64,6 +66,7 @@ export class GrpcBackend {
           const index = backend.calls.push({
             service: "traces",
             headers: context.requestHeader,
+            timeoutMs: context.timeoutMs(),
             request,
           }) - 1;
           const response = backend.handler(request, index) ??
@@ -78,19 +81,34 @@ export class GrpcBackend {
       });
       router.service(MetricsService, {
         export: (request, context) => {
-          backend.calls.push({ service: "metrics", headers: context.requestHeader, request });
+          backend.calls.push({
+            service: "metrics",
+            headers: context.requestHeader,
+            timeoutMs: context.timeoutMs(),
+            request,
+          });
           return create(ExportMetricsServiceResponseSchema);
         },
       });
       router.service(LogsService, {
         export: (request, context) => {
-          backend.calls.push({ service: "logs", headers: context.requestHeader, request });
+          backend.calls.push({
+            service: "logs",
+            headers: context.requestHeader,
+            timeoutMs: context.timeoutMs(),
+            request,
+          });
           return create(ExportLogsServiceResponseSchema);
         },
       });
       router.service(ProfilesService, {
         export: (request, context) => {
-          backend.calls.push({ service: "profiles", headers: context.requestHeader, request });
+          backend.calls.push({
+            service: "profiles",
+            headers: context.requestHeader,
+            timeoutMs: context.timeoutMs(),
+            request,
+          });
           return create(ExportProfilesServiceResponseSchema);
         },
       });
