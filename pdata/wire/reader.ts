@@ -285,16 +285,61 @@ export class WireReader {
     return this.view.getFloat32(pos, true);
   }
 
-  /** Reads a length prefix and returns where the value it announces ends. */
+  /**
+   * Reads a length prefix and returns where the value it announces ends. The length is the whole
+   * varint, not its low 32 bits: a length of 2^32 or more can never fit in the input, and taking
+   * it modulo 2^32 (as `uint32` would) could turn it into a length that does.
+   */
   lengthEnd(): number {
-    const length = this.uint32();
-    const end = this.pos + length;
-    if (end > this.len) {
+    // Lengths of one and two bytes are nearly all of them; the rest, and every error, go the long
+    // way.
+    const buf = this.buf;
+    let pos = this.pos;
+    if (pos + 1 < this.len) {
+      let length = buf[pos++];
+      if (length >= 0x80) {
+        const b = buf[pos++];
+        if (b >= 0x80) return this.longLengthEnd();
+        length = (length & 0x7f) | (b << 7);
+      }
+      const end = pos + length;
+      if (end <= this.len) {
+        this.pos = pos;
+        return end;
+      }
+    }
+    return this.longLengthEnd();
+  }
+
+  /** {@link lengthEnd} for any varint, with the errors. */
+  private longLengthEnd(): number {
+    const buf = this.buf;
+    const start = this.pos;
+    let pos = start;
+    let length = 0;
+    // Exact up to 2^53; anything at or beyond 2^35 exceeds every input, exact or not.
+    for (let scale = 1;; scale *= 128) {
+      if (pos - start === 10) {
+        this.pos = pos;
+        throw new WireError("varint longer than 10 bytes");
+      }
+      if (pos >= this.len) {
+        this.pos = pos;
+        this.eof();
+      }
+      const b = buf[pos++];
+      length += (b & 0x7f) * scale;
+      if (b < 0x80) break;
+    }
+    this.pos = pos;
+    if (length > this.len - pos) {
       throw new WireError(
-        `length ${length} at byte ${this.pos} runs past the end of the input (${this.len} bytes)`,
+        `length ${
+          exactVarint(buf, start, pos)
+        } at byte ${pos} runs past the end of the input (${this.len} bytes)`,
       );
     }
-    return end;
+    return pos + length;
   }
 
   /** A `bytes` value: a view of the input, or a copy when the reader copies. */
@@ -421,6 +466,13 @@ export class WireReader {
   tooDeep(): never {
     throw new WireError(`maximum recursion depth of ${this.maxDepth} reached`);
   }
+}
+
+/** The exact value of the varint in `buf[start, end)`, for error messages. */
+function exactVarint(buf: Uint8Array, start: number, end: number): bigint {
+  let value = 0n;
+  for (let i = end - 1; i >= start; i--) value = (value << 7n) | BigInt(buf[i] & 0x7f);
+  return value;
 }
 
 /**

@@ -88,8 +88,8 @@ function attempt<T>(decode: () => T): { value: T } | { error: DecodeError } {
 
 /**
  * Fast and oracle agree on `bytes`: the same value, or both fail. The fast reader may also fail
- * alone, but only for what it rejects on purpose (a known field with another wire type, a value
- * running past its message's end), never the other way round.
+ * alone, but only for what it rejects on purpose ({@link rejectedOnPurpose}), never the other way
+ * round.
  */
 function agree<T extends Message>(signal: Signal<T>, bytes: Uint8Array, what: string): boolean {
   const fast = attempt(() => signal.fast.decode(bytes));
@@ -103,12 +103,22 @@ function agree<T extends Message>(signal: Signal<T>, bytes: Uint8Array, what: st
     return true;
   }
   if ("error" in oracle) return false;
-  assert.match(
-    fast.error.message,
-    /expected wire type|runs past the end of its message/,
+  assert.ok(
+    rejectedOnPurpose(fast.error.message),
     `${what}: only the fast reader rejected: ${fast.error.message}`,
   );
   return false;
+}
+
+/**
+ * Whether the generated reader rejected on purpose what protobuf-es reads on: a known field with
+ * another wire type, a value running past its message's end, or a length of 2^32 or more (which
+ * protobuf-es takes modulo 2^32).
+ */
+function rejectedOnPurpose(message: string): boolean {
+  if (/expected wire type|runs past the end of its message/.test(message)) return true;
+  const length = /length (\d+) at byte \d+ runs past the end of the input/.exec(message);
+  return length !== null && BigInt(length[1]) >= 2n ** 32n;
 }
 
 for (const signal of signals) {
@@ -361,4 +371,99 @@ Deno.test("encoding a value of the wrong type is an EncodeError", () => {
   (data.resourceSpans[0].scopeSpans[0].spans[0] as unknown as { startTimeUnixNano: unknown })
     .startTimeUnixNano = "not a number";
   assert.throws(() => traces.encodeProto(data), { name: "EncodeError" });
+});
+
+Deno.test("length prefixes of 2^32 and more are errors, never taken modulo 2^32", () => {
+  /** A varint of `value` padded with continuation bytes to `width` bytes. */
+  const wide = (value: bigint, width: number) => {
+    const out: number[] = [];
+    for (let i = 0; i < width; i++) {
+      const low = Number((value >> BigInt(7 * i)) & 0x7fn);
+      out.push(i < width - 1 ? low | 0x80 : low);
+    }
+    return out;
+  };
+  // Span.name (5) announcing `length` and followed by one byte "x".
+  const named = (length: number[]) => inTraces([...tag(5, 2), ...length, 0x78]);
+  // Padding a small length out to 5 or 10 bytes is valid protobuf, and both readers accept it.
+  for (const width of [1, 2, 5, 10]) {
+    const data = named(wide(1n, width));
+    assert.ok(agree(tracesSignal, data, `padded to ${width} bytes`));
+    assert.equal(traces.decodeProto(data).resourceSpans[0].scopeSpans[0].spans[0].name, "x");
+  }
+  const wrapping = [2n ** 32n + 1n, 2n ** 35n + 1n, 2n ** 63n + 1n, 2n ** 64n - 1n];
+  for (const length of wrapping) {
+    for (const width of [5, 6, 10]) {
+      if (length >= 2n ** BigInt(7 * width)) continue;
+      assert.throws(
+        () => traces.decodeProto(named(wide(length, width))),
+        (e: unknown) =>
+          e instanceof DecodeError &&
+          e.path === "TracesData.resourceSpans[0].scopeSpans[0].spans[0].name" &&
+          e.message.includes(`length ${length} at byte`) &&
+          e.message.includes("runs past the end of the input"),
+        `${length} in ${width} bytes`,
+      );
+    }
+  }
+  // Eleven bytes are no varint at all.
+  assert.throws(() => traces.decodeProto(named(wide(1n, 11))), /varint longer than 10 bytes/);
+  // Every kind of length-delimited value: a sub-message, a packed list, bytes, an unknown field.
+  const huge = wide(2n ** 32n + 2n, 5);
+  const inputs: [string, (bytes: Uint8Array) => unknown, Uint8Array, string][] = [
+    [
+      "sub-message",
+      traces.decodeProto,
+      inTraces([...tag(15, 2), ...huge, 0]),
+      "spans[0].status",
+    ],
+    [
+      "packed list",
+      metrics.decodeProto,
+      inMetrics(len(9, len(1, [...tag(6, 2), ...huge, 0]))),
+      "histogram.dataPoints[0].bucketCounts[0]",
+    ],
+    ["bytes", traces.decodeProto, inTraces([...tag(1, 2), ...huge, 0]), "spans[0].traceId"],
+    ["unknown field", traces.decodeProto, inTraces([...tag(99, 2), ...huge, 0]), "spans[0].#99"],
+    [
+      "top level",
+      traces.decodeProto,
+      new Uint8Array([...tag(1, 2), ...huge, 0]),
+      "Data.resourceSpans[0]",
+    ],
+  ];
+  for (const [what, decode, data, path] of inputs) {
+    assert.throws(
+      () => decode(data),
+      (e: unknown) =>
+        e instanceof DecodeError && e.path.endsWith(path) &&
+        e.message.includes(`length ${2n ** 32n + 2n} at byte`),
+      what,
+    );
+  }
+});
+
+Deno.test("tags: field numbers up to 2^29-1 are read, larger tags and padded tags are errors", () => {
+  const largest = 2 ** 29 - 1;
+  const data = inTraces([...varint(BigInt(largest) * 8n), 7]);
+  assert.ok(agree(tracesSignal, data, "largest field number"));
+  const span = traces.decodeProto(data).resourceSpans[0].scopeSpans[0].spans[0];
+  assert.deepStrictEqual(span.$unknown?.map((u) => u.no), [largest]);
+  // 2^29 and beyond need bits above 32 in the tag; so does a tag padded past five bytes.
+  for (
+    const bytes of [
+      varint(2n ** 29n * 8n),
+      varint(2n ** 35n * 8n + 1n),
+      [0x88, 0x80, 0x80, 0x80, 0x80, 0x00],
+      [...Array(10).fill(0x88), 0x00],
+    ]
+  ) {
+    assert.throws(
+      () => traces.decodeProto(inTraces([...bytes, 7])),
+      (e: unknown) =>
+        e instanceof DecodeError &&
+        /tag at byte \d+ does not fit in 32 bits|varint longer than 10 bytes/.test(e.message),
+      bytes.join(","),
+    );
+  }
 });
