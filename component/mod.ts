@@ -82,3 +82,11 @@ export {
   withValidateConfig,
 } from "./factory.ts";
 export { SharedComponents, type SharedHandle } from "./shared.ts";
+export {
+  isMemoryRefusal,
+  MemoryBudget,
+  type MemoryLimitSource,
+  type MemoryRefusal,
+  type MemoryReservation,
+  processMemoryBudget,
+} from "./memory_budget.ts";

@@ -20,6 +20,45 @@
 
 export { DurationError, formatDuration, parseConfigDuration, parseDuration } from "./duration.ts";
 export { guardSessionTeardown } from "./http2.ts";
+export { type ByteStream, denoConnStream, nodeSocketStream } from "./byte_stream.ts";
+export {
+  BodyReadError,
+  HttpHeaders,
+  type ServerHandler,
+  type ServerRequest,
+  type ServerResponse,
+} from "./http_exchange.ts";
+export {
+  encodeResponse as encodeHttp1Response,
+  Http1Connection,
+  type Http1Limits,
+} from "./http1.ts";
+export {
+  DEFAULT_SESSION_LIMITS,
+  protectSession,
+  type SessionEvents,
+  type SessionLimits,
+} from "./http2_session.ts";
+export {
+  DEFAULT_CLOSE_GRACE_MS,
+  type HttpListenOptions,
+  listenHttp,
+  parseEndpoint,
+  type RunningServer,
+} from "./http_server.ts";
+export {
+  createGrpcStreamListener,
+  encodeGrpcMessage,
+  formatGrpcTimeout,
+  type GrpcCall,
+  type GrpcServerLimits,
+  GrpcStatus,
+  GrpcStatusError,
+  type GrpcStreamListenerOptions,
+  type GrpcUnaryHandler,
+  parseGrpcTimeout,
+} from "./grpc_server.ts";
+export { type GrpcListenOptions, listenGrpc } from "./grpc_listen.ts";
 export { CLIENT_COMPRESSIONS, validateCompression, validateHeaders } from "./client.ts";
 export {
   defaultTlsClientConfig,

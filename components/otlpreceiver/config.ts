@@ -3,6 +3,7 @@
 
 import {
   defaultTlsServerConfig,
+  parseConfigDuration,
   TlsConfigError,
   type TlsServerConfig,
   validateTlsServerConfig,
@@ -26,6 +27,39 @@ export interface CorsConfig {
   max_age: number;
 }
 
+/** A duration as written in YAML: a Go duration string (`30s`, `1m`) or milliseconds. */
+export type ConfigDuration = string | number;
+
+/** `keepalive.server_parameters` of the gRPC block (grpc-go's defaults when absent). */
+export interface KeepaliveServerParameters {
+  /** GOAWAY a connection without open streams for this long; `0s`: never. */
+  max_connection_idle: ConfigDuration;
+  /** GOAWAY a connection this old; `0s`: never. */
+  max_connection_age: ConfigDuration;
+  /** After the age GOAWAY, calls get this long before the connection is closed; `0s`: forever. */
+  max_connection_age_grace: ConfigDuration;
+  /** Ping a client after this long without activity; `0s` means grpc-go's 2h. */
+  time: ConfigDuration;
+  /** Close the connection when a ping is not answered within this; `0s` means 20s. */
+  timeout: ConfigDuration;
+}
+
+/** `keepalive.enforcement_policy` of the gRPC block. */
+export interface KeepaliveEnforcementPolicy {
+  /** Clients pinging more often than this get GOAWAY `too_many_pings`; `0s` means 5m. */
+  min_time: ConfigDuration;
+  /** Whether clients may ping while no call is open. */
+  permit_without_stream: boolean;
+}
+
+/** The `keepalive` block of the gRPC protocol (`configgrpc.KeepaliveServerConfig`). */
+export interface KeepaliveServerConfig {
+  /** Server-side keepalive and connection age. */
+  server_parameters: KeepaliveServerParameters;
+  /** What client pings are tolerated. */
+  enforcement_policy: KeepaliveEnforcementPolicy;
+}
+
 /** The `grpc` protocol block (`configgrpc.ServerConfig`). */
 export interface GrpcProtocolConfig {
   /** `host:port` to listen on; default `localhost:4317`. */
@@ -36,8 +70,17 @@ export interface GrpcProtocolConfig {
   tls: TlsServerConfig | null;
   /** Largest accepted message after decompression, in MiB; default 4. */
   max_recv_msg_size_mib: number;
-  /** Concurrent streams allowed per connection; 0 leaves the HTTP/2 default. */
+  /**
+   * Concurrent calls allowed per connection, advertised to clients; 0 means denocol's default of
+   * 100 (grpc-go's default is unlimited, which lets one connection hold any number of requests).
+   */
   max_concurrent_streams: number;
+  /** Accepted for Go configurations; Deno's HTTP/2 sizes its own buffers. */
+  read_buffer_size: number;
+  /** Accepted for Go configurations; Deno's HTTP/2 sizes its own buffers. */
+  write_buffer_size: number;
+  /** Keepalive and connection age. */
+  keepalive: KeepaliveServerConfig;
   /** Passes request metadata to the pipeline as client metadata. */
   include_metadata: boolean;
   /** Authenticator extension; `null` for none. */
@@ -56,6 +99,21 @@ export interface HttpProtocolConfig {
   auth: AuthConfig | null;
   /** Limit on the request body, before and after decompression, in bytes; default 20 MiB. */
   max_request_body_size: number;
+  /** Time to read a whole request, head and body; default `0s` (none). */
+  read_timeout: ConfigDuration;
+  /** Time to read a request's head; default `1m`; `0s` uses `read_timeout`. */
+  read_header_timeout: ConfigDuration;
+  /** Time from the end of the request head until the response is written; default `30s`. */
+  write_timeout: ConfigDuration;
+  /** Time a kept-alive connection may wait for its next request; default `1m`. */
+  idle_timeout: ConfigDuration;
+  /** Whether connections are kept open between requests; default true. */
+  keep_alives_enabled: boolean;
+  /**
+   * `Content-Encoding`s accepted; an empty list means all supported: gzip, zstd, zlib, deflate
+   * (Go's default also lists snappy, which denocol cannot decode).
+   */
+  compression_algorithms: string[];
   /** Passes request headers to the pipeline as client metadata. */
   include_metadata: boolean;
   /** Headers added to every response (an open map). */
@@ -99,8 +157,25 @@ export function defaultGrpcConfig(): GrpcProtocolConfig {
     tls: null,
     max_recv_msg_size_mib: 4,
     max_concurrent_streams: 0,
+    read_buffer_size: 0,
+    write_buffer_size: 0,
+    keepalive: defaultKeepaliveConfig(),
     include_metadata: false,
     auth: null,
+  };
+}
+
+/** grpc-go's keepalive defaults, as the Go collector leaves them. */
+export function defaultKeepaliveConfig(): KeepaliveServerConfig {
+  return {
+    server_parameters: {
+      max_connection_idle: "0s",
+      max_connection_age: "0s",
+      max_connection_age_grace: "0s",
+      time: "2h",
+      timeout: "20s",
+    },
+    enforcement_policy: { min_time: "5m", permit_without_stream: false },
   };
 }
 
@@ -112,6 +187,12 @@ export function defaultHttpConfig(): HttpProtocolConfig {
     cors: null,
     auth: null,
     max_request_body_size: DEFAULT_MAX_REQUEST_BODY_SIZE,
+    read_timeout: "0s",
+    read_header_timeout: "1m",
+    write_timeout: "30s",
+    idle_timeout: "1m",
+    keep_alives_enabled: true,
+    compression_algorithms: [],
     include_metadata: false,
     response_headers: {},
     traces_url_path: OTLP_TRACES.httpPath,
@@ -193,7 +274,14 @@ function decodeBlock<T extends object>(
     }
     const template = (defaults as Record<string, unknown>)[key];
     if (value === null) continue;
-    if (template === null || typeof template === "string") {
+    if (DURATION_KEYS.has(key)) {
+      if (typeof value !== "string" && typeof value !== "number") {
+        throw new OtlpConfigError(
+          at,
+          `expected a duration such as "30s" or "1m", got ${describe(value)}`,
+        );
+      }
+    } else if (template === null || typeof template === "string") {
       if (typeof value !== "string") {
         throw new OtlpConfigError(at, `expected a string, got ${describe(value)}`);
       }
@@ -221,6 +309,28 @@ function decodeBlock<T extends object>(
     result[key] = value;
   }
   return result as T;
+}
+
+/** Keys whose values are durations (a Go duration string, or milliseconds). */
+const DURATION_KEYS = new Set([
+  "read_timeout",
+  "read_header_timeout",
+  "write_timeout",
+  "idle_timeout",
+  "max_connection_idle",
+  "max_connection_age",
+  "max_connection_age_grace",
+  "time",
+  "timeout",
+  "min_time",
+]);
+
+function decodeKeepalive(raw: unknown, path: string): KeepaliveServerConfig {
+  const defaults = defaultKeepaliveConfig();
+  return decodeBlock(raw, defaults, path, {
+    server_parameters: (value, at) => decodeBlock(value, defaults.server_parameters, at),
+    enforcement_policy: (value, at) => decodeBlock(value, defaults.enforcement_policy, at),
+  });
 }
 
 function decodeTls(raw: unknown, path: string): TlsServerConfig {
@@ -276,6 +386,7 @@ export function unmarshalConfig(raw: unknown): OtlpReceiverConfig {
     ? decodeBlock(protocols.grpc, defaultGrpcConfig(), "protocols.grpc", {
       tls: (value, at) => (value === null ? null : decodeTls(value, at)),
       auth: decodeAuth,
+      keepalive: decodeKeepalive,
     })
     : null;
   const http = Object.hasOwn(protocols, "http")
@@ -331,6 +442,24 @@ function validateEndpoint(endpoint: string, path: string): void {
   }
 }
 
+/** What `compression_algorithms` may list (`""` is an uncompressed body). */
+const ACCEPTED_COMPRESSIONS = ["", "gzip", "zstd", "zlib", "deflate"];
+
+function validateDuration(value: ConfigDuration, path: string): void {
+  try {
+    parseConfigDuration(value, path);
+  } catch (error) {
+    throw new OtlpConfigError(path, (error as Error).message.replace(`${path}: `, ""), {
+      cause: error,
+    });
+  }
+}
+
+/** A duration setting in milliseconds (after validation). */
+export function durationMs(value: ConfigDuration): number {
+  return parseConfigDuration(value, "");
+}
+
 /** Checks a configuration; throws {@linkcode OtlpConfigError} naming the first problem. */
 export function validateConfig(config: OtlpReceiverConfig): void {
   const { grpc, http } = config.protocols;
@@ -360,6 +489,22 @@ export function validateConfig(config: OtlpReceiverConfig): void {
         `expected a non-negative integer, got ${grpc.max_concurrent_streams}`,
       );
     }
+    for (const key of ["read_buffer_size", "write_buffer_size"] as const) {
+      if (!Number.isInteger(grpc[key]) || grpc[key] < 0) {
+        throw new OtlpConfigError(
+          `protocols.grpc.${key}`,
+          `expected a non-negative integer number of bytes, got ${grpc[key]}`,
+        );
+      }
+    }
+    const { server_parameters, enforcement_policy } = grpc.keepalive;
+    for (const [key, value] of Object.entries(server_parameters)) {
+      validateDuration(value, `protocols.grpc.keepalive.server_parameters.${key}`);
+    }
+    validateDuration(
+      enforcement_policy.min_time,
+      "protocols.grpc.keepalive.enforcement_policy.min_time",
+    );
     validateTls(grpc.tls, "protocols.grpc.tls");
     validateAuth(grpc.auth, "protocols.grpc.auth");
   }
@@ -370,6 +515,21 @@ export function validateConfig(config: OtlpReceiverConfig): void {
         "protocols.http.max_request_body_size",
         `expected a positive integer number of bytes, got ${http.max_request_body_size}`,
       );
+    }
+    for (
+      const key of ["read_timeout", "read_header_timeout", "write_timeout", "idle_timeout"] as const
+    ) {
+      validateDuration(http[key], `protocols.http.${key}`);
+    }
+    for (const [index, name] of http.compression_algorithms.entries()) {
+      if (!ACCEPTED_COMPRESSIONS.includes(name)) {
+        throw new OtlpConfigError(
+          `protocols.http.compression_algorithms[${index}]`,
+          `unsupported compression ${JSON.stringify(name)}; supported: ${
+            ACCEPTED_COMPRESSIONS.map((c) => JSON.stringify(c)).join(", ")
+          }`,
+        );
+      }
     }
     validateTls(http.tls, "protocols.http.tls");
     validateAuth(http.auth, "protocols.http.auth");

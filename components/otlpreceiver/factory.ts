@@ -32,7 +32,7 @@ import {
   unmarshalConfig,
   validateConfig,
 } from "./config.ts";
-import type { GrpcSignalEndpoint } from "./grpc.ts";
+import type { SignalEndpoint } from "./endpoint.ts";
 import { OtlpReceiver } from "./receiver.ts";
 import { signalEndpoint, type SignalObserver } from "./signals.ts";
 
@@ -77,7 +77,7 @@ export class SharedReceivers {
     receiver.register(
       otlp.signal,
       (observer: SignalObserver) =>
-        signalEndpoint(otlp, next, observer, validate) as GrpcSignalEndpoint<unknown>,
+        signalEndpoint(otlp, next, observer, validate) as SignalEndpoint<unknown>,
     );
     return receiver;
   }

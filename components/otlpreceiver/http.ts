@@ -1,17 +1,25 @@
-// The OTLP/HTTP request handler, as a function from a fetch `Request` to a `Response` so that it
-// runs unchanged behind `Deno.serve` and behind the `node:http2` TLS server (see server.ts).
-// Status codes and bodies follow the OTLP/HTTP specification and the Go collector's choices.
+// The OTLP/HTTP request handler, written against @denocol/config's `ServerRequest` so that it
+// runs unchanged on the HTTP/1.1 engine and on HTTP/2 streams (TLS). Status codes and bodies
+// follow the OTLP/HTTP specification and the Go collector's choices; what happens to a body once
+// read is `receive`, shared with gRPC.
 
-import { BodyError, readBody } from "./body.ts";
-import { toBinary, toJsonString } from "@bufbuild/protobuf";
-import { type AuthenticateFn, clientInfo, type SignalEndpoint } from "./endpoint.ts";
+import type { MemoryBudget } from "@denocol/component";
+import { BodyReadError, type ServerRequest, type ServerResponse } from "@denocol/config";
+import { BodyError, decodeBody } from "./body.ts";
+import {
+  type AuthenticateFn,
+  type BodyFormat,
+  clientInfo,
+  encodeResponse,
+  receive,
+  type SignalEndpoint,
+} from "./endpoint.ts";
 import {
   encodeStatusJson,
   encodeStatusProto,
   type FailureStatus,
   GrpcCode,
   retryAfterHeader,
-  statusOfConsumeError,
 } from "./status.ts";
 
 /** CORS settings (the `cors` block of the HTTP protocol). */
@@ -38,19 +46,14 @@ export interface OtlpHttpHandlerOptions {
   includeMetadata: boolean;
   /** Headers added to every response. */
   responseHeaders: Readonly<Record<string, string>>;
+  /** The memory budget requests are admitted against. */
+  budget: MemoryBudget;
 }
 
-/**
- * The handler's signature: a request, the client's address, and a signal that aborts when the
- * client goes away before the response (given to the pipeline while it holds the request).
- */
-export type OtlpHttpHandler = (
-  request: Request,
-  remoteAddress?: string,
-  clientGone?: AbortSignal,
-) => Promise<Response>;
+/** The handler: one request in, its answer out (never rejects). */
+export type OtlpHttpHandler = (request: ServerRequest) => Promise<ServerResponse>;
 
-type Format = "proto" | "json";
+type Format = BodyFormat;
 
 const PROTOBUF = "application/x-protobuf";
 const JSON_TYPE = "application/json";
@@ -81,16 +84,6 @@ function originMatches(pattern: string, origin: string): boolean {
     lower.endsWith(suffix);
 }
 
-function headersToMap(headers: Headers): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const [name, value] of headers) {
-    const existing = map.get(name);
-    if (existing) existing.push(value);
-    else map.set(name, [value]);
-  }
-  return map;
-}
-
 /** Builds the OTLP/HTTP handler. */
 export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): OtlpHttpHandler {
   const { routes, maxRequestBodySize, cors, authenticate, includeMetadata } = options;
@@ -101,7 +94,7 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): OtlpHttp
     ...(cors?.allowedHeaders ?? []).map((h) => h.toLowerCase()),
   ]);
 
-  const allowedOrigin = (request: Request): string | undefined => {
+  const allowedOrigin = (request: ServerRequest): string | undefined => {
     if (!corsEnabled) return undefined;
     const origin = request.headers.get("origin");
     if (origin === null) return undefined;
@@ -110,29 +103,37 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): OtlpHttp
       : undefined;
   };
 
+  const baseHeaders: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.responseHeaders)) {
+    baseHeaders[name.toLowerCase()] = value;
+  }
+
   const respond = (
-    request: Request,
+    request: ServerRequest,
     status: number,
-    body: BodyInit | null,
+    body: Uint8Array | string | null,
     headers: Record<string, string>,
     corsHeaders = true,
-  ): Response => {
-    const out = new Headers(options.responseHeaders);
-    for (const [name, value] of Object.entries(headers)) out.set(name, value);
+  ): ServerResponse => {
+    const out: Record<string, string> = { ...baseHeaders, ...headers };
     const origin = corsHeaders ? allowedOrigin(request) : undefined;
     if (origin !== undefined) {
-      out.set("access-control-allow-origin", origin);
-      out.set("access-control-allow-credentials", "true");
-      out.append("vary", "Origin");
+      out["access-control-allow-origin"] = origin;
+      out["access-control-allow-credentials"] = "true";
+      out.vary = out.vary === undefined ? "Origin" : `${out.vary}, Origin`;
     }
-    return new Response(body, { status, headers: out });
+    return body === null ? { status, headers: out } : { status, headers: out, body };
   };
 
-  const plain = (request: Request, status: number, text: string, extra = {}): Response =>
+  const plain = (request: ServerRequest, status: number, text: string, extra = {}) =>
     respond(request, status, text, { "content-type": "text/plain; charset=utf-8", ...extra });
 
   /** A `google.rpc.Status` body in the request's encoding (JSON when it has none we know). */
-  const failure = (request: Request, format: Format | undefined, status: FailureStatus) => {
+  const failure = (
+    request: ServerRequest,
+    format: Format | undefined,
+    status: FailureStatus,
+  ): ServerResponse => {
     const headers: Record<string, string> = {};
     if (
       status.retryAfterMs !== undefined && (status.httpStatus === 429 || status.httpStatus === 503)
@@ -147,7 +148,7 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): OtlpHttp
     return respond(request, status.httpStatus, encodeStatusJson(status), headers);
   };
 
-  const preflight = (request: Request): Response => {
+  const preflight = (request: ServerRequest): ServerResponse => {
     const origin = allowedOrigin(request);
     const method = request.headers.get("access-control-request-method") ?? "";
     if (origin === undefined || method.toUpperCase() !== "POST") {
@@ -167,12 +168,8 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): OtlpHttp
     return respond(request, 204, null, headers);
   };
 
-  return async (
-    request: Request,
-    remoteAddress?: string,
-    clientGone?: AbortSignal,
-  ): Promise<Response> => {
-    const path = new URL(request.url).pathname;
+  return async (request: ServerRequest): Promise<ServerResponse> => {
+    const path = request.path;
     if (
       corsEnabled && request.method === "OPTIONS" && request.headers.has("origin") &&
       request.headers.has("access-control-request-method")
@@ -180,14 +177,13 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): OtlpHttp
       return preflight(request);
     }
     const format = formatOf(request.headers.get("content-type"));
-    const headers = headersToMap(request.headers);
+    const headers = request.headers.toMap();
 
     let auth: unknown;
     if (authenticate !== undefined) {
       try {
         auth = await authenticate(headers);
       } catch (error) {
-        await request.body?.cancel().catch(() => {});
         return failure(request, format, {
           grpcCode: GrpcCode.unauthenticated,
           httpStatus: 401,
@@ -198,11 +194,9 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): OtlpHttp
 
     const endpoint = routes.get(path);
     if (endpoint === undefined) {
-      await request.body?.cancel().catch(() => {});
       return plain(request, 404, `404 page not found: no OTLP signal is served at ${path}`);
     }
     if (request.method !== "POST") {
-      await request.body?.cancel().catch(() => {});
       return plain(
         request,
         405,
@@ -211,7 +205,6 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): OtlpHttp
       );
     }
     if (format === undefined) {
-      await request.body?.cancel().catch(() => {});
       return plain(
         request,
         415,
@@ -220,9 +213,8 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): OtlpHttp
       );
     }
 
-    const declared = Number(request.headers.get("content-length") ?? "NaN");
-    if (declared > maxRequestBodySize) {
-      await request.body?.cancel().catch(() => {});
+    const declared = request.declaredLength;
+    if (declared !== undefined && declared > maxRequestBodySize) {
       return failure(request, format, {
         grpcCode: GrpcCode.invalidArgument,
         httpStatus: 413,
@@ -233,52 +225,37 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): OtlpHttp
 
     let bytes: Uint8Array;
     try {
-      bytes = await readBody(
-        request.body,
-        request.headers.get("content-encoding"),
-        maxRequestBodySize,
-      );
+      const raw = await request.readBody(maxRequestBodySize);
+      bytes = decodeBody(raw, request.headers.get("content-encoding") ?? "", maxRequestBodySize);
     } catch (error) {
-      if (!(error instanceof BodyError)) throw error;
-      return failure(request, format, {
-        grpcCode: GrpcCode.invalidArgument,
-        httpStatus: error.httpStatus,
-        message: error.message,
-      });
-    }
-
-    let data: unknown;
-    try {
-      data = format === "proto" ? endpoint.decodeProto(bytes) : endpoint.decodeJson(bytes);
-    } catch (error) {
-      return failure(request, format, {
-        grpcCode: GrpcCode.invalidArgument,
-        httpStatus: 400,
-        message: `cannot decode the OTLP ${endpoint.signal} request (${
-          format === "proto" ? "protobuf" : "JSON"
-        }): ${error instanceof Error ? error.message : String(error)}`,
-      });
-    }
-
-    let partial;
-    if (endpoint.count(data) > 0) {
-      try {
-        partial = await endpoint.consume(data, {
-          client: clientInfo(remoteAddress, headers, includeMetadata, auth),
-          ...(clientGone ? { signal: clientGone } : {}),
+      if (error instanceof BodyReadError) {
+        return failure(request, format, {
+          grpcCode: error.status === 503 ? GrpcCode.unavailable : GrpcCode.invalidArgument,
+          httpStatus: error.status,
+          message: error.status === 413
+            ? `request body size exceeds max_request_body_size of ${maxRequestBodySize} bytes`
+            : error.message,
         });
-      } catch (error) {
-        return failure(request, format, statusOfConsumeError(error));
       }
+      if (error instanceof BodyError) {
+        return failure(request, format, {
+          grpcCode: GrpcCode.invalidArgument,
+          httpStatus: error.httpStatus,
+          message: error.message,
+        });
+      }
+      throw error;
     }
-    const response = endpoint.response(partial);
-    if (format === "proto") {
-      return respond(request, 200, toBinary(endpoint.responseSchema, response) as BodyInit, {
-        "content-type": PROTOBUF,
-      });
-    }
-    return respond(request, 200, toJsonString(endpoint.responseSchema, response), {
-      "content-type": JSON_TYPE,
+
+    const outcome = await receive(endpoint, bytes, {
+      format,
+      client: clientInfo(request.remoteAddress, headers, includeMetadata, auth),
+      signal: request.signal,
+      budget: options.budget,
+    });
+    if (!outcome.ok) return failure(request, format, outcome.status);
+    return respond(request, 200, encodeResponse(endpoint, outcome.response, format), {
+      "content-type": format === "proto" ? PROTOBUF : JSON_TYPE,
     });
   };
 }

@@ -2,15 +2,33 @@
 // collector asks the factory once per pipeline signal; all those calls for one configured ID
 // return this same instance, which serves every wired signal on the same ports.
 
-import { type Component, type Host, ID, type Settings } from "@denocol/component";
+import {
+  type Component,
+  type Host,
+  ID,
+  type MemoryBudget,
+  processMemoryBudget,
+  type Settings,
+} from "@denocol/component";
 import { isServerAuthenticator } from "@denocol/extension";
 import { ObsReport } from "@denocol/receiver";
 import type { AuthenticateFn, SignalEndpoint } from "./endpoint.ts";
-import { loadTlsServerConfig } from "@denocol/config";
-import type { AuthConfig, OtlpReceiverConfig } from "./config.ts";
-import { createOtlpGrpcHandler, type GrpcSignalEndpoint } from "./grpc.ts";
+import {
+  DEFAULT_SESSION_LIMITS,
+  listenGrpc,
+  listenHttp,
+  loadTlsServerConfig,
+  type RunningServer,
+} from "@denocol/config";
+import {
+  type AuthConfig,
+  durationMs,
+  type GrpcProtocolConfig,
+  type HttpProtocolConfig,
+  type OtlpReceiverConfig,
+} from "./config.ts";
+import { createOtlpGrpcMethods } from "./grpc.ts";
 import { createOtlpHttpHandler } from "./http.ts";
-import { type RunningServer, serveGrpc, serveHttp } from "./server.ts";
 import type { SignalObserver } from "./signals.ts";
 
 /** Bound address of a running protocol server. */
@@ -19,6 +37,38 @@ export interface BoundAddress {
   hostname: string;
   /** Port the server listens on (the real one when the endpoint said 0). */
   port: number;
+}
+
+/** Concurrent streams per HTTP/2 connection when the configuration leaves it at 0. */
+export const DEFAULT_MAX_CONCURRENT_STREAMS = 100;
+
+/** Largest HTTP/1.1 request head, as Go's `http.DefaultMaxHeaderBytes`. */
+const MAX_HEADER_BYTES = 1 << 20;
+
+function httpLimits(http: HttpProtocolConfig) {
+  return {
+    readHeaderTimeoutMs: durationMs(http.read_header_timeout),
+    readTimeoutMs: durationMs(http.read_timeout),
+    writeTimeoutMs: durationMs(http.write_timeout),
+    idleTimeoutMs: durationMs(http.idle_timeout),
+    keepAlivesEnabled: http.keep_alives_enabled,
+    maxHeaderBytes: MAX_HEADER_BYTES,
+  };
+}
+
+function grpcSessionLimits(grpc: GrpcProtocolConfig) {
+  const server = grpc.keepalive.server_parameters;
+  const policy = grpc.keepalive.enforcement_policy;
+  return {
+    ...DEFAULT_SESSION_LIMITS,
+    maxConnectionIdleMs: durationMs(server.max_connection_idle),
+    maxConnectionAgeMs: durationMs(server.max_connection_age),
+    maxConnectionAgeGraceMs: durationMs(server.max_connection_age_grace),
+    keepaliveTimeMs: durationMs(server.time) || DEFAULT_SESSION_LIMITS.keepaliveTimeMs,
+    keepaliveTimeoutMs: durationMs(server.timeout) || DEFAULT_SESSION_LIMITS.keepaliveTimeoutMs,
+    minPingIntervalMs: durationMs(policy.min_time) || DEFAULT_SESSION_LIMITS.minPingIntervalMs,
+    permitPingWithoutStream: policy.permit_without_stream,
+  };
 }
 
 /** Counts per transport: one ObsReport per transport, as the Go receiver has. */
@@ -60,12 +110,13 @@ export class OtlpReceiver implements Component {
   readonly #httpReport: ObsReport<string>;
   readonly #endpoints = new Map<
     string,
-    (observer: SignalObserver) => GrpcSignalEndpoint<unknown>
+    (observer: SignalObserver) => SignalEndpoint<unknown>
   >();
   #grpcServer: RunningServer | undefined;
   #httpServer: RunningServer | undefined;
   #state: "new" | "starting" | "started" | "stopped" = "new";
   #onShutdown: (() => void) | undefined;
+  readonly #budget: MemoryBudget;
 
   /**
    * Creates the (not yet listening) receiver.
@@ -86,6 +137,7 @@ export class OtlpReceiver implements Component {
     this.#grpcReport = new ObsReport({ settings, transport: "grpc", itemNames });
     this.#httpReport = new ObsReport({ settings, transport: "http", itemNames });
     this.#onShutdown = onShutdown;
+    this.#budget = processMemoryBudget;
   }
 
   /**
@@ -93,7 +145,7 @@ export class OtlpReceiver implements Component {
    *
    * @throws {Error} when the signal is already wired or the receiver has started.
    */
-  register(signal: string, build: (observer: SignalObserver) => GrpcSignalEndpoint<unknown>): void {
+  register(signal: string, build: (observer: SignalObserver) => SignalEndpoint<unknown>): void {
     if (this.#state !== "new") {
       throw new Error(`otlp receiver ${this.#settings.id}: cannot add ${signal} after start`);
     }
@@ -152,18 +204,27 @@ export class OtlpReceiver implements Component {
         const tls = grpc.tls &&
           await loadTlsServerConfig(grpc.tls, `${this.#configPath}::protocols::grpc::tls`);
         const report = observer(this.#grpcReport);
-        const handler = createOtlpGrpcHandler({
+        const methods = createOtlpGrpcMethods({
           endpoints: [...this.#endpoints.values()].map((build) => build(report)),
-          readMaxBytes: Math.floor(grpc.max_recv_msg_size_mib * 1024 * 1024),
           includeMetadata: grpc.include_metadata,
+          budget: this.#budget,
           ...(authenticate ? { authenticate } : {}),
         });
-        this.#grpcServer = await serveGrpc(
-          grpc.endpoint,
-          tls ?? undefined,
-          handler,
-          grpc.max_concurrent_streams,
-        );
+        this.#grpcServer = await listenGrpc({
+          endpoint: grpc.endpoint,
+          ...(tls ? { tls } : {}),
+          methods,
+          limits: { maxRecvMsgBytes: Math.floor(grpc.max_recv_msg_size_mib * 1024 * 1024) },
+          maxConcurrentStreams: grpc.max_concurrent_streams || DEFAULT_MAX_CONCURRENT_STREAMS,
+          sessionLimits: grpcSessionLimits(grpc),
+          events: {
+            onViolation: (reason, session) =>
+              logger.warn("closed a gRPC connection that broke the server's limits", {
+                reason,
+                remote: session.socket?.remoteAddress ?? "",
+              }),
+          },
+        });
         logger.info("Starting GRPC server", {
           endpoint: `${this.#grpcServer.hostname}:${this.#grpcServer.port}`,
         });
@@ -188,9 +249,17 @@ export class OtlpReceiver implements Component {
           },
           includeMetadata: http.include_metadata,
           responseHeaders: http.response_headers,
+          budget: this.#budget,
           ...(authenticate ? { authenticate } : {}),
         });
-        this.#httpServer = await serveHttp(http.endpoint, tls ?? undefined, handler);
+        this.#httpServer = await listenHttp({
+          endpoint: http.endpoint,
+          ...(tls ? { tls } : {}),
+          limits: httpLimits(http),
+          sessionLimits: DEFAULT_SESSION_LIMITS,
+          maxConcurrentStreams: DEFAULT_MAX_CONCURRENT_STREAMS,
+          handler,
+        });
         logger.info("Starting HTTP server", {
           endpoint: `${this.#httpServer.hostname}:${this.#httpServer.port}`,
         });

@@ -1,10 +1,9 @@
 // A signal of pdata's OTLP table (`OTLP_TRACES`…, `OTLP_PROFILES` from the twin) as a transport
 // endpoint: its codecs plus a next consumer, counted by the receiver's ObsReport.
 
-import type { Message } from "@bufbuild/protobuf";
 import type { Consumer } from "@denocol/consumer";
 import type { OtlpSignal } from "@denocol/pdata";
-import type { GrpcSignalEndpoint } from "./grpc.ts";
+import type { SignalEndpoint } from "./endpoint.ts";
 
 /** Counts items into the receiver's accepted/refused counters around a push. */
 export interface SignalObserver {
@@ -21,7 +20,7 @@ export function signalEndpoint<T>(
   next: Consumer<T>,
   observer: SignalObserver,
   validate?: (data: T) => void,
-): GrpcSignalEndpoint<T> {
+): SignalEndpoint<T> {
   const { helpers } = otlp;
   const checked = (data: T): T => {
     validate?.(data);
@@ -29,12 +28,11 @@ export function signalEndpoint<T>(
   };
   return {
     signal: otlp.signal,
-    service: otlp.service,
+    grpcPath: `/${otlp.service.typeName}/Export`,
     responseSchema: otlp.responseSchema,
     response: (rejection) => otlp.response(rejection),
     decodeProto: (bytes) => checked(helpers.decodeProto(bytes)),
     decodeJson: (bytes) => checked(helpers.decodeJson(bytes)),
-    fromRequest: (message) => checked(otlp.fromRequest(message as Message)),
     count: (data) => helpers.count(data),
     consume: async (data, context) => {
       await observer.observe(otlp.signal, helpers.count(data), () => next.consume(data, context));

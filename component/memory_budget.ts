@@ -1,0 +1,141 @@
+// Admission of requests against the process's memory, before they are decoded.
+//
+// A memory limiter in a pipeline sees data only after a receiver has decoded it, and decoding is
+// where memory explodes: an OTLP request of many tiny messages becomes tens of times its size in
+// objects. So receivers ask this budget before decoding, with an estimate of what the decoded
+// request will hold, and keep the reservation until the pipeline has taken the request. Limits
+// come from the memory limiters that are running (the strictest wins); memory is one per
+// process, so the budget is too. With no limiter running every request is admitted.
+
+/** A source of limits: a running memory limiter. */
+export interface MemoryLimitSource {
+  /** Bytes in use above which nothing more is admitted (the limiter's soft limit). */
+  readonly limitBytes: number;
+  /** Memory in use now, in bytes, as the limiter measures it. */
+  measure(): number;
+  /** Suggested wait before a refused client retries, in milliseconds. */
+  readonly retryAfterMs: number;
+  /** Who sets the limit, for messages: `memory_limiter processor "memory_limiter"`. */
+  readonly name: string;
+}
+
+/** Memory held for a request until `release` is called. */
+export interface MemoryReservation {
+  /** Bytes reserved. */
+  readonly bytes: number;
+  /** Gives the reservation back; later calls do nothing. */
+  release(): void;
+}
+
+/** Why a request was not admitted. */
+export interface MemoryRefusal {
+  /** `retry`: memory is busy now; `never`: the request alone exceeds the limit. */
+  readonly kind: "retry" | "never";
+  /** What to tell the client. */
+  readonly message: string;
+  /** Suggested wait before retrying, for `retry`. */
+  readonly retryAfterMs: number;
+}
+
+/** How long a measurement is reused, so that admission stays cheap under a flood of requests. */
+const MEASURE_REUSE_MS = 5;
+
+const MIB = 1024 * 1024;
+
+function mib(bytes: number): string {
+  return `${(bytes / MIB).toFixed(1)} MiB`;
+}
+
+/** The reservations in flight against the limits of the running memory limiters. */
+export class MemoryBudget {
+  readonly #sources = new Set<MemoryLimitSource>();
+  #reserved = 0;
+  #measuredAt = -Infinity;
+  #measured = 0;
+
+  /** Bytes reserved by requests in flight. */
+  get reservedBytes(): number {
+    return this.#reserved;
+  }
+
+  /** Whether any limit is in force. */
+  get limited(): boolean {
+    return this.#sources.size > 0;
+  }
+
+  /**
+   * Adds a limit while a memory limiter runs.
+   *
+   * @returns A function that removes it again.
+   */
+  addLimit(source: MemoryLimitSource): () => void {
+    this.#sources.add(source);
+    this.#measuredAt = -Infinity;
+    return () => {
+      this.#sources.delete(source);
+    };
+  }
+
+  #strictest(): MemoryLimitSource | undefined {
+    let strictest: MemoryLimitSource | undefined;
+    for (const source of this.#sources) {
+      if (strictest === undefined || source.limitBytes < strictest.limitBytes) strictest = source;
+    }
+    return strictest;
+  }
+
+  /**
+   * Reserves `bytes` for a request, or says why not. A request is admitted when what is in use
+   * plus what is reserved plus `bytes` stays within the strictest limit.
+   *
+   * @param bytes The request's estimated cost once decoded.
+   */
+  reserve(bytes: number): MemoryReservation | MemoryRefusal {
+    const source = this.#strictest();
+    if (source !== undefined) {
+      if (bytes > source.limitBytes) {
+        return {
+          kind: "never",
+          message: `the request would take about ${mib(bytes)} of memory once decoded, more ` +
+            `than the ${mib(source.limitBytes)} the ${source.name} allows; send smaller requests`,
+          retryAfterMs: 0,
+        };
+      }
+      const now = performance.now();
+      if (now - this.#measuredAt > MEASURE_REUSE_MS) {
+        this.#measured = source.measure();
+        this.#measuredAt = now;
+      }
+      if (this.#measured + this.#reserved + bytes > source.limitBytes) {
+        return {
+          kind: "retry",
+          message: `data refused due to high memory usage: ${mib(this.#measured)} in use and ` +
+            `${mib(this.#reserved)} reserved by requests in flight, limit ${
+              mib(source.limitBytes)
+            } (${source.name})`,
+          retryAfterMs: source.retryAfterMs,
+        };
+      }
+    }
+    this.#reserved += bytes;
+    let released = false;
+    return {
+      bytes,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#reserved -= bytes;
+      },
+    };
+  }
+}
+
+/** Whether a {@linkcode MemoryBudget.reserve} result is a refusal. */
+export function isMemoryRefusal(
+  result: MemoryReservation | MemoryRefusal,
+): result is MemoryRefusal {
+  return "kind" in result;
+}
+
+/** The process's memory budget: the one receivers reserve from and memory limiters limit. */
+export const processMemoryBudget: MemoryBudget = new MemoryBudget();

@@ -1,0 +1,98 @@
+// The gRPC listener: a `node:http2` server (h2c, or TLS with ALPN `h2`) whose sessions are
+// protected by `protectSession` and whose streams are served by `createGrpcStreamListener`.
+
+import * as http2 from "node:http2";
+import type { AddressInfo, Socket } from "node:net";
+import {
+  createGrpcStreamListener,
+  type GrpcServerLimits,
+  type GrpcUnaryHandler,
+} from "./grpc_server.ts";
+import { DEFAULT_CLOSE_GRACE_MS, parseEndpoint, type RunningServer } from "./http_server.ts";
+import { protectSession, type SessionEvents, type SessionLimits } from "./http2_session.ts";
+import type { LoadedTlsServer } from "./tls.ts";
+
+/** Everything a gRPC listener needs. */
+export interface GrpcListenOptions {
+  /** `host:port` to listen on. */
+  endpoint: string;
+  /** TLS material, or `undefined` for h2c. */
+  tls?: LoadedTlsServer;
+  /** The unary methods served, by path. */
+  methods: ReadonlyMap<string, GrpcUnaryHandler>;
+  /** Message size limits. */
+  limits: GrpcServerLimits;
+  /** Concurrent streams per connection, advertised in SETTINGS and enforced by nghttp2. */
+  maxConcurrentStreams: number;
+  /** Reset budget, keepalive and idle limits of each connection. */
+  sessionLimits: SessionLimits;
+  /** Told when a connection is closed for abuse. */
+  events?: SessionEvents;
+}
+
+/** Starts a gRPC listener. */
+export function listenGrpc(options: GrpcListenOptions): Promise<RunningServer> {
+  const { hostname, port } = parseEndpoint(options.endpoint);
+  const shutdown = new AbortController();
+  const settings = { settings: { maxConcurrentStreams: options.maxConcurrentStreams } };
+  const server = options.tls === undefined
+    ? http2.createServer(settings)
+    : http2.createSecureServer({ ...options.tls, ...settings });
+  const sessions = new Set<http2.ServerHttp2Session>();
+  const streams = new Set<http2.ServerHttp2Stream>();
+  server.on("session", (session: http2.ServerHttp2Session) => {
+    if (shutdown.signal.aborted) {
+      session.destroy();
+      return;
+    }
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+    const track = protectSession(session, options.sessionLimits, options.events);
+    session.on("stream", (stream: http2.ServerHttp2Stream) => {
+      track(stream);
+      streams.add(stream);
+      stream.once("close", () => streams.delete(stream));
+    });
+  });
+  server.on(
+    "stream",
+    createGrpcStreamListener({
+      methods: options.methods,
+      limits: options.limits,
+      shutdown: shutdown.signal,
+    }),
+  );
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) =>
+      reject(new Error(`cannot listen on ${options.endpoint}: ${error.message}`, { cause: error }));
+    server.once("error", onError);
+    server.listen(port, hostname, () => {
+      server.off("error", onError);
+      const address = server.address() as AddressInfo;
+      resolve({
+        hostname: address.address,
+        port: address.port,
+        close: async (graceMs = DEFAULT_CLOSE_GRACE_MS) => {
+          shutdown.abort();
+          const closed = new Promise<void>((done) => server.close(() => done()));
+          // GOAWAY: no new streams; calls in flight finish within the grace period.
+          for (const session of sessions) session.close();
+          const deadline = performance.now() + graceMs;
+          while (streams.size > 0 && performance.now() < deadline) {
+            await new Promise((wake) => setTimeout(wake, 10));
+          }
+          // Deno's session.close() does not end an idle session by itself.
+          for (const session of sessions) session.destroy();
+          await Promise.race([closed, new Promise((wake) => setTimeout(wake, 100))]);
+          for (const socket of sockets) socket.destroy();
+          await closed;
+        },
+      });
+    });
+  });
+}

@@ -1,0 +1,568 @@
+// An HTTP/1.1 server connection, written here rather than taken from `Deno.serve` because a
+// collector facing untrusted clients needs what `Deno.serve` does not let us set: the Go
+// collector's `confighttp` timeouts (a connection stalled in its headers, body or idle
+// keep-alive is closed), bodies read into one contiguous buffer that grows with what arrives (a
+// body trickled one byte at a time costs about what was received, not a chunk object per byte),
+// and a shutdown that answers requests still being read with 503 + `Connection: close`.
+//
+// One request at a time per connection; pipelined requests wait in the read buffer.
+
+import type { ByteStream } from "./byte_stream.ts";
+import {
+  BodyReadError,
+  HttpHeaders,
+  type ServerHandler,
+  type ServerRequest,
+  type ServerResponse,
+} from "./http_exchange.ts";
+
+/** Limits and timeouts of HTTP/1.1 connections (0 means none), as `confighttp` names them. */
+export interface Http1Limits {
+  /** Time to read a request's header block (from the connection's start or the first byte). */
+  readHeaderTimeoutMs: number;
+  /** Time to read a whole request, header and body. */
+  readTimeoutMs: number;
+  /** Time from the end of the header block until the response is written. */
+  writeTimeoutMs: number;
+  /** Time a kept-alive connection may wait for its next request. */
+  idleTimeoutMs: number;
+  /** Whether a connection may carry more than one request. */
+  keepAlivesEnabled: boolean;
+  /** Largest header block accepted (431 past it). */
+  maxHeaderBytes: number;
+}
+
+const CRLF_CRLF = [13, 10, 13, 10];
+const INITIAL_BUFFER = 16 * 1024;
+const FIRST_BODY_CHUNK = 64 * 1024;
+/** A body left unread by the handler is skipped up to this size to keep the connection. */
+const DISCARD_LIMIT = 256 * 1024;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const latin1 = new TextDecoder("latin1");
+const encoder = new TextEncoder();
+
+const REASONS: Record<number, string> = {
+  100: "Continue",
+  200: "OK",
+  204: "No Content",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  408: "Request Timeout",
+  413: "Request Entity Too Large",
+  415: "Unsupported Media Type",
+  429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  503: "Service Unavailable",
+  505: "HTTP Version Not Supported",
+};
+
+/** Raised inside the engine when the connection must end without an answer. */
+class ConnectionEnd extends Error {}
+
+/** A request head the engine refuses before any handler sees it. */
+class HeadError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+interface Head {
+  method: string;
+  target: string;
+  protocol: "HTTP/1.0" | "HTTP/1.1";
+  fields: [string, string][];
+}
+
+type Framing = { kind: "none" } | { kind: "length"; length: number } | { kind: "chunked" };
+
+function indexOfCrlfCrlf(buffer: Uint8Array, from: number, to: number): number {
+  for (let i = Math.max(from, 0); i + 3 < to; i++) {
+    if (
+      buffer[i] === CRLF_CRLF[0] && buffer[i + 1] === CRLF_CRLF[1] &&
+      buffer[i + 2] === CRLF_CRLF[2] && buffer[i + 3] === CRLF_CRLF[3]
+    ) return i;
+  }
+  return -1;
+}
+
+function parseHead(text: string): Head {
+  const lines = text.split("\r\n");
+  const requestLine = lines[0].split(" ");
+  if (requestLine.length !== 3 || !TOKEN.test(requestLine[0]) || requestLine[1] === "") {
+    throw new HeadError(400, "malformed request line");
+  }
+  const version = requestLine[2];
+  if (version !== "HTTP/1.1" && version !== "HTTP/1.0") {
+    if (/^HTTP\/\d\.\d$/.test(version)) throw new HeadError(505, `unsupported ${version}`);
+    throw new HeadError(400, "malformed HTTP version");
+  }
+  const fields: [string, string][] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    const colon = line.indexOf(":");
+    if (colon <= 0) throw new HeadError(400, "malformed header field");
+    const name = line.slice(0, colon);
+    // Obsolete line folding and whitespace before the colon are refused (RFC 9112 §5).
+    if (!TOKEN.test(name)) throw new HeadError(400, `malformed header field name`);
+    fields.push([name.toLowerCase(), line.slice(colon + 1).trim()]);
+  }
+  return { method: requestLine[0], target: requestLine[1], protocol: version, fields };
+}
+
+function framingOf(head: Head): Framing {
+  let transferEncoding: string | undefined;
+  let contentLength: string | undefined;
+  for (const [name, value] of head.fields) {
+    if (name === "transfer-encoding") {
+      transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
+    } else if (name === "content-length") {
+      if (contentLength !== undefined && contentLength !== value) {
+        throw new HeadError(400, "conflicting Content-Length fields");
+      }
+      contentLength = value;
+    }
+  }
+  if (transferEncoding !== undefined) {
+    // Both framings at once is how requests are smuggled past proxies: refused.
+    if (contentLength !== undefined) {
+      throw new HeadError(400, "both Transfer-Encoding and Content-Length");
+    }
+    const codings = transferEncoding.toLowerCase().split(",").map((c) => c.trim());
+    if (codings.length !== 1 || codings[0] !== "chunked") {
+      throw new HeadError(501, `unsupported Transfer-Encoding ${JSON.stringify(transferEncoding)}`);
+    }
+    return { kind: "chunked" };
+  }
+  if (contentLength !== undefined) {
+    if (!/^\d{1,15}$/.test(contentLength)) throw new HeadError(400, "malformed Content-Length");
+    const length = Number(contentLength);
+    return length === 0 ? { kind: "none" } : { kind: "length", length };
+  }
+  return { kind: "none" };
+}
+
+function headerValue(head: Head, name: string): string | undefined {
+  for (const [key, value] of head.fields) if (key === name) return value;
+  return undefined;
+}
+
+function wantsClose(head: Head): boolean {
+  const connection = (headerValue(head, "connection") ?? "").toLowerCase();
+  if (head.protocol === "HTTP/1.0") return !connection.includes("keep-alive");
+  return connection.split(",").some((token) => token.trim() === "close");
+}
+
+/** Serialises a response head and body into one buffer (one write, no Nagle stall). */
+export function encodeResponse(response: ServerResponse, close: boolean): Uint8Array {
+  const body = typeof response.body === "string"
+    ? encoder.encode(response.body)
+    : (response.body ?? new Uint8Array(0));
+  let head = `HTTP/1.1 ${response.status} ${REASONS[response.status] ?? "Status"}\r\n`;
+  for (const [name, value] of Object.entries(response.headers ?? {})) {
+    if (name === "content-length" || name === "connection" || name === "transfer-encoding") {
+      continue;
+    }
+    if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) continue;
+    head += `${name}: ${value}\r\n`;
+  }
+  head += `content-length: ${body.length}\r\n`;
+  if (close) head += "connection: close\r\n";
+  head += "\r\n";
+  const headBytes = encoder.encode(head);
+  const out = new Uint8Array(headBytes.length + body.length);
+  out.set(headBytes, 0);
+  out.set(body, headBytes.length);
+  return out;
+}
+
+/** The phase a connection is in, for shutdown. */
+type Phase = "idle" | "head" | "body" | "handler" | "writing" | "done";
+
+/**
+ * One HTTP/1.1 connection: reads requests, runs the handler, writes responses, until the client
+ * closes, a timeout or error ends it, or the server shuts down.
+ */
+export class Http1Connection {
+  readonly #stream: ByteStream;
+  readonly #limits: Http1Limits;
+  readonly #handler: ServerHandler;
+  #buffer = new Uint8Array(INITIAL_BUFFER);
+  #start = 0;
+  #end = 0;
+  #phase: Phase = "idle";
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timedOut: "head" | "read" | "write" | "idle" | undefined;
+  #closing = false;
+  #requestAbort: AbortController | undefined;
+  #failBody: ((error: BodyReadError) => void) | undefined;
+  #requestCount = 0;
+
+  /**
+   * @param stream The connection's bytes.
+   * @param limits Timeouts and limits.
+   * @param handler Answers each request.
+   */
+  constructor(stream: ByteStream, limits: Http1Limits, handler: ServerHandler) {
+    this.#stream = stream;
+    this.#limits = limits;
+    this.#handler = handler;
+  }
+
+  /** Whether the connection is between requests (closing it loses nothing). */
+  get idle(): boolean {
+    return this.#phase === "idle" && this.#end === this.#start;
+  }
+
+  /**
+   * Starts a graceful close: an idle connection ends now; a request whose head or body is still
+   * being read is answered 503 with `Connection: close`; a request in its handler is answered
+   * when the handler is done, with `Connection: close`.
+   */
+  beginShutdown(): void {
+    this.#closing = true;
+    if (this.#phase === "idle" || this.#phase === "head") {
+      if (this.#phase === "head" && this.#end > this.#start) {
+        void this.#writeAndEnd(503, "the server is shutting down");
+      } else this.#stream.close();
+    } else if (this.#phase === "body") {
+      this.#failBody?.(new BodyReadError(503, "the server is shutting down"));
+    }
+  }
+
+  /** Ends the connection at once, aborting a request in its handler. */
+  destroy(): void {
+    this.#closing = true;
+    this.#requestAbort?.abort(new Error("the server closed the connection"));
+    this.#stream.close();
+  }
+
+  /** Serves requests until the connection ends; never rejects. */
+  async serve(): Promise<void> {
+    try {
+      while (!this.#closing || this.#phase === "idle" && this.#end > this.#start) {
+        if (!await this.#serveOne()) break;
+      }
+    } catch {
+      // The connection broke or timed out; nothing is left to answer.
+    } finally {
+      clearTimeout(this.#timer);
+      this.#phase = "done";
+      this.#stream.close();
+    }
+  }
+
+  #arm(kind: "head" | "read" | "write" | "idle", ms: number): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (ms <= 0) return;
+    this.#timer = setTimeout(() => {
+      this.#timedOut = kind;
+      if (kind === "read" && this.#phase === "body") {
+        this.#failBody?.(new BodyReadError(408, "request body not received within read_timeout"));
+        return;
+      }
+      if (kind === "write") this.#requestAbort?.abort(new Error("write_timeout passed"));
+      this.#stream.close();
+    }, ms);
+  }
+
+  /** Reads more bytes into the buffer (compacting or growing it); false at end of stream. */
+  async #fill(maxBuffer: number): Promise<boolean> {
+    if (this.#start > 0 && this.#start === this.#end) {
+      this.#start = this.#end = 0;
+    }
+    if (this.#end === this.#buffer.length) {
+      const used = this.#end - this.#start;
+      if (this.#start > 0 && used < this.#buffer.length / 2) {
+        this.#buffer.copyWithin(0, this.#start, this.#end);
+      } else {
+        if (this.#buffer.length >= maxBuffer) throw new HeadError(431, "header block too large");
+        const grown = new Uint8Array(Math.min(this.#buffer.length * 2, maxBuffer));
+        grown.set(this.#buffer.subarray(this.#start, this.#end));
+        this.#buffer = grown;
+      }
+      this.#start = 0;
+      this.#end = used;
+    }
+    const n = await this.#stream.read(this.#buffer.subarray(this.#end));
+    if (n === null) return false;
+    this.#end += n;
+    return true;
+  }
+
+  async #serveOne(): Promise<boolean> {
+    const limits = this.#limits;
+    // Waiting for the next request: idle timeout on a kept-alive connection; the first request's
+    // header timeout runs from the connection's start.
+    if (this.#end === this.#start) {
+      if (this.#requestCount === 0) {
+        this.#arm("head", limits.readHeaderTimeoutMs || limits.readTimeoutMs);
+      } else this.#arm("idle", limits.idleTimeoutMs || limits.readTimeoutMs);
+      this.#phase = "idle";
+      if (!await this.#fill(limits.maxHeaderBytes)) return false;
+      if (this.#requestCount > 0) {
+        this.#arm("head", limits.readHeaderTimeoutMs || limits.readTimeoutMs);
+      }
+    }
+    this.#phase = "head";
+    const requestStarted = performance.now();
+    let headEnd = indexOfCrlfCrlf(this.#buffer, this.#start, this.#end);
+    let scanned = this.#start;
+    let head: Head;
+    let framing: Framing;
+    try {
+      while (headEnd < 0) {
+        // Leading empty lines before a request line are allowed (RFC 9112 §2.2).
+        while (
+          this.#end - this.#start >= 2 && this.#buffer[this.#start] === 13 &&
+          this.#buffer[this.#start + 1] === 10
+        ) this.#start += 2;
+        scanned = Math.max(this.#start, this.#end - 3);
+        if (this.#end - this.#start > limits.maxHeaderBytes) {
+          throw new HeadError(431, "header block too large");
+        }
+        if (!await this.#fill(limits.maxHeaderBytes + 4)) {
+          if (this.#end > this.#start) throw new ConnectionEnd("truncated request head");
+          return false;
+        }
+        headEnd = indexOfCrlfCrlf(this.#buffer, scanned, this.#end);
+      }
+      if (headEnd - this.#start > limits.maxHeaderBytes) {
+        throw new HeadError(431, "header block too large");
+      }
+      head = parseHead(latin1.decode(this.#buffer.subarray(this.#start, headEnd)));
+      framing = framingOf(head);
+    } catch (error) {
+      if (error instanceof HeadError) {
+        await this.#writeAndEnd(error.status, error.message);
+        return false;
+      }
+      throw error;
+    }
+    this.#start = headEnd + 4;
+    // Shutdown began while the head arrived: the client was already answered 503.
+    if (this.#closing) return false;
+    this.#requestCount++;
+    return await this.#handle(head, framing, requestStarted);
+  }
+
+  async #handle(head: Head, framing: Framing, requestStarted: number): Promise<boolean> {
+    const limits = this.#limits;
+    const abort = new AbortController();
+    this.#requestAbort = abort;
+    this.#timedOut = undefined;
+    // The write timeout runs from the end of the head to the end of the response (Go's
+    // WriteTimeout); the read timeout from the start of the request to the end of its body.
+    const writeDeadline = limits.writeTimeoutMs > 0
+      ? performance.now() + limits.writeTimeoutMs
+      : Infinity;
+    let bodyDone = framing.kind === "none";
+    let bodyFailed = false;
+    let continueSent = false;
+    const expectContinue = head.protocol === "HTTP/1.1" &&
+      (headerValue(head, "expect") ?? "").toLowerCase() === "100-continue";
+
+    const readBody = async (maxBytes: number): Promise<Uint8Array> => {
+      if (bodyDone) return new Uint8Array(0);
+      if (bodyFailed) throw new BodyReadError(400, "the request body was already read");
+      bodyFailed = true;
+      if (this.#closing) throw new BodyReadError(503, "the server is shutting down");
+      if (framing.kind === "length" && framing.length > maxBytes) {
+        throw new BodyReadError(
+          413,
+          `request body size ${framing.length} exceeds the limit of ${maxBytes} bytes`,
+        );
+      }
+      if (expectContinue && !continueSent) {
+        continueSent = true;
+        await this.#stream.write(encoder.encode("HTTP/1.1 100 Continue\r\n\r\n"));
+      }
+      this.#phase = "body";
+      if (limits.readTimeoutMs > 0) {
+        this.#arm("read", Math.max(1, requestStarted + limits.readTimeoutMs - performance.now()));
+      } else clearTimeout(this.#timer);
+      const failed = new Promise<never>((_, reject) => {
+        this.#failBody = reject;
+      });
+      failed.catch(() => {});
+      try {
+        const body = await Promise.race([
+          framing.kind === "length"
+            ? this.#readLength(framing.length)
+            : this.#readChunked(maxBytes),
+          failed,
+        ]);
+        bodyDone = true;
+        bodyFailed = false;
+        return body;
+      } catch (error) {
+        if (error instanceof BodyReadError) throw error;
+        if (this.#timedOut === "read") {
+          throw new BodyReadError(408, "request body not received within read_timeout");
+        }
+        throw new BodyReadError(400, `cannot read the request body: ${String(error)}`, {
+          cause: error,
+        });
+      } finally {
+        this.#failBody = undefined;
+        this.#phase = "handler";
+        if (writeDeadline !== Infinity) {
+          this.#arm("write", Math.max(1, writeDeadline - performance.now()));
+        } else clearTimeout(this.#timer);
+      }
+    };
+
+    const queryAt = head.target.indexOf("?");
+    const request: ServerRequest = {
+      method: head.method,
+      path: queryAt < 0 ? head.target : head.target.slice(0, queryAt),
+      protocol: head.protocol,
+      headers: new HttpHeaders(head.fields),
+      remoteAddress: this.#stream.remoteAddress,
+      declaredLength: framing.kind === "length"
+        ? framing.length
+        : framing.kind === "none"
+        ? 0
+        : undefined,
+      readBody,
+      signal: abort.signal,
+    };
+    this.#phase = "handler";
+    if (writeDeadline !== Infinity) this.#arm("write", limits.writeTimeoutMs);
+    else clearTimeout(this.#timer);
+
+    let response: ServerResponse;
+    try {
+      response = await this.#handler(request);
+    } catch (error) {
+      response = {
+        status: 500,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+        body: `internal error: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
+    if (this.#timedOut === "write") throw new ConnectionEnd("timed out");
+    // A body the handler did not read is skipped when small; otherwise the connection ends after
+    // the answer (the client may still be sending it).
+    let keep = limits.keepAlivesEnabled && !this.#closing && !wantsClose(head) && !bodyFailed;
+    if (!bodyDone && keep) {
+      keep = framing.kind === "length" && framing.length <= DISCARD_LIMIT &&
+        (!expectContinue || continueSent) &&
+        await this.#discard(framing.length).then(() => true, () => false);
+    }
+    this.#phase = "writing";
+    await this.#stream.write(encodeResponse(response, !keep));
+    if (!keep) return false;
+    clearTimeout(this.#timer);
+    this.#requestAbort = undefined;
+    this.#phase = "idle";
+    return !this.#closing || this.#end > this.#start;
+  }
+
+  /** Takes `length` body bytes: what is buffered, then reads straight into the body buffer. */
+  async #readLength(length: number): Promise<Uint8Array> {
+    const buffered = Math.min(this.#end - this.#start, length);
+    let body = new Uint8Array(Math.min(length, Math.max(buffered, FIRST_BODY_CHUNK)));
+    body.set(this.#buffer.subarray(this.#start, this.#start + buffered));
+    this.#start += buffered;
+    let filled = buffered;
+    while (filled < length) {
+      if (filled === body.length) {
+        // Grows by doubling up to the declared length: memory follows what actually arrived.
+        const grown = new Uint8Array(Math.min(length, body.length * 2));
+        grown.set(body);
+        body = grown;
+      }
+      const n = await this.#stream.read(body.subarray(filled));
+      if (n === null) {
+        throw new BodyReadError(400, `request body ended after ${filled} of ${length} bytes`);
+      }
+      filled += n;
+    }
+    return body;
+  }
+
+  /** Reads a chunked body into one growing buffer; trailer fields are read and dropped. */
+  async #readChunked(maxBytes: number): Promise<Uint8Array> {
+    let body = new Uint8Array(FIRST_BODY_CHUNK);
+    let size = 0;
+    for (;;) {
+      const line = await this.#readLine();
+      const sizeText = line.split(";")[0].trim();
+      if (!/^[0-9a-fA-F]{1,12}$/.test(sizeText)) {
+        throw new BodyReadError(400, "malformed chunk size");
+      }
+      const chunkSize = parseInt(sizeText, 16);
+      if (chunkSize === 0) break;
+      if (size + chunkSize > maxBytes) {
+        throw new BodyReadError(413, `request body exceeds the limit of ${maxBytes} bytes`);
+      }
+      if (size + chunkSize > body.length) {
+        const grown = new Uint8Array(Math.max(size + chunkSize, body.length * 2));
+        grown.set(body.subarray(0, size));
+        body = grown;
+      }
+      let remaining = chunkSize;
+      while (remaining > 0) {
+        if (this.#end === this.#start && !await this.#fill(Infinity)) {
+          throw new BodyReadError(400, "request body ended inside a chunk");
+        }
+        const n = Math.min(remaining, this.#end - this.#start);
+        body.set(this.#buffer.subarray(this.#start, this.#start + n), size);
+        size += n;
+        this.#start += n;
+        remaining -= n;
+      }
+      if ((await this.#readLine()) !== "") throw new BodyReadError(400, "malformed chunk end");
+    }
+    while ((await this.#readLine()) !== "") {
+      // trailer fields
+    }
+    return body.subarray(0, size);
+  }
+
+  /** One CRLF-terminated line of the chunked framing (at most 4 KiB). */
+  async #readLine(): Promise<string> {
+    for (;;) {
+      for (let i = this.#start; i + 1 < this.#end; i++) {
+        if (this.#buffer[i] === 13 && this.#buffer[i + 1] === 10) {
+          const line = latin1.decode(this.#buffer.subarray(this.#start, i));
+          this.#start = i + 2;
+          return line;
+        }
+      }
+      if (this.#end - this.#start > 4096) throw new BodyReadError(400, "chunk line too long");
+      if (!await this.#fill(Infinity)) throw new BodyReadError(400, "request body ended early");
+    }
+  }
+
+  async #discard(length: number): Promise<void> {
+    let remaining = length;
+    while (remaining > 0) {
+      if (this.#end === this.#start && !await this.#fill(Infinity)) throw new ConnectionEnd("eof");
+      const n = Math.min(remaining, this.#end - this.#start);
+      this.#start += n;
+      remaining -= n;
+    }
+  }
+
+  /** Answers with a plain-text error and ends the connection. */
+  async #writeAndEnd(status: number, message: string): Promise<void> {
+    this.#phase = "writing";
+    try {
+      await this.#stream.write(encodeResponse({
+        status,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+        body: `${status} ${REASONS[status] ?? ""}: ${message}`,
+      }, true));
+    } catch {
+      // the client is gone
+    }
+    this.#stream.close();
+  }
+}

@@ -1,0 +1,103 @@
+// What an HTTP server hands a handler and takes back, the same for the HTTP/1.1 engine and for
+// HTTP/2 streams, so that a handler (the OTLP/HTTP receiver) is written once for both. A request
+// body is read on demand, whole and contiguous, with a limit: a handler can answer 401, 404 or
+// 413 without reading a byte of it.
+
+/** Header fields of a request, names in lower case, in the order received. */
+export class HttpHeaders {
+  readonly #fields: readonly (readonly [string, string])[];
+
+  /** @param fields `[lower-case name, value]` pairs. */
+  constructor(fields: readonly (readonly [string, string])[]) {
+    this.#fields = fields;
+  }
+
+  /** The field's value, several occurrences joined with `, `, or `null` when absent. */
+  get(name: string): string | null {
+    let found: string | null = null;
+    for (const [key, value] of this.#fields) {
+      if (key !== name) continue;
+      found = found === null ? value : `${found}, ${value}`;
+    }
+    return found;
+  }
+
+  /** Whether the field is present. */
+  has(name: string): boolean {
+    return this.#fields.some(([key]) => key === name);
+  }
+
+  /** Every `[name, value]` pair, in the order received. */
+  entries(): IterableIterator<readonly [string, string]> {
+    return this.#fields.values();
+  }
+
+  /** The fields as a map from name to every value it had. */
+  toMap(): Map<string, string[]> {
+    const map = new Map<string, string[]>();
+    for (const [name, value] of this.#fields) {
+      const values = map.get(name);
+      if (values === undefined) map.set(name, [value]);
+      else values.push(value);
+    }
+    return map;
+  }
+}
+
+/** Why a request body could not be read, with the status to answer. */
+export class BodyReadError extends Error {
+  /** 400 malformed framing or a broken connection, 408 too slow, 413 too large, 503 shutdown. */
+  readonly status: 400 | 408 | 413 | 503;
+
+  /**
+   * Creates the error.
+   *
+   * @param status The HTTP status the request should be answered with.
+   * @param message What went wrong.
+   * @param options The underlying error, if any.
+   */
+  constructor(status: 400 | 408 | 413 | 503, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "BodyReadError";
+    this.status = status;
+  }
+}
+
+/** A request as a handler sees it. */
+export interface ServerRequest {
+  /** Method, as sent (`POST`). */
+  readonly method: string;
+  /** Path of the request target, without the query. */
+  readonly path: string;
+  /** Protocol the request came in: `HTTP/1.0`, `HTTP/1.1` or `HTTP/2`. */
+  readonly protocol: string;
+  /** Header fields. */
+  readonly headers: HttpHeaders;
+  /** The client's IP address, if known. */
+  readonly remoteAddress: string | undefined;
+  /** The body's length as declared (`Content-Length`), if it was. */
+  readonly declaredLength: number | undefined;
+  /**
+   * Reads the whole body as sent (any `Content-Encoding` left in place), into one buffer that
+   * grows with what arrives.
+   *
+   * @param maxBytes Largest body accepted: past it the read stops with a 413 error.
+   * @throws {BodyReadError} on a body over the limit, a stall, malformed framing or shutdown.
+   */
+  readBody(maxBytes: number): Promise<Uint8Array>;
+  /** Aborted when the client goes away or the server gives up on the request. */
+  readonly signal: AbortSignal;
+}
+
+/** A handler's answer. */
+export interface ServerResponse {
+  /** Status code. */
+  status: number;
+  /** Header fields (lower-case names); the server adds `content-length` and `connection`. */
+  headers?: Record<string, string>;
+  /** Body, if any. */
+  body?: Uint8Array | string;
+}
+
+/** Handles one request. A rejection is answered 500 with its message. */
+export type ServerHandler = (request: ServerRequest) => Promise<ServerResponse>;
