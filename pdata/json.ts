@@ -9,6 +9,12 @@ import {
 import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { base64Decode, base64Encode } from "@bufbuild/protobuf/wire";
 import { DecodeError } from "./errors.ts";
+import {
+  exactInteger,
+  JsonNumber,
+  mayRoundIntegers,
+  parseWithNumberSources,
+} from "./json_numbers.ts";
 
 /**
  * Bytes fields that OTLP/JSON writes as hex instead of base64, by protobuf field name
@@ -140,13 +146,40 @@ function describe(value: unknown): string {
       ? `a string of length ${value.length}`
       : `the string ${JSON.stringify(value)}`;
   }
+  if (value instanceof JsonNumber) return `number ${value.source}`;
   if (typeof value === "object") return "an object";
   return `${typeof value} ${String(value)}`;
 }
 
+/**
+ * Thrown by a reader of a plainly parsed document when a number it needs may have been rounded
+ * by `JSON.parse`; the document is then parsed again with the numbers' source text.
+ */
+const NEEDS_EXACT_NUMBERS = Symbol("needs exact numbers");
+
 /** Decodes one document; keeps the path of the value being read for error messages. */
 class JsonReader {
   private readonly path: (string | number)[] = [];
+  /** The document's text, scanned once for numbers `JSON.parse` may have rounded. */
+  private readonly text: string;
+  /**
+   * Whether the document was parsed with the source text of its numbers, so that every number a
+   * double may not hold exactly is a {@link JsonNumber}.
+   */
+  private readonly exact: boolean;
+  private rounding: boolean | undefined;
+
+  constructor(text: string, exact: boolean) {
+    this.text = text;
+    this.exact = exact;
+  }
+
+  /** Whether a plain number read from this document can be trusted as the integer it shows. */
+  private trustsIntegers(): boolean {
+    if (this.exact) return true;
+    this.rounding ??= mayRoundIntegers(this.text);
+    return !this.rounding;
+  }
 
   fail(problem: string): never {
     const path = this.pathText();
@@ -163,7 +196,9 @@ class JsonReader {
   }
 
   readMessage(plan: MessagePlan, json: unknown, depth: number): Message {
-    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    if (
+      typeof json !== "object" || json === null || Array.isArray(json) || json instanceof JsonNumber
+    ) {
       this.fail(`expected an object for ${plan.desc.typeName}, got ${describe(json)}`);
     }
     if (depth > MAX_NESTING_DEPTH) {
@@ -219,11 +254,12 @@ class JsonReader {
   }
 
   readEnum(desc: DescEnum, value: unknown): number {
-    if (typeof value === "number") {
-      if (!Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 31) {
+    if (typeof value === "number" || value instanceof JsonNumber) {
+      const number = this.integer(value);
+      if (number === undefined || number < -(2n ** 31n) || number >= 2n ** 31n) {
         this.fail(`expected an enum number of ${desc.typeName}, got ${describe(value)}`);
       }
-      return value;
+      return Number(number);
     }
     if (typeof value === "string") {
       const known = desc.values.find((v) => v.name === value);
@@ -265,6 +301,7 @@ class JsonReader {
 
   readFloat(value: unknown): number {
     if (typeof value === "number") return value;
+    if (value instanceof JsonNumber) return value.value;
     if (typeof value === "string") {
       if (value === "NaN") return NaN;
       if (value === "Infinity") return Infinity;
@@ -275,24 +312,48 @@ class JsonReader {
     this.fail(`expected a number, "NaN", "Infinity" or "-Infinity", got ${describe(value)}`);
   }
 
+  /**
+   * The exact integer a JSON number stands for, undefined when it is not one. A plain number is
+   * trusted only when `JSON.parse` cannot have rounded it; otherwise the document is read again
+   * with its numbers' source text.
+   */
+  private integer(value: number | JsonNumber): bigint | undefined {
+    if (value instanceof JsonNumber) return exactInteger(value.source);
+    if (Number.isSafeInteger(value) && this.trustsIntegers()) return BigInt(value);
+    if (!this.exact) throw NEEDS_EXACT_NUMBERS;
+    return Number.isInteger(value) ? BigInt(value) : undefined;
+  }
+
   readInt64(value: unknown, min: bigint, max: bigint, what: string): bigint {
     let parsed: bigint | undefined;
-    if (typeof value === "number" && Number.isInteger(value)) parsed = BigInt(value);
-    else if (typeof value === "string" && INTEGER.test(value)) parsed = BigInt(value);
-    if (parsed === undefined || parsed < min || parsed > max) {
+    if (typeof value === "string") {
+      parsed = INTEGER.test(value) ? BigInt(value) : exactInteger(value);
+    } else if (typeof value === "number" || value instanceof JsonNumber) {
+      parsed = this.integer(value);
+    }
+    if (parsed === undefined) {
       this.fail(`expected ${what} as a number or a string, got ${describe(value)}`);
     }
+    if (parsed < min || parsed > max) this.outOfRange(value, min, max, what);
     return parsed;
   }
 
   readInt32(value: unknown, min: number, max: number, what: string): number {
-    let parsed: number | undefined;
-    if (typeof value === "number" && Number.isInteger(value)) parsed = value;
-    else if (typeof value === "string" && INTEGER.test(value)) parsed = Number(value);
-    if (parsed === undefined || parsed < min || parsed > max) {
-      this.fail(`expected ${what}, got ${describe(value)}`);
+    // Most 32-bit fields are small plain numbers: no bigint for them.
+    if (typeof value === "number" && Number.isSafeInteger(value) && this.trustsIntegers()) {
+      if (value < min || value > max) this.outOfRange(value, min, max, what);
+      return value + 0; // -0 is 0
     }
-    return parsed;
+    return Number(this.readInt64(value, BigInt(min), BigInt(max), what));
+  }
+
+  outOfRange(value: unknown, min: bigint | number, max: bigint | number, what: string): never {
+    const written = value instanceof JsonNumber
+      ? value.source
+      : typeof value === "string"
+      ? JSON.stringify(value)
+      : String(value);
+    this.fail(`expected ${what} (${min} to ${max}), got ${written}`);
   }
 
   readId(value: unknown, length: number): Uint8Array {
@@ -376,11 +437,21 @@ function isZero(value: unknown): boolean {
   }
 }
 
+/**
+ * The JSON text `-0`, which `JSON.stringify` writes as it is (`JSON.rawJSON`, in V8 since 11.4 but
+ * not yet in TypeScript's library).
+ */
+const NEGATIVE_ZERO: unknown = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(
+  "-0",
+);
+
 function writeScalar(scalar: ScalarType, value: unknown, idLength: number): unknown {
   switch (scalar) {
     case ScalarType.DOUBLE:
     case ScalarType.FLOAT: {
       const number = value as number;
+      // JSON.stringify writes -0 as 0; protojson writes -0, and it is another double.
+      if (number === 0 && 1 / number < 0) return NEGATIVE_ZERO;
       if (Number.isFinite(number)) return number;
       return Number.isNaN(number) ? "NaN" : number > 0 ? "Infinity" : "-Infinity";
     }
@@ -397,11 +468,26 @@ function writeScalar(scalar: ScalarType, value: unknown, idLength: number): unkn
   }
 }
 
+/** Reads a parsed document; any failure becomes a {@link DecodeError} naming where it happened. */
+function read(plan: MessagePlan, reader: JsonReader, json: unknown): Message {
+  try {
+    return reader.readMessage(plan, json, 0);
+  } catch (error) {
+    if (error instanceof DecodeError || error === NEEDS_EXACT_NUMBERS) throw error;
+    // A failure of the runtime (such as the stack running out) still gets a typed error.
+    const path = reader.pathText();
+    throw new DecodeError("json", `${path || "document"}: ${(error as Error).message}`, path, {
+      cause: error,
+    });
+  }
+}
+
 /**
  * Builds the OTLP/JSON codec of a message type: lowerCamelCase keys and enum numbers on output,
  * both key spellings and enum names or numbers accepted on input, 64-bit integers as strings on
- * output and as strings or numbers on input, `"NaN"`/`"Infinity"`/`"-Infinity"` for non-finite
- * doubles, unknown keys ignored, and the bytes fields named in `idFields` written as hex.
+ * output and as strings or numbers on input (read exactly, also beyond 2^53, and refused when out
+ * of the field's range), `"NaN"`/`"Infinity"`/`"-Infinity"` for non-finite doubles and `-0` for
+ * negative zero, unknown keys ignored, and the bytes fields named in `idFields` written as hex.
  *
  * @param schema the message type of documents
  * @param idFields bytes fields written as hex ids, by protobuf field name, with their length
@@ -430,17 +516,19 @@ export function createJsonCodec<T extends Message>(
           cause: error,
         });
       }
-      const reader = new JsonReader();
       try {
-        return reader.readMessage(plan, json, 0) as T;
+        return read(plan, new JsonReader(source, false), json) as T;
       } catch (error) {
-        if (error instanceof DecodeError) throw error;
-        // A failure of the runtime (such as the stack running out) still gets a typed error.
-        const path = reader.pathText();
-        throw new DecodeError("json", `${path || "document"}: ${(error as Error).message}`, path, {
-          cause: error,
-        });
+        if (error !== NEEDS_EXACT_NUMBERS) throw error;
       }
+      // Rare: an integer field holds a number JSON.parse may have rounded. Read it all again,
+      // this time with the source text of the numbers.
+      try {
+        json = parseWithNumberSources(source);
+      } catch (error) {
+        throw new DecodeError("json", (error as Error).message, "", { cause: error });
+      }
+      return read(plan, new JsonReader(source, true), json) as T;
     },
     encode(message: T): string {
       return JSON.stringify(writeMessage(plan, message, 0));
