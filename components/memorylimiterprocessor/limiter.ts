@@ -1,4 +1,4 @@
-import type { Logger } from "@denocol/component";
+import { type Logger, type MemoryBudget, processMemoryBudget } from "@denocol/component";
 import type { Config, LimiterTimings } from "./config.ts";
 import { resolveTimings } from "./config.ts";
 import {
@@ -22,6 +22,8 @@ export interface LimiterRuntime {
   gc?: (() => void) | null;
   /** Current time in milliseconds; default `performance.now`. */
   now?: () => number;
+  /** The budget receivers admit requests against; default the process's. */
+  budget?: MemoryBudget;
 }
 
 /** The limits in bytes, as computed from a configuration. */
@@ -77,6 +79,9 @@ export class MemoryLimiter {
   #softBackoffMs = 0;
   #hardBackoffMs = 0;
   #lastMeasured = 0;
+  readonly #budget: MemoryBudget;
+  readonly #id: string;
+  #removeLimit: (() => void) | undefined;
 
   /**
    * Creates a limiter for a validated `config`.
@@ -84,8 +89,16 @@ export class MemoryLimiter {
    * @param config The processor's configuration (validated).
    * @param logger Where state changes are logged.
    * @param runtime Replacements for the measurements, for tests.
+   * @param id ID of the processor, for the messages of refused requests.
    */
-  constructor(config: Config, logger: Logger, runtime: LimiterRuntime = {}) {
+  constructor(
+    config: Config,
+    logger: Logger,
+    runtime: LimiterRuntime = {},
+    id = "memory_limiter",
+  ) {
+    this.#budget = runtime.budget ?? processMemoryBudget;
+    this.#id = id;
     this.#timings = resolveTimings(config);
     this.#logger = logger;
     this.#measure = runtime.measure ?? measureMemoryBytes;
@@ -117,6 +130,14 @@ export class MemoryLimiter {
     this.#users++;
     if (this.#users === 1) {
       this.#timer = setInterval(() => this.check(), this.#timings.checkIntervalMs);
+      // Receivers admit requests against the soft limit before decoding them, counting what
+      // requests in flight will hold on top of what is measured now.
+      this.#removeLimit = this.#budget.addLimit({
+        limitBytes: this.limits.softBytes,
+        measure: () => this.#measure(),
+        retryAfterMs: this.#timings.checkIntervalMs,
+        name: `memory_limiter processor "${this.#id}"`,
+      });
     }
   }
 
@@ -127,6 +148,8 @@ export class MemoryLimiter {
     if (this.#users === 0 && this.#timer !== undefined) {
       clearInterval(this.#timer);
       this.#timer = undefined;
+      this.#removeLimit?.();
+      this.#removeLimit = undefined;
     }
   }
 

@@ -84,7 +84,7 @@ const limiters = new WeakMap<Config, MemoryLimiter>();
 export function sharedLimiter(settings: Settings, config: Config): MemoryLimiter {
   let limiter = limiters.get(config);
   if (limiter === undefined) {
-    limiter = new MemoryLimiter(config, settings.telemetry.logger);
+    limiter = new MemoryLimiter(config, settings.telemetry.logger, {}, settings.id.toString());
     limiters.set(config, limiter);
   }
   return limiter;
