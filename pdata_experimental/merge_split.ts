@@ -17,7 +17,8 @@ import {
   type ScopeProfiles,
   ScopeProfilesSchema,
 } from "./gen/opentelemetry/proto/profiles/v1development/profiles_pb.ts";
-import { DictionaryBuilder, DictionaryRemapper, SourceIndexOutOfRange } from "./dictionary.ts";
+import { copyUnknown, DictionaryBuilder } from "./dictionary.ts";
+import { DictionaryRemapper, SourceIndexOutOfRange } from "./remapper.ts";
 import { validateProfiles } from "./validate.ts";
 
 /** Number of samples in `data`. */
@@ -70,8 +71,7 @@ function remapSample(sample: Sample, r: DictionaryRemapper): Sample {
     values: sample.values.slice(),
     timestampsUnixNano: sample.timestampsUnixNano.slice(),
   };
-  if (sample.$unknown !== undefined) copy.$unknown = sample.$unknown.slice();
-  return copy;
+  return copyUnknown(sample, copy);
 }
 
 /** A copy of `profile`'s metadata, translated through `r`, holding `samples`. */
@@ -90,8 +90,7 @@ function remapProfile(profile: Profile, r: DictionaryRemapper, samples: Sample[]
     originalPayload: profile.originalPayload.slice(),
     attributeIndices: r.attributeIndices(profile.attributeIndices),
   };
-  if (profile.$unknown !== undefined) copy.$unknown = profile.$unknown.slice();
-  return copy;
+  return copyUnknown(profile, copy);
 }
 
 function remapResourceProfiles(
@@ -99,11 +98,14 @@ function remapResourceProfiles(
   r: DictionaryRemapper,
   scopeProfiles: ScopeProfiles[],
 ): ResourceProfiles {
-  return create(ResourceProfilesSchema, {
-    resource: remapResource(rp.resource, r),
-    scopeProfiles,
-    schemaUrl: rp.schemaUrl,
-  });
+  return copyUnknown(
+    rp,
+    create(ResourceProfilesSchema, {
+      resource: remapResource(rp.resource, r),
+      scopeProfiles,
+      schemaUrl: rp.schemaUrl,
+    }),
+  );
 }
 
 function remapScopeProfiles(
@@ -111,11 +113,14 @@ function remapScopeProfiles(
   r: DictionaryRemapper,
   profiles: Profile[],
 ): ScopeProfiles {
-  return create(ScopeProfilesSchema, {
-    scope: remapScope(sp.scope, r),
-    profiles,
-    schemaUrl: sp.schemaUrl,
-  });
+  return copyUnknown(
+    sp,
+    create(ScopeProfilesSchema, {
+      scope: remapScope(sp.scope, r),
+      profiles,
+      schemaUrl: sp.schemaUrl,
+    }),
+  );
 }
 
 /**

@@ -33,7 +33,8 @@ const PROFILES_ID_FIELDS = Object.freeze({ ...OTLP_ID_FIELDS, profile_id: 16 });
  * The helpers for profiles: protobuf and OTLP/JSON codecs (`profileId`, and the `traceId` and
  * `spanId` of links, as hex in JSON), `count` (samples), `split` (chunks of at most N samples,
  * each with a dictionary pruned to what it references), `merge` (one dictionary rebuilt from all
- * parts, equal entries stored once), `clone` and `empty`.
+ * parts, each entry kept exactly as sent, unknown fields included, and entries equal in every
+ * field stored once), `clone` and `empty`.
  *
  * Unlike the stable signals, `split` and `merge` leave their input untouched: every sample is
  * re-indexed into a new dictionary, so the result is a new value anyway. Both throw
