@@ -2,60 +2,141 @@
 // set of dictionary entries a value actually references. Named *_test.ts so that it is not
 // published; it holds no tests itself.
 
+import { create, type DescField, type DescMessage, type Message } from "@bufbuild/protobuf";
 import {
   type KeyValue,
   type Profiles,
   type ProfilesDictionary,
-  resolveAttributes,
-  type ResolvedAttribute,
-  type ResolvedSample,
-  resolveKeyValues,
-  resolveSample,
-  resolveValueType,
+  ProfilesDictionarySchema,
+  ResourceProfilesSchema,
 } from "./mod.ts";
 import { bytesToHex } from "@denocol/pdata";
 
-/** One sample with everything around it (resource, scope, profile) resolved. */
-export interface ResolvedEntry {
-  resource: KeyValue[];
-  resourceSchemaUrl: string;
-  scope: { name: string; version: string; attributes: KeyValue[] } | undefined;
-  profile: {
-    sampleType: { type: string; unit: string };
-    periodType: { type: string; unit: string };
-    period: bigint;
-    timeUnixNano: bigint;
-    profileId: string;
-    attributes: ResolvedAttribute[];
-  };
-  sample: ResolvedSample;
+/**
+ * The tables that fields point into, by field name; a field ending in `_strindex` points into the
+ * string table. The oracle refuses any other field named like an index, so that a new reference
+ * field in the schema cannot slip through compared as a bare number.
+ */
+const REFERENCES: Readonly<Record<string, keyof ProfilesDictionary>> = {
+  stack_index: "stackTable",
+  link_index: "linkTable",
+  mapping_index: "mappingTable",
+  function_index: "functionTable",
+  location_indices: "locationTable",
+  attribute_indices: "attributeTable",
+};
+
+function tableOf(field: DescField): keyof ProfilesDictionary | undefined {
+  if (field.name.endsWith("_strindex")) return "stringTable";
+  const table = REFERENCES[field.name];
+  if (table !== undefined) return table;
+  if (/_(index|indices)$/.test(field.name)) {
+    throw new Error(
+      `oracle: ${field.parent.typeName}.${field.name} looks like a reference it does not know`,
+    );
+  }
+  return undefined;
 }
 
-/** Every sample of `data`, in order, resolved through its dictionary. */
+/** The message type of each table's entries (undefined for the string table). */
+const ENTRY_SCHEMAS = new Map<string, DescMessage | undefined>(
+  ProfilesDictionarySchema.fields.map((f) => [f.localName, f.message]),
+);
+
+/**
+ * Every field of `message`, by the schema, with every reference replaced by the (resolved) entry
+ * it points at, bytes as hex and unknown fields kept: two messages from different dictionaries
+ * mean the same thing exactly when their views are deeply equal. Index 0 of a missing table is
+ * the table's zero value; any other index outside its table throws.
+ */
+export function resolvedView(
+  d: ProfilesDictionary | undefined,
+  desc: DescMessage,
+  message: Message,
+  omit?: string,
+): Record<string, unknown> {
+  const source = message as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = { $typeName: desc.typeName };
+  for (const field of desc.fields) {
+    if (field.localName === omit) continue;
+    let value: unknown;
+    if (field.oneof !== undefined) {
+      const group = source[field.oneof.localName] as { case?: string; value?: unknown };
+      if (group.case !== field.localName) continue;
+      value = group.value;
+    } else value = source[field.localName];
+    const one = (item: unknown): unknown => resolvedValue(d, field, item);
+    out[field.localName] = Array.isArray(value) ? value.map(one) : one(value);
+  }
+  const unknown = (message as { $unknown?: { no: number; wireType: number; data: Uint8Array }[] })
+    .$unknown;
+  if (unknown !== undefined && unknown.length > 0) {
+    out.$unknown = unknown.map((u) => `${u.no}/${u.wireType}/${bytesToHex(u.data)}`);
+  }
+  return out;
+}
+
+function resolvedValue(
+  d: ProfilesDictionary | undefined,
+  field: DescField,
+  value: unknown,
+): unknown {
+  if (value === undefined) return undefined;
+  if (value instanceof Uint8Array) return bytesToHex(value);
+  if (field.message !== undefined) return resolvedView(d, field.message, value as Message);
+  const table = tableOf(field);
+  if (table === undefined) return value;
+  const index = value as number;
+  const entries = (d?.[table] ?? []) as unknown[];
+  const entrySchema = ENTRY_SCHEMAS.get(table);
+  let entry = entries[index];
+  if (index < 0 || index >= entries.length) {
+    if (index !== 0) throw new Error(`oracle: ${table}[${index}] is outside the table`);
+    entry = entrySchema === undefined ? "" : create(entrySchema);
+  }
+  return entrySchema === undefined
+    ? entry
+    : { [table]: resolvedView(d, entrySchema, entry as Message) };
+}
+
+/**
+ * One profile, or one sample of it, with everything around it: every field of the resource
+ * group, scope group and profile (their lists of children left out) and of the sample, resolved.
+ */
+export interface ResolvedEntry {
+  resourceProfiles: Record<string, unknown>;
+  scopeProfiles: Record<string, unknown>;
+  profile: Record<string, unknown>;
+  /** Undefined for a profile without samples, which counts as one entry. */
+  sample: Record<string, unknown> | undefined;
+}
+
+/**
+ * Every sample of `data`, in order, and every profile without samples, resolved through its
+ * dictionary: what merge and split must preserve exactly.
+ */
 export function resolveAll(data: Profiles): ResolvedEntry[] {
   const d = data.dictionary;
+  const rpSchema = ResourceProfilesSchema;
+  const spSchema = rpSchema.field.scopeProfiles.message!;
+  const profileSchema = spSchema.field.profiles.message!;
+  const sampleSchema = profileSchema.field.samples.message!;
   const out: ResolvedEntry[] = [];
   for (const rp of data.resourceProfiles) {
+    const resourceProfiles = resolvedView(d, rpSchema, rp, "scopeProfiles");
     for (const sp of rp.scopeProfiles) {
-      for (const profile of sp.profiles) {
-        for (const sample of profile.samples) {
+      const scopeProfiles = resolvedView(d, spSchema, sp, "profiles");
+      for (const p of sp.profiles) {
+        const profile = resolvedView(d, profileSchema, p, "samples");
+        if (p.samples.length === 0) {
+          out.push({ resourceProfiles, scopeProfiles, profile, sample: undefined });
+        }
+        for (const sample of p.samples) {
           out.push({
-            resource: resolveKeyValues(d, rp.resource?.attributes ?? []),
-            resourceSchemaUrl: rp.schemaUrl,
-            scope: sp.scope && {
-              name: sp.scope.name,
-              version: sp.scope.version,
-              attributes: resolveKeyValues(d, sp.scope.attributes),
-            },
-            profile: {
-              sampleType: resolveValueType(d, profile.sampleType),
-              periodType: resolveValueType(d, profile.periodType),
-              period: profile.period,
-              timeUnixNano: profile.timeUnixNano,
-              profileId: bytesToHex(profile.profileId),
-              attributes: resolveAttributes(d, profile.attributeIndices),
-            },
-            sample: resolveSample(d, sample),
+            resourceProfiles,
+            scopeProfiles,
+            profile,
+            sample: resolvedView(d, sampleSchema, sample),
           });
         }
       }

@@ -77,6 +77,11 @@ export interface GenerateOptions {
    * collapse; default false.
    */
   duplicates?: boolean;
+  /**
+   * Whether to give some entries of every dictionary table, and some resources, scopes, profiles
+   * and samples, unknown fields (kept by the binary codec, lost by OTLP/JSON); default false.
+   */
+  unknownFields?: boolean;
 }
 
 /**
@@ -143,6 +148,20 @@ const WORDS = [
 export function generateProfiles(options: GenerateOptions): Profiles {
   const random = new SeededRandom(options.seed);
   const duplicates = options.duplicates ?? false;
+  // Fields added after the first version draw from their own sequence, so that a seed still
+  // gives the shapes and values it always gave.
+  const more = new SeededRandom(options.seed ^ 0x5bd1e995);
+  const unknownFields = options.unknownFields ?? false;
+  /** Gives `message` an unknown varint or bytes field now and then, when asked for. */
+  const maybeUnknown = <T extends object>(message: T): T => {
+    if (!unknownFields || more.next() < 0.6) return message;
+    const no = more.int(100, 120);
+    const field = more.next() < 0.5
+      ? { no, wireType: 0, data: Uint8Array.of(more.int(0, 127)) }
+      : { no, wireType: 2, data: Uint8Array.of(2, more.int(0, 255), more.int(0, 255)) };
+    (message as { $unknown?: unknown[] }).$unknown = [field];
+    return message;
+  };
 
   const stringTable = [""];
   const stringCount = options.strings ?? 30;
@@ -202,11 +221,11 @@ export function generateProfiles(options: GenerateOptions): Profiles {
 
   const attributeTable: KeyValueAndUnit[] = [create(KeyValueAndUnitSchema)];
   for (let i = 0; i < 12; i++) {
-    attributeTable.push(create(KeyValueAndUnitSchema, {
+    attributeTable.push(maybeUnknown(create(KeyValueAndUnitSchema, {
       keyStrindex: anyString(),
-      value: attributeValue(0),
+      value: maybeUnknown(attributeValue(0)),
       unitStrindex: maybeString(),
-    }));
+    })));
   }
   if (duplicates) attributeTable.push(attributeTable[1], attributeTable[2]);
   // Attribute lists are drawn without repeats: referencing lists must keep keys unique.
@@ -220,52 +239,52 @@ export function generateProfiles(options: GenerateOptions): Profiles {
   const mappingTable = [create(MappingSchema)];
   for (let i = 0; i < 4; i++) {
     const start = BigInt(random.int(1, 1 << 20)) << 12n;
-    mappingTable.push(create(MappingSchema, {
+    mappingTable.push(maybeUnknown(create(MappingSchema, {
       memoryStart: start,
       memoryLimit: start + 0x10000n,
       fileOffset: BigInt(random.int(0, 4096)),
       filenameStrindex: anyString(),
       attributeIndices: attributeIndices(2),
-    }));
+    })));
   }
   if (duplicates) mappingTable.push(mappingTable[1]);
 
   const functionTable = [create(FunctionSchema)];
   for (let i = 0; i < (options.functions ?? 20); i++) {
-    functionTable.push(create(FunctionSchema, {
+    functionTable.push(maybeUnknown(create(FunctionSchema, {
       nameStrindex: anyString(),
       systemNameStrindex: maybeString(),
       filenameStrindex: maybeString(),
       startLine: BigInt(random.int(0, 5000)),
-    }));
+    })));
   }
   if (duplicates) functionTable.push(functionTable[1], functionTable[2]);
 
   const locationTable = [create(LocationSchema)];
   for (let i = 0; i < (options.locations ?? 30); i++) {
     const lineCount = random.int(0, 3);
-    locationTable.push(create(LocationSchema, {
+    locationTable.push(maybeUnknown(create(LocationSchema, {
       mappingIndex: random.int(0, mappingTable.length - 1),
       address: BigInt(random.int(0, 1 << 30)),
       lines: Array.from({ length: lineCount }, () =>
-        create(LineSchema, {
+        maybeUnknown(create(LineSchema, {
           functionIndex: random.int(1, functionTable.length - 1),
           line: BigInt(random.int(0, 9000)),
           column: BigInt(random.int(0, 120)),
-        })),
+        }))),
       attributeIndices: attributeIndices(1),
-    }));
+    })));
   }
   if (duplicates) locationTable.push(locationTable[1], locationTable[2]);
 
   const stackTable = [create(StackSchema)];
   for (let i = 0; i < (options.stacks ?? 15); i++) {
-    stackTable.push(create(StackSchema, {
+    stackTable.push(maybeUnknown(create(StackSchema, {
       locationIndices: Array.from(
         { length: random.int(1, 8) },
         () => random.int(1, locationTable.length - 1),
       ),
-    }));
+    })));
   }
   if (duplicates) stackTable.push(stackTable[1]);
 
@@ -274,10 +293,10 @@ export function generateProfiles(options: GenerateOptions): Profiles {
     spanId: new Uint8Array(8),
   })];
   for (let i = 0; i < 5; i++) {
-    linkTable.push(create(LinkSchema, {
+    linkTable.push(maybeUnknown(create(LinkSchema, {
       traceId: Uint8Array.from({ length: 16 }, () => random.int(0, 255)),
       spanId: Uint8Array.from({ length: 8 }, () => random.int(0, 255)),
-    }));
+    })));
   }
   if (duplicates) linkTable.push(linkTable[1]);
 
@@ -292,7 +311,7 @@ export function generateProfiles(options: GenerateOptions): Profiles {
 
   const sample = (timeBase: bigint): Sample => {
     const observations = random.int(1, 3);
-    return create(SampleSchema, {
+    return maybeUnknown(create(SampleSchema, {
       stackIndex: random.int(0, stackTable.length - 1),
       attributeIndices: attributeIndices(2),
       linkIndex: random.next() < 0.5 ? 0 : random.int(1, linkTable.length - 1),
@@ -300,45 +319,56 @@ export function generateProfiles(options: GenerateOptions): Profiles {
       timestampsUnixNano: random.next() < 0.5
         ? []
         : Array.from({ length: observations }, (_, i) => timeBase + BigInt(i * 1000)),
-    });
+    }));
   };
 
   const resourceProfiles = Array.from(
     { length: random.int(1, options.maxResources ?? 2) },
     () =>
-      create(ResourceProfilesSchema, {
-        resource: create(ResourceSchema, { attributes: keyValues() }),
+      maybeUnknown(create(ResourceProfilesSchema, {
+        resource: maybeUnknown(create(ResourceSchema, {
+          attributes: keyValues(),
+          droppedAttributesCount: more.int(0, 3),
+        })),
         schemaUrl: random.next() < 0.5 ? "" : "https://opentelemetry.io/schemas/1.30.0",
         scopeProfiles: Array.from({ length: random.int(1, options.maxScopes ?? 2) }, () =>
-          create(ScopeProfilesSchema, {
-            scope: create(InstrumentationScopeSchema, {
+          maybeUnknown(create(ScopeProfilesSchema, {
+            scope: maybeUnknown(create(InstrumentationScopeSchema, {
               name: random.pick(WORDS),
               version: "1.0.0",
               attributes: keyValues(),
-            }),
+              droppedAttributesCount: more.int(0, 2),
+            })),
+            schemaUrl: more.next() < 0.5 ? "" : "https://opentelemetry.io/schemas/1.29.0",
             profiles: Array.from({ length: random.int(1, options.maxProfiles ?? 2) }, () => {
               const time = 1_700_000_000_000_000_000n + BigInt(random.int(0, 1_000_000));
               const samples = options.samplesPerProfile ?? random.int(0, options.maxSamples ?? 20);
-              return create(ProfileSchema, {
-                sampleType: create(ValueTypeSchema, {
+              const withPayload = more.next() < 0.5;
+              return maybeUnknown(create(ProfileSchema, {
+                sampleType: maybeUnknown(create(ValueTypeSchema, {
                   typeStrindex: anyString(),
                   unitStrindex: anyString(),
-                }),
+                })),
                 periodType: create(ValueTypeSchema, {
                   typeStrindex: maybeString(),
                   unitStrindex: maybeString(),
                 }),
                 period: BigInt(random.int(1, 100_000)),
                 timeUnixNano: time,
-                durationNano: 10_000_000_000n,
+                durationNano: BigInt(more.int(1, 60)) * 1_000_000_000n + BigInt(more.int(0, 999)),
                 profileId: Uint8Array.from({ length: 16 }, () =>
                   random.int(0, 255)),
+                droppedAttributesCount: more.int(0, 4),
+                originalPayloadFormat: withPayload ? "pprofext" : "",
+                originalPayload: withPayload
+                  ? Uint8Array.from({ length: more.int(1, 12) }, () => more.int(0, 255))
+                  : new Uint8Array(0),
                 attributeIndices: attributeIndices(2),
                 samples: Array.from({ length: samples }, () => sample(time)),
-              });
+              }));
             }),
-          })),
-      }),
+          }))),
+      })),
   );
 
   return create(ProfilesDataSchema, {
