@@ -32,4 +32,5 @@ export {
   withMetrics,
   withTraces,
 } from "./factory.ts";
+export { type DrainDeadlineHost, drainDeadlineOf } from "./drain.ts";
 export { ObsReport, type ObsReportOptions } from "./obsreport.ts";

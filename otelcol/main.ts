@@ -25,6 +25,7 @@ import {
   featureGatesFrom,
   type Kind,
   pairStability,
+  SHUTDOWN_ACCOUNTING_MS,
   signalStability,
   validateCollectorConfig,
 } from "@denocol/service";
@@ -57,11 +58,13 @@ Flags:
   --help                  print this help and exit
 
 SIGINT (Ctrl-C) or SIGTERM stops the collector gracefully: receivers stop first, then batches
-and sending queues drain into the exporters, within a 10 s deadline.
+and sending queues drain into the exporters for service.shutdown.drain_timeout (default 10s);
+what exporters still hold then is dropped, logged and counted (a persistent queue keeps it for
+the next start), and components get ${
+  SHUTDOWN_ACCOUNTING_MS / 1000
+} s more to stop. The exit status is 0 when every
+component stopped, 1 when one failed or missed that deadline.
 `;
-
-/** Time the collector gets to stop after SIGINT or SIGTERM, in milliseconds. */
-export const SHUTDOWN_DEADLINE_MS = 10_000;
 
 /** Options of {@linkcode main}, for embedding and tests. */
 export interface MainOptions {
@@ -87,9 +90,11 @@ const STABILITY_LABELS: Readonly<Record<string, string>> = {
 const SIGNALS = ["traces", "metrics", "logs", "profiles"] as const;
 
 /**
- * Runs the command line and returns the process exit code: 0 on success (and after a clean
- * shutdown on a signal), 1 for an invalid configuration, a failed start or a fatal component
- * error, 2 for a usage error.
+ * Runs the command line and returns the process exit code: 0 on success, and after a shutdown
+ * on a signal in which every component stopped (data dropped when the drain time ran out is
+ * logged and counted, not a failure); 1 for an invalid configuration, a failed start, a fatal
+ * component error, or a component that failed to stop or missed the shutdown deadline; 2 for a
+ * usage error.
  *
  * @param args the arguments after the program name
  * @param options output and factory replacements
@@ -205,7 +210,7 @@ async function run(
     }
     const reason = await Promise.race([stop.promise, collector.done.then(() => "")]);
     if (reason !== "") collector.logger.info(`received ${reason}; shutting down`);
-    const exit = await collector.shutdown(SHUTDOWN_DEADLINE_MS);
+    const exit = await collector.shutdown();
     if (exit.fatalError !== undefined) {
       err(`otelcol: stopped after a fatal component error: ${exit.fatalError.message}`);
       return 1;

@@ -71,9 +71,11 @@ export {
   type CollectorState,
   type ConfigSourceOptions,
   DEFAULT_BUILD_INFO,
-  DEFAULT_SHUTDOWN_DEADLINE_MS,
   featureGatesFrom,
   loadCollectorConfig,
+  SHUTDOWN_ACCOUNTING_MS,
+  type ShutdownTiming,
+  shutdownTiming,
   validateCollectorConfig,
 } from "./service.ts";
 export {

@@ -5,16 +5,17 @@
 
 import {
   type BuildInfo,
-  type Host,
   type ID,
   type Kind,
   type Logger,
   MetricsRegistry,
   type Settings,
 } from "@denocol/component";
+import type { DrainDeadlineHost } from "@denocol/exporter";
 import {
   type ConfigNode,
   type ConfigWarning,
+  DEFAULT_DRAIN_TIMEOUT_MS,
   expandNode,
   FeatureGateRegistry,
   fromPlain,
@@ -30,6 +31,7 @@ import {
 import { type Factories, FactoryIndex } from "./factories.ts";
 import { type NodeAttributes, PipelineGraph } from "./graph.ts";
 import {
+  exporterTotals,
   loggerFromConfig,
   type MetricsServer,
   registerProcessMetrics,
@@ -72,7 +74,11 @@ export interface CollectorOptions extends ConfigSourceOptions {
   readonly writeLog?: (line: string) => void;
 }
 
-/** How a collector ended. */
+/**
+ * How a collector ended. Data dropped because the drain time ran out is not an error (it is the
+ * documented outcome, logged and counted by each exporter); a collector whose components all
+ * stopped in time ends with no `shutdownErrors`.
+ */
 export interface CollectorExit {
   /** The error a component reported through `host.reportFatalError`, if any. */
   readonly fatalError?: Error;
@@ -90,8 +96,37 @@ export const DEFAULT_BUILD_INFO: BuildInfo = {
   version: "0.1.0",
 };
 
-/** Default time `shutdown` waits for components to stop, in milliseconds. */
-export const DEFAULT_SHUTDOWN_DEADLINE_MS = 10_000;
+/**
+ * Time a shutdown leaves after the drain time (`service.shutdown.drain_timeout`) for exporters
+ * to drop, count and log what they still hold and for every component to stop, in milliseconds:
+ * the shutdown deadline is the drain time plus this.
+ */
+export const SHUTDOWN_ACCOUNTING_MS = 5_000;
+
+/** When a shutdown stops draining and when it gives up, in ms from its start (may be Infinity). */
+export interface ShutdownTiming {
+  /** When exporters stop sending and drop what they hold. */
+  readonly drainMs: number;
+  /** When the collector stops waiting for components. */
+  readonly deadlineMs: number;
+}
+
+/**
+ * The timing of a shutdown: without `deadlineMs`, the configured drain time (0: no limit) and
+ * {@linkcode SHUTDOWN_ACCOUNTING_MS} after it; with `deadlineMs`, that deadline, and the drain
+ * ends early enough to leave the accounting time before it (half the deadline at most).
+ */
+export function shutdownTiming(
+  configuredDrainMs: number,
+  deadlineMs?: number,
+): ShutdownTiming {
+  const drain = configuredDrainMs === 0 ? Infinity : configuredDrainMs;
+  if (deadlineMs === undefined) {
+    return { drainMs: drain, deadlineMs: drain + SHUTDOWN_ACCOUNTING_MS };
+  }
+  const accounting = Math.min(SHUTDOWN_ACCOUNTING_MS, deadlineMs / 2);
+  return { drainMs: Math.min(drain, deadlineMs - accounting), deadlineMs };
+}
 
 /**
  * Loads the configuration tree from code, YAML text or `--config` sources, applies `--set`
@@ -173,6 +208,8 @@ export class Collector {
   #fatalError: Error | undefined;
   #stopping: Promise<CollectorExit> | undefined;
   #config: ValidatedConfig | undefined;
+  /** Aborted when the shutdown's drain time is over; exporters then drop what they hold. */
+  readonly #drainDeadline = new AbortController();
 
   /** Creates the collector; nothing runs until {@linkcode Collector.start}. */
   constructor(options: CollectorOptions) {
@@ -226,7 +263,7 @@ export class Collector {
     try {
       await this.#start();
     } catch (error) {
-      await this.#stop(DEFAULT_SHUTDOWN_DEADLINE_MS);
+      await this.#stop(undefined);
       throw error;
     }
     if (this.#stopping === undefined) this.#state = "running";
@@ -260,10 +297,11 @@ export class Collector {
       settings,
     });
     const graph = this.#graph;
-    const host: Host = {
+    const host: DrainDeadlineHost = {
       getExtension: (id) => graph.extensions().get(id.toString()),
       extensions: () => graph.extensions(),
       reportFatalError: (error) => this.#onFatal(error),
+      drainDeadline: this.#drainDeadline.signal,
     };
     this.#logger.info("starting", {
       version: buildInfo.version,
@@ -283,41 +321,66 @@ export class Collector {
       error: error.message,
     });
     // Let the reporting call return before components are torn down under it.
-    queueMicrotask(() => void this.#stop(DEFAULT_SHUTDOWN_DEADLINE_MS));
+    queueMicrotask(() => void this.#stop(undefined));
   }
 
   /**
    * Shuts every component down in reverse start order (receivers first, so batches and sending
-   * queues drain into exporters that are still running), then the metrics endpoint. Gives up
-   * waiting after `deadlineMs` and reports the components still stopping. Resolves with how
-   * the collector ended; later calls return the same outcome.
+   * queues drain into exporters that are still running), then the metrics endpoint.
+   *
+   * Exporters keep sending for the drain time (`service.shutdown.drain_timeout`, default 10 s;
+   * 0 for no limit); then they drop what they still hold, logging one line per exporter with the
+   * item count and counting it in `otelcol_exporter_send_failed_<items>` (a persistent queue
+   * keeps it for the next start). The collector gives up waiting {@linkcode SHUTDOWN_ACCOUNTING_MS}
+   * after that, or at `deadlineMs` when given (the drain then ends early enough to leave time
+   * for the accounting), and reports the components still stopping. Resolves with how the
+   * collector ended; later calls return the same outcome.
    */
-  shutdown(deadlineMs: number = DEFAULT_SHUTDOWN_DEADLINE_MS): Promise<CollectorExit> {
+  shutdown(deadlineMs?: number): Promise<CollectorExit> {
     return this.#stop(deadlineMs);
   }
 
-  #stop(deadlineMs: number): Promise<CollectorExit> {
+  #stop(deadlineMs: number | undefined): Promise<CollectorExit> {
     this.#stopping ??= (async () => {
       this.#state = "stopping";
       const errors: Error[] = [];
       const graph = this.#graph;
       if (graph !== undefined) {
-        this.#logger.info("shutting down");
-        let timer: ReturnType<typeof setTimeout> | undefined;
+        const timing = shutdownTiming(
+          this.#config?.config.service.shutdown.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
+          deadlineMs,
+        );
+        const shown = (ms: number) => Number.isFinite(ms) ? ms : "none";
+        this.#logger.info("shutting down", {
+          drain_timeout_ms: shown(timing.drainMs),
+          deadline_ms: shown(timing.deadlineMs),
+        });
+        const drainTimer = timerFor(timing.drainMs, () => {
+          this.#logger.info("shutdown drain time is over; exporters drop what they still hold", {
+            still_stopping: graph.pending().join(", "),
+          });
+          this.#drainDeadline.abort(new Error("the shutdown drain time is over"));
+        });
+        let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
         const deadline = new Promise<"deadline">((resolve) => {
-          timer = setTimeout(() => resolve("deadline"), deadlineMs);
+          deadlineTimer = timerFor(timing.deadlineMs, () => resolve("deadline"));
         });
         const outcome = await Promise.race([graph.shutdown(), deadline]);
-        clearTimeout(timer);
+        clearTimeout(drainTimer);
+        clearTimeout(deadlineTimer);
         if (outcome === "deadline") {
           errors.push(
             new Error(
-              `shutdown did not finish within ${deadlineMs} ms; still stopping: ${
+              `shutdown did not finish within ${timing.deadlineMs} ms; still stopping: ${
                 graph.pending().join(", ")
               }`,
             ),
           );
         } else errors.push(...outcome);
+        // The last increments are never scraped once the endpoint closes; say them here.
+        for (const totals of exporterTotals(this.#registry)) {
+          this.#logger.info("exporter totals at shutdown", totals);
+        }
       }
       try {
         await this.#metricsServer?.close();
@@ -333,4 +396,9 @@ export class Collector {
     })();
     return this.#stopping;
   }
+}
+
+/** A timer running `run` after `ms`, or none when `ms` is infinite (no limit). */
+function timerFor(ms: number, run: () => void): ReturnType<typeof setTimeout> | undefined {
+  return Number.isFinite(ms) ? setTimeout(run, Math.max(0, ms)) : undefined;
 }

@@ -229,3 +229,31 @@ export async function serveMetrics(
     },
   };
 }
+
+const EXPORTER_ITEM_COUNTER = /^otelcol_exporter_(sent|send_failed|enqueue_failed)_([a-z_]+)$/;
+
+/**
+ * The item counters of every exporter (`otelcol_exporter_sent_<items>`, `_send_failed_`,
+ * `_enqueue_failed_`), one record per exporter with its `exporter` ID and a field per counter
+ * such as `send_failed_spans`; a kind of item an exporter counted has all three fields (0 when
+ * untouched). Logged at the end of a shutdown, when no scrape can see the last increments.
+ */
+export function exporterTotals(registry: MetricsRegistry): Record<string, string | number>[] {
+  const byExporter = new Map<string, Record<string, string | number>>();
+  for (const instrument of registry.collect()) {
+    const match = EXPORTER_ITEM_COUNTER.exec(instrument.name);
+    if (match === null || instrument.kind !== "counter") continue;
+    const item = match[2];
+    for (const series of instrument.series) {
+      const exporter = series.attributes.exporter;
+      if (typeof exporter !== "string") continue;
+      let totals = byExporter.get(exporter);
+      if (totals === undefined) byExporter.set(exporter, totals = { exporter });
+      for (const kind of ["sent", "send_failed", "enqueue_failed"]) {
+        totals[`${kind}_${item}`] ??= 0;
+      }
+      totals[`${match[1]}_${item}`] = Number(totals[`${match[1]}_${item}`]) + series.value;
+    }
+  }
+  return [...byExporter.values()];
+}

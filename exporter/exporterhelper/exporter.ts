@@ -1,13 +1,5 @@
-import type {
-  Attributes,
-  Component,
-  Counter,
-  Gauge,
-  Host,
-  Logger,
-  Settings,
-} from "@denocol/component";
-import { ID, newComponent } from "@denocol/component";
+import type { Component, Host, Logger, Settings } from "@denocol/component";
+import { newComponent } from "@denocol/component";
 import {
   type Capabilities,
   type ClientInfo,
@@ -22,14 +14,11 @@ import {
   defaultQueueConfig,
   defaultRetryConfig,
   defaultTimeoutConfig,
-  type QueueConfig,
   type QueueSettings,
   resolveQueue,
   resolveRetry,
   resolveTimeout,
-  type RetryConfig,
   type RetrySettings,
-  type TimeoutConfig,
 } from "./config.ts";
 import {
   MemoryQueue,
@@ -40,165 +29,25 @@ import {
   RequestTooLargeError,
   type SendingQueue,
 } from "./queue.ts";
-import { isStorageExtension } from "@denocol/extension";
+import { drainDeadlineOf } from "../drain.ts";
 import type { Exporter } from "../factory.ts";
+import { type DropReason, errorText, ExporterAccounting } from "./accounting.ts";
+import { attemptPush, sleep } from "./attempt.ts";
+import { openPersistentQueue } from "./storage.ts";
+import type { ExporterOptions, PushFunc, SignalSpec } from "./types.ts";
 
-/**
- * What the exporter helper needs to know about a request type: how many items it holds and, for
- * a persistent queue, how to store it. `SignalHelpers<T>` of `@denocol/pdata` fits.
- */
-export interface RequestHelpers<T> {
-  /** Number of items (spans, data points, log records, profile samples) in `data`. */
-  count(data: T): number;
-  /** Serialises `data` for the persistent queue. */
-  encodeProto(data: T): Uint8Array;
-  /** Parses what `encodeProto` produced. */
-  decodeProto(bytes: Uint8Array): T;
-}
+export type {
+  ExporterOptions,
+  PartialSuccess,
+  PushContext,
+  PushFunc,
+  RequestHelpers,
+  SignalSpec,
+} from "./types.ts";
 
-/** The signal an exporter handles and how its items are named in telemetry. */
-export interface SignalSpec<T> {
-  /** Signal name, such as `traces`; the `data_type` attribute and the storage client name. */
-  signal: string;
-  /**
-   * Metric name suffix for items: `spans`, `metric_points`, `log_records`, `profile_samples`
-   * (as in `otelcol_exporter_sent_spans`).
-   */
-  itemName: string;
-  /** Counting and encoding of requests. */
-  helpers: RequestHelpers<T>;
-}
-
-/** Given to a {@linkcode PushFunc} for one attempt. */
-export interface PushContext {
-  /** Aborted when the attempt times out or the exporter stops; pass it to the transport. */
-  signal: AbortSignal;
-  /** The client that sent the data, when known and the request was not persisted. */
-  client?: ClientInfo;
-}
-
-/**
- * The backend accepted the request but rejected some items (OTLP partial success). They are
- * counted as failed and logged; the request is not retried.
- */
-export interface PartialSuccess {
-  /** Number of items the backend rejected. */
-  rejectedItems: number;
-  /** The backend's explanation, possibly empty. */
-  errorMessage: string;
-}
-
-/**
- * Sends one request to the backend. Resolve on success (optionally with a
- * {@linkcode PartialSuccess}); reject with a `PermanentError` when the data must not be sent
- * again, or with any other error (a `RetryableError` to give a retry-after hint) to retry.
- */
-export type PushFunc<T> = (data: T, context: PushContext) => Promise<PartialSuccess | void>;
-
-/** Options of {@linkcode newExporter}. */
-export interface ExporterOptions {
-  /** `timeout` section; default {@linkcode defaultTimeoutConfig}. */
-  timeout?: TimeoutConfig;
-  /** `retry_on_failure` section; default {@linkcode defaultRetryConfig}. */
-  retry?: RetryConfig;
-  /** `sending_queue` section; default {@linkcode defaultQueueConfig}. */
-  queue?: QueueConfig;
-  /** Runs on start, before the queue opens (create clients here). */
-  start?: (host: Host) => void | Promise<void>;
-  /** Runs on shutdown, after the queue has stopped (close clients here). */
-  shutdown?: () => void | Promise<void>;
-  /** Reported capabilities; default `{ mutatesData: false }`. */
-  capabilities?: Capabilities;
-  /**
-   * How long an in-memory queue keeps sending at shutdown before the rest is dropped (counted and
-   * logged), in ms. Default 10000.
-   */
-  drainTimeoutMs?: number;
-  /** Config path used in error messages; default `exporters::<id>`. */
-  configPath?: string;
-  /** Uniform random source for jitter (tests); default `Math.random`. */
-  random?: () => number;
-}
-
-/** Why items were dropped, as in the `reason` attribute of `otelcol_exporter_dropped_items`. */
-export type DropReason =
-  | "permanent_error"
-  | "retries_exhausted"
-  | "retry_disabled"
-  | "shutdown"
-  | "partial_success"
-  | "unreadable_stored_request";
+export type { DropReason };
 
 type Outcome = "sent" | "dropped" | "interrupted";
-
-/** Rejected by an attempt that outlived its timeout. */
-class AttemptTimeoutError extends Error {
-  constructor(ms: number) {
-    super(`export attempt timed out after ${ms}ms`);
-    this.name = "AttemptTimeoutError";
-  }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-/** The instruments of one exporter. */
-class ExporterTelemetry {
-  readonly sent: Counter;
-  readonly sendFailed: Counter;
-  readonly enqueueFailed: Counter;
-  readonly dropped: Counter;
-  readonly queueSize: Gauge;
-  readonly queueCapacity: Gauge;
-  readonly attributes: Attributes;
-  readonly queueAttributes: Attributes;
-
-  constructor(settings: Settings, spec: SignalSpec<unknown>) {
-    const meter = settings.telemetry.meter;
-    const item = spec.itemName;
-    const unit = `{${item}}`;
-    this.sent = meter.counter(`otelcol_exporter_sent_${item}`, {
-      description: `Number of ${item} successfully sent to destination.`,
-      unit,
-    });
-    this.sendFailed = meter.counter(`otelcol_exporter_send_failed_${item}`, {
-      description: `Number of ${item} in failed attempts to send to destination.`,
-      unit,
-    });
-    this.enqueueFailed = meter.counter(`otelcol_exporter_enqueue_failed_${item}`, {
-      description: `Number of ${item} failed to be added to the sending queue.`,
-      unit,
-    });
-    this.dropped = meter.counter("otelcol_exporter_dropped_items", {
-      description: "Number of items an exporter dropped for good, by signal and reason.",
-      unit: "{items}",
-    });
-    this.queueSize = meter.gauge("otelcol_exporter_queue_size", {
-      description: "Current size of the retry queue (in batches or items, as configured).",
-    });
-    this.queueCapacity = meter.gauge("otelcol_exporter_queue_capacity", {
-      description: "Fixed capacity of the retry queue (in batches or items, as configured).",
-    });
-    this.attributes = { exporter: settings.id.toString() };
-    this.queueAttributes = { exporter: settings.id.toString(), data_type: spec.signal };
-  }
-}
 
 /**
  * Builds an exporter around `push` with the collector's exporter helper behaviour:
@@ -242,7 +91,7 @@ class HelperExporter<T> implements Exporter<T> {
   readonly #retry: RetrySettings;
   readonly #queueSettings: QueueSettings;
   readonly #logger: Logger;
-  readonly #telemetry: ExporterTelemetry;
+  readonly #accounting: ExporterAccounting;
   readonly #lifecycle: Component;
   /** Aborted at shutdown: no further backoff waits. */
   readonly #stopRetries = new AbortController();
@@ -252,6 +101,14 @@ class HelperExporter<T> implements Exporter<T> {
   #consumers: Promise<void>[] = [];
   #accepting = false;
   #stopping = false;
+  /** The host's drain deadline, if it announces one. */
+  #hostDeadline: AbortSignal | undefined;
+  readonly #onHostDeadline = () =>
+    this.#endDrain(
+      "the collector's shutdown drain time (service::shutdown::drain_timeout) is over",
+    );
+  /** Why sending stopped for good, once the drain time is over; nothing is sent after that. */
+  #drainOver: string | undefined;
 
   constructor(
     settings: Settings,
@@ -270,7 +127,7 @@ class HelperExporter<T> implements Exporter<T> {
     this.#retry = retry;
     this.#queueSettings = queueSettings;
     this.#logger = settings.telemetry.logger;
-    this.#telemetry = new ExporterTelemetry(settings, spec as SignalSpec<unknown>);
+    this.#accounting = new ExporterAccounting(settings, spec);
     this.#lifecycle = newComponent({
       start: (host) => this.#start(host),
       shutdown: () => this.#shutdown(),
@@ -297,69 +154,43 @@ class HelperExporter<T> implements Exporter<T> {
       if (q.storage === undefined) {
         this.#queue = new MemoryQueue<T>(q.capacity, sizer, q.blocking);
       } else {
-        this.#queue = await this.#openPersistentQueue(host, q, sizer);
+        this.#queue = await openPersistentQueue(host, {
+          storage: q.storage,
+          path: `${this.#options.configPath ?? `exporters::${this.#settings.id}`}` +
+            "::sending_queue::storage",
+          exporter: this.#settings.id,
+          spec: this.#spec,
+          capacity: q.capacity,
+          sizer,
+          blocking: q.blocking,
+          onCorrupt: (key, items, error) =>
+            this.#accounting.drop(items, "unreadable_stored_request", error, { stored_key: key }),
+          logger: this.#logger,
+        });
       }
-      this.#telemetry.queueCapacity.record(q.capacity, this.#telemetry.queueAttributes);
+      this.#accounting.queueCapacity.record(q.capacity, this.#accounting.queueAttributes);
       this.#recordQueueSize();
       for (let i = 0; i < q.numConsumers; i++) this.#consumers.push(this.#consume(this.#queue));
     }
     this.#accepting = true;
-  }
-
-  async #openPersistentQueue(
-    host: Host,
-    q: QueueSettings,
-    sizer: (e: QueueEntry<T>) => number,
-  ): Promise<PersistentQueue<T>> {
-    const path = `${this.#options.configPath ?? `exporters::${this.#settings.id}`}` +
-      "::sending_queue::storage";
-    let storageId: ID;
-    try {
-      storageId = ID.parse(q.storage!);
-    } catch (error) {
-      throw new TypeError(`${path}: ${errorText(error)}`);
-    }
-    const extension = host.getExtension(storageId);
-    if (extension === undefined) {
-      throw new Error(
-        `${path}: extension "${storageId}" is not configured; add it under extensions and ` +
-          `service::extensions`,
-      );
-    }
-    if (!isStorageExtension(extension)) {
-      throw new Error(`${path}: extension "${storageId}" is not a storage extension`);
-    }
-    const client = await extension.getClient("exporter", this.#settings.id, this.#spec.signal);
-    const helpers = this.#spec.helpers;
-    const queue = await PersistentQueue.open<T>(client, {
-      encode: (data) => helpers.encodeProto(data),
-      decode: (bytes) => helpers.decodeProto(bytes),
-    }, {
-      capacity: q.capacity,
-      sizer,
-      blocking: q.blocking,
-      onCorrupt: (key, items, error) =>
-        this.#drop(items, "unreadable_stored_request", error, { stored_key: key }),
-    });
-    if (queue.restored > 0) {
-      this.#logger.info("Resuming requests left in the persistent queue by an earlier run", {
-        requests: queue.restored,
-        storage: storageId.toString(),
-      });
-    }
-    return queue;
+    this.#hostDeadline = drainDeadlineOf(host);
+    if (this.#hostDeadline?.aborted) this.#onHostDeadline();
+    else this.#hostDeadline?.addEventListener("abort", this.#onHostDeadline, { once: true });
   }
 
   #recordQueueSize(): void {
     if (this.#queue !== undefined) {
-      this.#telemetry.queueSize.record(this.#queue.size(), this.#telemetry.queueAttributes);
+      this.#accounting.queueSize.record(this.#queue.size(), this.#accounting.queueAttributes);
     }
   }
 
   async consume(data: T, context: ConsumeContext = {}): Promise<void> {
     const items = this.#spec.helpers.count(data);
+    if (this.#drainOver !== undefined && !(this.#queue instanceof PersistentQueue)) {
+      return this.#dropLate(items);
+    }
     if (!this.#accepting) {
-      this.#telemetry.enqueueFailed.add(items, this.#telemetry.attributes);
+      this.#accounting.enqueueFailed.add(items, this.#accounting.attributes);
       throw new RetryableError(
         `exporter ${this.#settings.id} is ${this.#stopping ? "shutting down" : "not started"}`,
       );
@@ -367,6 +198,10 @@ class HelperExporter<T> implements Exporter<T> {
     const queue = this.#queue;
     if (queue === undefined) {
       const outcome = await this.#send(data, items, context.client, true);
+      if (outcome.outcome === "interrupted") {
+        this.#accounting.shutdownDrop(items, 1, this.#drainOver ?? "the exporter stopped");
+        throw this.#callerError(outcome.error);
+      }
       if (outcome.error !== undefined) throw outcome.error;
       return;
     }
@@ -380,7 +215,11 @@ class HelperExporter<T> implements Exporter<T> {
     try {
       await queue.offer(entry, context.signal);
     } catch (error) {
-      this.#telemetry.enqueueFailed.add(items, this.#telemetry.attributes);
+      // A caller still waiting for room when the drain time ran out.
+      if (error instanceof QueueClosedError && this.#drainOver !== undefined) {
+        return this.#dropLate(items);
+      }
+      this.#accounting.enqueueFailed.add(items, this.#accounting.attributes);
       if (error instanceof RequestTooLargeError) {
         this.#logger.error("Sending queue refused a request larger than its capacity", {
           reason: error.message,
@@ -410,7 +249,23 @@ class HelperExporter<T> implements Exporter<T> {
       throw this.#callerError(error);
     }
     this.#recordQueueSize();
+    // Stored after the drain time: nothing will send it before the next start.
+    if (this.#drainOver !== undefined) return;
     if (result !== undefined) await result;
+  }
+
+  /**
+   * Data handed over after the drain time ran out (such as a batch processor's last flush): it
+   * would only join the requests being dropped, so it is dropped now, counted and logged with
+   * them. A caller waiting for the outcome (no queue, or `wait_for_result`) is told.
+   */
+  #dropLate(items: number): Promise<void> {
+    const why = this.#drainOver ?? "the exporter stopped";
+    this.#accounting.shutdownDrop(items, 1, why);
+    if (this.#queue === undefined || this.#queueSettings.waitForResult) {
+      return Promise.reject(this.#callerError(new Error(why)));
+    }
+    return Promise.resolve();
   }
 
   async #consume(queue: SendingQueue<T>): Promise<void> {
@@ -436,12 +291,12 @@ class HelperExporter<T> implements Exporter<T> {
       failure = result.error;
     } catch (error) {
       // A helper bug must not stop the consumer; treat it as a drop.
-      this.#drop(entry.items, "permanent_error", error);
+      this.#accounting.drop(entry.items, "permanent_error", error);
       outcome = "dropped";
       failure = error;
     }
     if (outcome === "interrupted" && queue instanceof MemoryQueue) {
-      this.#drop(entry.items, "shutdown", failure);
+      this.#accounting.shutdownDrop(entry.items, 1, this.#drainOver ?? errorText(failure));
       outcome = "dropped";
     }
     try {
@@ -450,8 +305,11 @@ class HelperExporter<T> implements Exporter<T> {
       this.#logger.error("Could not update the persistent queue", { error: errorText(error) });
     }
     this.#recordQueueSize();
+    // An interrupted request stays in the persistent queue for the next start: it is safe.
     entry.settle?.(
-      outcome === "sent" ? undefined : this.#callerError(failure ?? new Error("request dropped")),
+      outcome === "sent" || outcome === "interrupted"
+        ? undefined
+        : this.#callerError(failure ?? new Error("request dropped")),
     );
     return true;
   }
@@ -473,13 +331,19 @@ class HelperExporter<T> implements Exporter<T> {
     for (let attempt = 0;; attempt++) {
       let error: unknown;
       try {
-        const partial = await this.#attempt(data, client);
+        const partial = await attemptPush(
+          this.#push,
+          data,
+          client,
+          this.#timeoutMs,
+          this.#stopAttempts.signal,
+        );
         if (partial !== undefined && partial.rejectedItems > 0) {
           const rejected = Math.min(partial.rejectedItems, items);
-          this.#telemetry.sent.add(items - rejected, this.#telemetry.attributes);
-          this.#drop(rejected, "partial_success", partial.errorMessage, {}, false);
+          this.#accounting.sent.add(items - rejected, this.#accounting.attributes);
+          this.#accounting.drop(rejected, "partial_success", partial.errorMessage, {}, false);
         } else {
-          this.#telemetry.sent.add(items, this.#telemetry.attributes);
+          this.#accounting.sent.add(items, this.#accounting.attributes);
         }
         return { outcome: "sent" };
       } catch (caught) {
@@ -501,10 +365,7 @@ class HelperExporter<T> implements Exporter<T> {
         interval_ms: Math.round(wait),
         attempt: attempt + 1,
       });
-      if (!(await sleep(wait, this.#stopRetries.signal))) {
-        if (returnErrors) return this.#fail(items, "shutdown", error, true);
-        return { outcome: "interrupted", error };
-      }
+      if (!(await sleep(wait, this.#stopRetries.signal))) return { outcome: "interrupted", error };
     }
   }
 
@@ -516,7 +377,7 @@ class HelperExporter<T> implements Exporter<T> {
     attempts?: number,
   ): { outcome: Outcome; error: unknown } {
     if (returnErrors) {
-      this.#telemetry.sendFailed.add(items, this.#telemetry.attributes);
+      this.#accounting.sendFailed.add(items, this.#accounting.attributes);
       this.#logger.error("Exporting failed. The error is returned to the caller.", {
         reason,
         error: errorText(error),
@@ -524,7 +385,7 @@ class HelperExporter<T> implements Exporter<T> {
       });
       return { outcome: "dropped", error: this.#callerError(error) };
     }
-    this.#drop(items, reason, error, attempts === undefined ? {} : { attempts });
+    this.#accounting.drop(items, reason, error, attempts === undefined ? {} : { attempts });
     return { outcome: "dropped", error };
   }
 
@@ -541,63 +402,55 @@ class HelperExporter<T> implements Exporter<T> {
     return new RetryableError(message, { cause: error, retryAfterMs: retryAfterOf(error) });
   }
 
-  /** Counts and logs items that will never reach the backend. */
-  #drop(
-    items: number,
-    reason: DropReason,
-    error: unknown,
-    extra: Attributes = {},
-    asError = true,
-  ): void {
-    this.#telemetry.sendFailed.add(items, this.#telemetry.attributes);
-    this.#telemetry.dropped.add(items, {
-      ...this.#telemetry.attributes,
-      data_type: this.#spec.signal,
-      reason,
-    });
-    const message = reason === "partial_success"
-      ? "Partial success response: the backend rejected some items"
-      : "Exporting failed. Dropping data.";
-    const attributes = {
-      reason,
-      error: errorText(error),
-      [`dropped_${this.#spec.itemName}`]: items,
-      ...extra,
-    };
-    if (asError) this.#logger.error(message, attributes);
-    else this.#logger.warn(message, attributes);
+  /**
+   * The drain time is over: nothing more is sent. Attempts in flight are cancelled and backoff
+   * waits end; an in-memory queue drops what it still holds. A persistent queue keeps it, and
+   * the interrupted requests, for the next start, and goes on storing what it is handed until
+   * the exporter shuts down (storing is quick, and a batch processor may still be flushing).
+   */
+  #endDrain(why: string): void {
+    if (this.#drainOver !== undefined) return;
+    this.#drainOver = why;
+    this.#stopRetries.abort(new Error(why));
+    this.#stopAttempts.abort(new Error(why));
+    const queue = this.#queue;
+    if (queue instanceof PersistentQueue) {
+      queue.stopTaking();
+      // A caller waiting for the outcome of a stored request hears that it is safe: it is sent
+      // on the next start.
+      for (const entry of queue.waitingEntries()) {
+        entry.settle?.();
+        entry.settle = undefined;
+      }
+      return;
+    }
+    this.#accepting = false;
+    if (queue === undefined) return;
+    queue.close();
+    if (queue instanceof MemoryQueue) {
+      for (const entry of queue.discardWaiting()) {
+        this.#accounting.shutdownDrop(entry.items, 1, why);
+        entry.settle?.(this.#callerError(new Error(why)));
+      }
+      this.#recordQueueSize();
+    }
   }
 
-  async #attempt(data: T, client: ClientInfo | undefined): Promise<PartialSuccess | void> {
-    const controller = new AbortController();
-    const onStop = () => controller.abort(this.#stopAttempts.signal.reason);
-    this.#stopAttempts.signal.addEventListener("abort", onStop, { once: true });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = this.#timeoutMs > 0
-      ? new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          const error = new AttemptTimeoutError(this.#timeoutMs);
-          controller.abort(error);
-          reject(error);
-        }, this.#timeoutMs);
-      })
-      : undefined;
-    const stopped = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener("abort", () => reject(controller.signal.reason), {
-        once: true,
-      });
-    });
-    try {
-      const pushed = this.#push(data, { signal: controller.signal, client });
-      return await Promise.race(
-        timedOut === undefined ? [pushed, stopped] : [pushed, timedOut, stopped],
-      );
-    } finally {
-      clearTimeout(timer);
-      this.#stopAttempts.signal.removeEventListener("abort", onStop);
-      // Settle the losers of the race quietly.
-      if (!controller.signal.aborted) controller.abort(new Error("attempt finished"));
+  /** Resolves when the drain time is over: the host's deadline, else `drainTimeoutMs` from now. */
+  #drainDeadline(): { over: Promise<string>; cancel: () => void } {
+    const host = this.#hostDeadline;
+    if (host !== undefined) {
+      const over = Promise.withResolvers<string>();
+      const onAbort = () => over.resolve("");
+      host.addEventListener("abort", onAbort, { once: true });
+      return { over: over.promise, cancel: () => host.removeEventListener("abort", onAbort) };
     }
+    const drainMs = this.#options.drainTimeoutMs ?? 10_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const over = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(`not sent within the ${drainMs}ms drain time`), drainMs);
+    });
+    return { over, cancel: () => clearTimeout(timer) };
   }
 
   async #shutdown(): Promise<void> {
@@ -606,10 +459,22 @@ class HelperExporter<T> implements Exporter<T> {
     const queue = this.#queue;
     if (queue !== undefined) {
       queue.close();
+      // A persistent queue keeps requests waiting for a retry for the next start instead of
+      // retrying them now; an in-memory queue goes on retrying until the drain time is over.
       if (queue instanceof PersistentQueue) {
-        // Unsent requests stay in the store; only in-flight attempts are allowed to finish.
         this.#stopRetries.abort(new Error("exporter is shutting down"));
-        await Promise.all(this.#consumers);
+      }
+      const drained = Promise.all(this.#consumers).then(() => undefined);
+      if (this.#drainOver === undefined) {
+        const deadline = this.#drainDeadline();
+        const why = await Promise.race([drained, deadline.over]);
+        deadline.cancel();
+        if (why !== undefined) {
+          this.#endDrain(why || "the collector's shutdown drain time is over");
+        }
+      }
+      await drained;
+      if (queue instanceof PersistentQueue) {
         const left = queue.size();
         if (left > 0) {
           this.#logger.info("Unsent requests stay in the persistent queue for the next start", {
@@ -618,38 +483,12 @@ class HelperExporter<T> implements Exporter<T> {
           });
         }
         await queue.closeStorage();
-      } else if (queue instanceof MemoryQueue) {
-        const drainMs = this.#options.drainTimeoutMs ?? 10_000;
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const deadline = new Promise<"deadline">((resolve) => {
-          timer = setTimeout(() => resolve("deadline"), drainMs);
-        });
-        const drained = Promise.all(this.#consumers).then(() => "drained" as const);
-        const first = await Promise.race([drained, deadline]);
-        clearTimeout(timer);
-        if (first === "deadline") {
-          this.#stopRetries.abort(new Error("drain deadline passed"));
-          this.#stopAttempts.abort(new Error("drain deadline passed"));
-          const discarded = queue.discardWaiting();
-          let items = 0;
-          for (const entry of discarded) {
-            items += entry.items;
-            entry.settle?.(new Error("request dropped at shutdown"));
-          }
-          if (discarded.length > 0) {
-            this.#drop(
-              items,
-              "shutdown",
-              `sending queue not drained within ${drainMs}ms`,
-              { requests: discarded.length },
-            );
-          }
-          await drained;
-        }
       }
       this.#recordQueueSize();
     }
     this.#stopRetries.abort(new Error("exporter stopped"));
+    this.#hostDeadline?.removeEventListener("abort", this.#onHostDeadline);
+    this.#accounting.logShutdownDrops();
     await this.#options.shutdown?.();
   }
 }

@@ -78,6 +78,10 @@ class Fifo<E> {
     if (this.#head > 0) this.#items[--this.#head] = item;
     else this.#items.unshift(item);
   }
+  /** The items in order, left in place. */
+  toArray(): E[] {
+    return this.#items.slice(this.#head) as E[];
+  }
   shift(): E | undefined {
     if (this.length === 0) return undefined;
     const item = this.#items[this.#head];
@@ -120,6 +124,8 @@ abstract class BaseQueue<T> implements SendingQueue<T> {
   protected readonly ready = new Fifo<QueueEntry<T>>();
   protected used = 0;
   protected closed = false;
+  /** Set by `stopTaking`: consumers get nothing more, offers are still accepted. */
+  #takingStopped = false;
   readonly #space = new Signal();
   readonly #available = new Signal();
 
@@ -135,6 +141,11 @@ abstract class BaseQueue<T> implements SendingQueue<T> {
 
   waiting(): number {
     return this.ready.length;
+  }
+
+  /** The entries not yet taken by a consumer, in order; they stay queued. */
+  waitingEntries(): QueueEntry<T>[] {
+    return this.ready.toArray();
   }
 
   async offer(entry: QueueEntry<T>, signal?: AbortSignal): Promise<void> {
@@ -164,6 +175,7 @@ abstract class BaseQueue<T> implements SendingQueue<T> {
 
   async take(): Promise<QueueEntry<T> | undefined> {
     for (;;) {
+      if (this.#takingStopped) return undefined;
       if (this.closed && !this.drainsOnClose()) return undefined;
       const entry = this.ready.shift();
       if (entry !== undefined) {
@@ -193,6 +205,16 @@ abstract class BaseQueue<T> implements SendingQueue<T> {
     this.closed = true;
     this.#available.notifyAll();
     this.#space.notifyAll();
+  }
+
+  /**
+   * Ends the consumers' work (`take` resolves `undefined` from now on) while offers are still
+   * accepted: a persistent queue keeps storing what it is given after the shutdown drain time,
+   * for the next start.
+   */
+  stopTaking(): void {
+    this.#takingStopped = true;
+    this.#available.notifyAll();
   }
 
   /** Whether consumers keep taking entries after `close` until empty. */

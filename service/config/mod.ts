@@ -98,4 +98,5 @@ export {
   PROFILES_SUPPORT_GATE,
   registerServiceFeatureGates,
 } from "./featuregate.ts";
+export { DEFAULT_DRAIN_TIMEOUT_MS, type ShutdownConfig } from "./shutdown.ts";
 export { ID, type Kind } from "@denocol/component";

@@ -8,6 +8,7 @@ import { type Position, ProblemCollector } from "./errors.ts";
 import type { PathSegment } from "./errors.ts";
 import { closest, decodeComponentConfigInto } from "./component_config.ts";
 import { type ConfigNode, isNullNode, type MapNode, mapNode, scalarNode } from "./node.ts";
+import { readShutdown, type ShutdownConfig } from "./shutdown.ts";
 
 /** Top-level section holding each kind of component. */
 export const SECTION_OF_KIND: Readonly<Record<Kind, string>> = {
@@ -150,6 +151,8 @@ export interface ServiceConfig {
   readonly pipelines: ReadonlyMap<string, PipelineConfig>;
   /** Internal telemetry settings. */
   readonly telemetry: TelemetryConfig;
+  /** How shutdown treats what exporters still hold. */
+  readonly shutdown: ShutdownConfig;
 }
 
 /** A parsed configuration: structure checked, component configs still raw. */
@@ -252,7 +255,7 @@ function readSection(
   return entries;
 }
 
-const SERVICE_KEYS = ["extensions", "pipelines", "telemetry"];
+const SERVICE_KEYS = ["extensions", "pipelines", "telemetry", "shutdown"];
 const PIPELINE_KEYS = ["receivers", "processors", "exporters"] as const;
 
 function readService(
@@ -280,7 +283,8 @@ function readService(
     : readReferences(extensionsEntry.value, ["service", "extensions"], problems);
   const pipelines = readPipelines(map.entries.get("pipelines")?.value, problems);
   const telemetry = readTelemetry(map.entries.get("telemetry")?.value, problems);
-  return { extensions, pipelines, telemetry };
+  const shutdown = readShutdown(map.entries.get("shutdown")?.value, problems);
+  return { extensions, pipelines, telemetry, shutdown };
 }
 
 function readReferences(
