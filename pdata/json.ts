@@ -70,7 +70,10 @@ class JsonReader {
     this.exact = exact;
   }
 
-  /** Whether a plain number read from this document can be trusted as the integer it shows. */
+  /**
+   * Whether a plain number read from this document can be trusted as the 64-bit integer it shows.
+   * Asked only when a 64-bit field holds a JSON number, which OTLP/JSON writes as a string.
+   */
   private trustsIntegers(): boolean {
     if (this.exact) return true;
     this.rounding ??= mayRoundIntegers(this.text);
@@ -151,7 +154,9 @@ class JsonReader {
 
   readEnum(desc: DescEnum, value: unknown): number {
     if (typeof value === "number" || value instanceof JsonNumber) {
-      const number = this.integer(value);
+      const number = typeof value === "number" && Number.isSafeInteger(value)
+        ? BigInt(value)
+        : this.integer(value);
       if (number === undefined || number < -(2n ** 31n) || number >= 2n ** 31n) {
         this.fail(`expected an enum number of ${desc.typeName}, got ${describe(value)}`);
       }
@@ -235,8 +240,12 @@ class JsonReader {
   }
 
   readInt32(value: unknown, min: number, max: number, what: string): number {
-    // Most 32-bit fields are small plain numbers: no bigint for them.
-    if (typeof value === "number" && Number.isSafeInteger(value) && this.trustsIntegers()) {
+    // Every integer literal in a 32-bit range is exact as a double, so a plain number is trusted
+    // without looking at the text (which would cost a tenth of the decode, as nearly every
+    // document has 32-bit fields): only a literal that is no integer at all, yet so close to one
+    // that its double is that integer (such as 2.0000000000000001), is read as that integer here
+    // instead of refused as the 64-bit fields refuse it.
+    if (typeof value === "number" && Number.isSafeInteger(value)) {
       if (value < min || value > max) this.outOfRange(value, min, max, what);
       return value + 0; // -0 is 0
     }
