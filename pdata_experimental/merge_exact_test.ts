@@ -149,3 +149,17 @@ Deno.test("merge shares entries equal in every field and keeps apart entries tha
   assert.equal(new Set(attributes).size, attributes.length);
   assert.deepStrictEqual(resolveAll(merged), [...resolveAll(data), ...resolveAll(data)]);
 });
+
+Deno.test("split keeps resource and scope groups that hold no profiles, where they were", () => {
+  const data = generateProfiles({ seed: 3, maxResources: 2, maxScopes: 2, maxSamples: 30 });
+  data.resourceProfiles.splice(1, 0, create(ResourceProfilesSchema, { schemaUrl: "no scopes" }));
+  data.resourceProfiles[0].scopeProfiles.push(
+    create(ScopeProfilesSchema, { schemaUrl: "no profiles" }),
+  );
+  validateProfiles(data);
+  const expected = resolveAll(data);
+  const chunks = profiles.split(data, 4);
+  assert.ok(chunks.length > 2, `only ${chunks.length} chunks`);
+  assert.deepStrictEqual(chunks.flatMap(resolveAll), expected);
+  assert.deepStrictEqual(resolveAll(profiles.merge(chunks)), expected);
+});

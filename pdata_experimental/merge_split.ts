@@ -161,7 +161,8 @@ export function mergeProfiles(parts: readonly ProfilesData[]): ProfilesData {
  * Splits `data` into chunks of at most `maxSamples` samples, in order. Each chunk repeats the
  * resource, scope and profile metadata of the samples it holds, and has its own dictionary
  * holding only the entries the chunk references (plus the zero value at index 0 of each table).
- * Profiles without samples travel in the chunk that is open when they are reached.
+ * Profiles without samples, and resource and scope groups without profiles, travel in the chunk
+ * that is open when they are reached.
  *
  * When `data` has at most `maxSamples` samples it is returned as the only chunk, unchanged.
  *
@@ -204,8 +205,11 @@ class Splitter {
   run(): ProfilesData[] {
     for (const rp of this.#data.resourceProfiles) {
       this.#openResource = undefined;
+      // Groups holding nothing travel, like profiles without samples, in the open chunk.
+      if (rp.scopeProfiles.length === 0) this.#resourceIn(rp);
       for (const sp of rp.scopeProfiles) {
         this.#openScope = undefined;
+        if (sp.profiles.length === 0) this.#scopeIn(rp, sp);
         for (const profile of sp.profiles) {
           this.#openProfile = undefined;
           const samples = profile.samples;
@@ -225,19 +229,29 @@ class Splitter {
     return this.#chunks;
   }
 
-  /** The copy of `profile` in the current chunk, opening it (and its scope and resource). */
-  #profileIn(rp: ResourceProfiles, sp: ScopeProfiles, profile: Profile): Profile {
-    if (this.#openProfile !== undefined) return this.#openProfile;
+  /** The copy of `rp` in the current chunk, opening it. */
+  #resourceIn(rp: ResourceProfiles): ResourceProfiles {
     if (this.#openResource === undefined) {
       this.#openResource = remapResourceProfiles(rp, this.#remapper, []);
       this.#resourceProfiles.push(this.#openResource);
     }
+    return this.#openResource;
+  }
+
+  /** The copy of `sp` in the current chunk, opening it (and its resource). */
+  #scopeIn(rp: ResourceProfiles, sp: ScopeProfiles): ScopeProfiles {
     if (this.#openScope === undefined) {
       this.#openScope = remapScopeProfiles(sp, this.#remapper, []);
-      this.#openResource.scopeProfiles.push(this.#openScope);
+      this.#resourceIn(rp).scopeProfiles.push(this.#openScope);
     }
+    return this.#openScope;
+  }
+
+  /** The copy of `profile` in the current chunk, opening it (and its scope and resource). */
+  #profileIn(rp: ResourceProfiles, sp: ScopeProfiles, profile: Profile): Profile {
+    if (this.#openProfile !== undefined) return this.#openProfile;
     this.#openProfile = remapProfile(profile, this.#remapper, []);
-    this.#openScope.profiles.push(this.#openProfile);
+    this.#scopeIn(rp, sp).profiles.push(this.#openProfile);
     return this.#openProfile;
   }
 

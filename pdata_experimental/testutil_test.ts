@@ -105,15 +105,17 @@ function resolvedValue(
  */
 export interface ResolvedEntry {
   resourceProfiles: Record<string, unknown>;
-  scopeProfiles: Record<string, unknown>;
-  profile: Record<string, unknown>;
+  /** Undefined for a resource group without scope groups, which counts as one entry. */
+  scopeProfiles: Record<string, unknown> | undefined;
+  /** Undefined for a scope group without profiles, which counts as one entry. */
+  profile: Record<string, unknown> | undefined;
   /** Undefined for a profile without samples, which counts as one entry. */
   sample: Record<string, unknown> | undefined;
 }
 
 /**
- * Every sample of `data`, in order, and every profile without samples, resolved through its
- * dictionary: what merge and split must preserve exactly.
+ * Every sample of `data`, in order, and every profile, scope group and resource group holding
+ * none, resolved through its dictionary: what merge and split must preserve exactly.
  */
 export function resolveAll(data: Profiles): ResolvedEntry[] {
   const d = data.dictionary;
@@ -124,8 +126,19 @@ export function resolveAll(data: Profiles): ResolvedEntry[] {
   const out: ResolvedEntry[] = [];
   for (const rp of data.resourceProfiles) {
     const resourceProfiles = resolvedView(d, rpSchema, rp, "scopeProfiles");
+    if (rp.scopeProfiles.length === 0) {
+      out.push({
+        resourceProfiles,
+        scopeProfiles: undefined,
+        profile: undefined,
+        sample: undefined,
+      });
+    }
     for (const sp of rp.scopeProfiles) {
       const scopeProfiles = resolvedView(d, spSchema, sp, "profiles");
+      if (sp.profiles.length === 0) {
+        out.push({ resourceProfiles, scopeProfiles, profile: undefined, sample: undefined });
+      }
       for (const p of sp.profiles) {
         const profile = resolvedView(d, profileSchema, p, "samples");
         if (p.samples.length === 0) {
