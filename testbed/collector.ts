@@ -184,9 +184,22 @@ export class Collector {
     return memoryOf(this.pid, "VmRSS");
   }
 
+  /**
+   * Sends SIGKILL now, without waiting: for a kill that must land at a precise instant (such as
+   * the moment a request was acknowledged). `status` resolves once the process is gone.
+   */
+  killNow(): void {
+    if (this.#exited) return;
+    try {
+      this.#child.kill("SIGKILL");
+    } catch {
+      // It exited before its status was read; `status` says how.
+    }
+  }
+
   /** Kills the process at once with SIGKILL and waits for it. */
   async kill(): Promise<void> {
-    if (!this.#exited) this.#child.kill("SIGKILL");
+    this.killNow();
     await this.status;
   }
 

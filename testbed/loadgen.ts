@@ -75,6 +75,19 @@ export interface LoadOptions {
   reuseRequest?: boolean;
   /** Stops the run early (requests in flight finish their current attempt). */
   abort?: AbortSignal;
+  /**
+   * Ends the run early as `durationMs` would: no new request starts once it is aborted, and
+   * unacknowledged requests are retried for `retryGraceMs` more.
+   */
+  stop?: AbortSignal;
+  /**
+   * Called synchronously the moment the endpoint acknowledges a request (items `seq` to
+   * `seq + count - 1`), before the generator does anything else, so that a scenario can act at
+   * the instant of an acknowledgement (the restart scenario kills the collector there).
+   */
+  onAcknowledged?: (seq: number, count: number) => void;
+  /** Called each time an attempt is refused with a retryable answer (`reason` as in `retries`). */
+  onRetry?: (reason: string) => void;
 }
 
 /** What a run did. */
@@ -246,14 +259,27 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const end = first + options.maxItems;
 
   const start = performance.now();
-  const deadline = start + options.durationMs;
-  const retryDeadline = deadline + (options.retryGraceMs ?? 30_000);
+  const graceMs = options.retryGraceMs ?? 30_000;
+  let deadline = start + options.durationMs;
+  let retryDeadline = deadline + graceMs;
+  const stopNow = () => {
+    const now = performance.now();
+    if (now < deadline) [deadline, retryDeadline] = [now, now + graceMs];
+  };
+  if (options.stop?.aborted) stopNow();
+  options.stop?.addEventListener("abort", stopNow, { once: true });
   let lastAnswer = start;
 
-  const sendWithRetries = async (sender: Sender, request: unknown): Promise<SeqState> => {
+  const sendWithRetries = async (
+    sender: Sender,
+    request: unknown,
+    seq: number,
+    count: number,
+  ): Promise<SeqState> => {
     let backoff = 50;
     for (;;) {
       const attempt = await sender.send(request, timeoutMs);
+      if (attempt.kind === "ok") options.onAcknowledged?.(seq, count);
       lastAnswer = performance.now();
       if (attempt.kind === "ok") {
         refusedByPartial += attempt.rejected;
@@ -264,6 +290,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         return SeqState.Refused;
       }
       retries[attempt.reason] = (retries[attempt.reason] ?? 0) + 1;
+      options.onRetry?.(attempt.reason);
       const jittered = backoff * (0.8 + Math.random() * 0.4);
       const wait = Math.max(attempt.delayMs ?? 0, jittered);
       backoff = Math.min(backoff * 2, maxBackoffMs);
@@ -307,7 +334,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         const payload = template !== undefined && count === perRequest
           ? template
           : signal.build(seq, count);
-        const state = await sendWithRetries(sender, payload);
+        const state = await sendWithRetries(sender, payload, seq, count);
         states.mark(seq, count, state);
         requests++;
       }
@@ -317,6 +344,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
 
   await Promise.all(Array.from({ length: clients }, runClient));
+  options.stop?.removeEventListener("abort", stopNow);
   const accepted = states.count(SeqState.Accepted);
   return {
     signal: options.signal,

@@ -94,6 +94,46 @@ Deno.test("503 / Unavailable and a backend that is down are retried, not lost", 
   }
 });
 
+Deno.test("hooks: onAcknowledged per acknowledged request, onRetry per retry; stop ends the run but retries go on", async () => {
+  const backend = await MockBackend.start();
+  try {
+    for (const protocol of ["grpc", "http"] as const) {
+      const acknowledged: [number, number][] = [];
+      const retried: string[] = [];
+      const stop = new AbortController();
+      backend.setBehavior({ mode: "fail" });
+      // The backend fails until after the stop, so each client's first request is still being
+      // retried then: it must be retried to the end, and nothing new may start.
+      const timer = setTimeout(() => {
+        stop.abort();
+        setTimeout(() => backend.setBehavior({ mode: "ok" }), 300);
+      }, 300);
+      const result = await runLoad({
+        signal: "logs",
+        protocol,
+        endpoint: protocol === "grpc" ? backend.grpcEndpoint : backend.httpEndpoint,
+        maxItems: 100_000,
+        durationMs: 30_000,
+        clients: 2,
+        stop: stop.signal,
+        onAcknowledged: (seq, count) => acknowledged.push([seq, count]),
+        onRetry: (reason) => retried.push(reason),
+      });
+      clearTimeout(timer);
+      const reason = protocol === "grpc" ? "grpc Unavailable" : "http 503";
+      assert.ok(retried.length > 0 && retried.every((r) => r === reason), retried.join());
+      assert.equal(retried.length, result.retries[reason]);
+      assert.equal(result.sent, 200, "one request per client, none after the stop");
+      assert.equal(result.accepted, 200, "the requests in flight at the stop were retried");
+      assert.deepEqual(acknowledged.sort((a, b) => a[0] - b[0]), [[0, 100], [100, 100]]);
+      assert.equal(backend.report("logs", result.states).missing, 0);
+      backend.reset();
+    }
+  } finally {
+    await backend.close();
+  }
+});
+
 Deno.test("permanent refusals are counted, not retried", async () => {
   const backend = await MockBackend.start();
   try {

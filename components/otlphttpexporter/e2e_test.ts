@@ -1,7 +1,10 @@
 // The issue-7 end-to-end check: 100,000 spans through a real collector process (otlp receiver →
 // otlphttp exporter with a file_storage sending queue) while the backend goes down twice and the
-// collector is SIGKILLed and restarted once. Every sequence number must reach the backend;
-// duplicates are allowed (at-least-once) and reported.
+// collector is SIGKILLed and restarted once. The kill comes at the instant the client receives a
+// 200 during the second outage, before the client does anything else: the request just
+// acknowledged exists only in the queue's store then, so a queue that answered before its write
+// was committed loses it. Every sequence number must reach the backend; duplicates are allowed
+// (at-least-once) and reported.
 
 import assert from "node:assert/strict";
 import { create } from "@bufbuild/protobuf";
@@ -16,6 +19,9 @@ const CLIENT_WORKERS = 4;
 const BACKEND_DOWN_MS = 2500;
 const DEADLINE_MS = 60_000;
 const STALL_MS = 8_000;
+/** The kill comes with this acknowledgement in the second outage, so that the store holds
+ * requests in flight, waiting and just acknowledged (queue_size is 20). */
+const KILL_AT_OUTAGE_ACK = 5;
 
 const MAIN = new URL("../../otelcol/main.ts", import.meta.url).pathname;
 
@@ -142,10 +148,14 @@ class Collector {
     }
   }
 
-  /** SIGKILL: no shutdown, no drain; what the queue holds must survive in file_storage. */
-  async kill(): Promise<void> {
-    this.#child!.kill("SIGKILL");
-    await this.#child?.status;
+  /**
+   * SIGKILL, sent synchronously so that it lands at the instant of the caller's choosing: no
+   * shutdown, no drain; what the queue holds must survive in file_storage.
+   */
+  killNow(): Promise<Deno.CommandStatus> {
+    const child = this.#child!;
+    child.kill("SIGKILL");
+    return child.status;
   }
 
   async stop(): Promise<Deno.CommandStatus | undefined> {
@@ -207,6 +217,8 @@ service:
   const started = performance.now();
   const events: string[] = [];
   let acked = 0;
+  /** Set while the kill is armed; a worker calls it the moment it receives a 200. */
+  let killOnAck: ((index: number) => void) | undefined;
   let refusals = 0;
   let connectionErrors = 0;
   let passed = false;
@@ -229,8 +241,10 @@ service:
               headers: { "content-type": "application/x-protobuf" },
               body: body as Uint8Array<ArrayBuffer>,
             });
-            await response.body?.cancel();
             status = response.status;
+            // The kill comes before anything else the client does with the answer.
+            if (status === 200) killOnAck?.(index);
+            await response.body?.cancel();
           } catch {
             connectionErrors++;
             await sleep(Math.min(50 * 2 ** attempt, 500));
@@ -253,6 +267,7 @@ service:
     // Acknowledged by the collector but not yet at the backend when the collector was killed:
     // these exist only in file_storage.
     let pendingAtKill = 0;
+    let killedAfterRequest = -1;
     const scenario = async () => {
       const note = (what: string) =>
         events.push(`${what} at ${acked}/${REQUESTS} requests acknowledged`);
@@ -262,15 +277,31 @@ service:
       await sleep(BACKEND_DOWN_MS);
       backend.up();
       note("backend up");
-      // The second outage: the queue fills, then the collector is killed and restarted while
-      // the backend is still down, so the restarted collector must send what it had stored.
+      // The second outage: the collector is killed the moment it acknowledges a request the
+      // backend cannot have, and restarted while the backend is still down, so the restarted
+      // collector must send what it had stored.
       await until("45% acknowledged", () => acked >= REQUESTS * 0.45, DEADLINE_MS);
       note("backend down");
       await backend.down();
-      await sleep(BACKEND_DOWN_MS / 2);
-      pendingAtKill = acked * SPANS_PER_REQUEST - (TOTAL_SPANS - backend.missing().length);
-      note("collector SIGKILL");
-      await collector.kill();
+      await new Promise<Deno.CommandStatus>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          killOnAck = undefined;
+          reject(new Error(`fewer than ${KILL_AT_OUTAGE_ACK} requests acknowledged in the outage`));
+        }, DEADLINE_MS);
+        let acksInOutage = 0;
+        killOnAck = (index) => {
+          if (++acksInOutage < KILL_AT_OUTAGE_ACK) return;
+          const status = collector.killNow();
+          killOnAck = undefined;
+          clearTimeout(timer);
+          killedAfterRequest = index;
+          // The request just acknowledged is not counted in `acked` yet.
+          pendingAtKill = (acked + 1) * SPANS_PER_REQUEST -
+            (TOTAL_SPANS - backend.missing().length);
+          resolve(status);
+        };
+      });
+      note(`collector SIGKILL at the 200 for request ${killedAfterRequest}`);
       await sleep(300);
       await collector.start();
       note("collector restarted");

@@ -1,9 +1,13 @@
 /**
- * Collector restart with a persistent queue: logs flow over gRPC into `otlp → otlp` whose
- * exporter queue is stored by the `file_storage` extension, while the backend fails, so that the
- * queue fills; the collector is killed with SIGKILL mid-run and started again on the same ports
- * and storage directory; then the backend recovers. Every acknowledged item must arrive (the
- * generator retries through the restart like an SDK); duplicates are counted.
+ * Collector restarts with a persistent queue, each at the instant of an acknowledgement: logs
+ * flow over gRPC into `otlp → otlp` whose exporter queue is stored by the `file_storage`
+ * extension, while the backend fails every request, so that whatever the collector acknowledges
+ * exists only in its queue. Several times during the load the generator sends SIGKILL to the
+ * collector the moment it receives an acknowledgement, before it does anything else, and the
+ * collector is started again on the same ports and storage directory; after the load the backend
+ * recovers. Every acknowledged item must arrive, and in particular each request whose
+ * acknowledgement triggered a kill: a queue that answers before its write is committed loses
+ * exactly those. The generator retries through the restarts like an SDK; duplicates are counted.
  *
  * The pipeline has no `batch` processor on purpose: a batch processor holds data in memory after
  * acknowledging it, so a SIGKILL loses its buffer by design (as in the Go collector); the
@@ -26,11 +30,27 @@ import {
   type ScenarioOutcome,
   startPipeline,
 } from "../scenario.ts";
+import { SeqState, SeqStates } from "../seqset.ts";
 import { FAST_RETRY } from "./outage.ts";
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A request whose acknowledgement triggered a kill. */
+interface KillTrigger {
+  seq: number;
+  count: number;
+}
+
+/** How long a kill waits for an acknowledgement before the scenario gives up on it. */
+const ACK_TIMEOUT_MS = 20_000;
+/** Upper bound of the load; it normally ends much earlier, once the kills are done. */
+const LOAD_CAP_MS = 180_000;
 
 async function restart(context: ScenarioContext): Promise<ScenarioOutcome> {
   const rate = context.short ? 2000 : 5000;
-  const durationMs = context.short ? 3000 : 20_000;
+  const kills = context.short ? 5 : 10;
+  // Load on a fresh collector before each kill is armed, and after the last restart.
+  const settleMs = context.short ? 500 : 1500;
   const storage = await Deno.makeTempDir({ prefix: "denocol-testbed-queue-" });
   const backend = await MockBackend.start();
   backend.setBehavior({ mode: "fail" });
@@ -45,43 +65,85 @@ async function restart(context: ScenarioContext): Promise<ScenarioOutcome> {
       extensions: [["file_storage", `    directory: ${storage}`]],
       exporterExtra: `${FAST_RETRY}    sending_queue:
       storage: file_storage
-      queue_size: 100000
+      queue_size: 1000000
 `,
     });
   let pipeline: RunningPipeline = await start();
   const failures: string[] = [];
-  let restarted = false;
+  const triggers: KillTrigger[] = [];
+  // Set while a kill is armed; the generator calls it synchronously on an acknowledgement.
+  let killOnAck: ((seq: number, count: number) => void) | undefined;
+  const stopLoad = new AbortController();
+  const maxItems = Math.ceil((rate * LOAD_CAP_MS) / 1000);
   try {
-    // Kill halfway through the load, start again at once.
     const killer = (async () => {
-      await new Promise((resolve) => setTimeout(resolve, durationMs / 2));
-      await pipeline.collector.kill();
-      pipeline = await start();
-      restarted = true;
-      await new Promise((resolve) => setTimeout(resolve, durationMs / 4));
-      backend.setBehavior({ mode: "ok" });
+      try {
+        for (let k = 1; k <= kills; k++) {
+          await sleep(settleMs);
+          const victim = pipeline;
+          const killed = await new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => {
+              killOnAck = undefined;
+              resolve(false);
+            }, ACK_TIMEOUT_MS);
+            killOnAck = (seq, count) => {
+              victim.collector.killNow();
+              killOnAck = undefined;
+              clearTimeout(timer);
+              triggers.push({ seq, count });
+              resolve(true);
+            };
+          });
+          if (!killed) {
+            failures.push(`kill ${k}: no request was acknowledged within ${ACK_TIMEOUT_MS} ms`);
+            return;
+          }
+          await victim.collector.status;
+          pipeline = await start();
+        }
+        await sleep(settleMs);
+      } finally {
+        stopLoad.abort();
+      }
     })();
     const load = await runLoad({
       signal: "logs",
       protocol: "grpc",
       endpoint: `127.0.0.1:${ports.grpc}`,
-      maxItems: Math.ceil((rate * durationMs) / 1000),
+      maxItems,
       rate,
-      durationMs,
+      durationMs: LOAD_CAP_MS,
       clients: 4,
       retryGraceMs: 60_000,
+      abort: stopLoad.signal,
+      onAcknowledged: (seq, count) => killOnAck?.(seq, count),
     });
     await killer;
+    // Only now may anything reach the backend: until here, acknowledged data lived in the queue.
+    backend.setBehavior({ mode: "ok" });
     const report = await awaitDelivery(backend, load, 60_000);
     context.log(`restart-persistent-queue: ${deliveryFigures(load, report)}`);
-    if (!restarted) failures.push("the collector was not restarted");
+    if (triggers.length !== kills) {
+      failures.push(`${triggers.length} of ${kills} kills happened`);
+    }
+    const triggerStates = new SeqStates(0, maxItems);
+    for (const { seq, count } of triggers) triggerStates.mark(seq, count, SeqState.Accepted);
+    const lostTriggers = backend.report("logs", triggerStates).missing;
+    if (lostTriggers > 0) {
+      failures.push(
+        `${lostTriggers} items of the requests acknowledged at the instant of a kill never ` +
+          `reached the backend (requests at seq ${triggers.map((t) => t.seq).join(", ")})`,
+      );
+    }
     failures.push(...checkDelivery(load, report, {}));
     failures.push(...await checkAlive(pipeline.collector));
     return {
-      figures: `${deliveryFigures(load, report)}, SIGKILL at ${durationMs / 2} ms`,
+      figures: `${deliveryFigures(load, report)}, ${triggers.length} SIGKILLs at the instant ` +
+        `of an acknowledgement`,
       failures,
     };
   } finally {
+    stopLoad.abort();
     await pipeline.collector.stop();
     await backend.close();
     await Deno.remove(storage, { recursive: true }).catch(() => {});

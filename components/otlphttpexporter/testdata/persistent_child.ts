@@ -1,14 +1,20 @@
 // Child process of the SIGKILL test: an otlphttp traces exporter with a persistent queue on
-// file_storage. Arguments: <storage dir> <endpoint> <batches> <spans per batch> [prefix].
-// With batches > 0 it queues that many batches and prints "queued <n>" after each; then it
-// prints "pending <queue size>" every 50ms until the queue is empty, then "drained".
+// file_storage. Arguments: <storage dir> <endpoint> <batches> <spans per batch> [prefix]
+// [--paced]. With batches > 0 it queues that many batches and prints "queued <n>" once the n-th
+// `consume` resolved (the exporter acknowledged it); with --paced it reads a line from stdin
+// before each batch, so that the parent decides when the next one comes and can kill the child
+// right after an acknowledgement it has read. Then it prints "pending <queue size>" every 50ms
+// until the queue is empty, then "drained".
 import { MetricsRegistry } from "@denocol/component";
 import { nopSettings } from "@denocol/component/componenttest";
 import { createDefaultConfig as storageDefaults, createFileStorage } from "@denocol/filestorage";
 import { createDefaultConfig, factory } from "@denocol/otlphttpexporter";
 import { type Traces, traces } from "@denocol/pdata";
 
-const [directory, endpoint, batchesText, perBatchText, prefix = "k"] = Deno.args;
+const paced = Deno.args.includes("--paced");
+const [directory, endpoint, batchesText, perBatchText, prefix = "k"] = Deno.args.filter((a) =>
+  a !== "--paced"
+);
 const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");
 function batch(index: number, size: number): Traces {
   return traces.decodeJson(JSON.stringify({
@@ -54,8 +60,23 @@ const exporter = factory.createTraces(nopSettings("exporter", "otlphttp", { mete
   },
 });
 await exporter.start(host);
+/** Resolves when the parent sends the next line (always at once unless paced). */
+const nextGo = (() => {
+  if (!paced) return () => Promise.resolve();
+  const reader = Deno.stdin.readable.pipeThrough(new TextDecoderStream()).getReader();
+  let pending = "";
+  return async () => {
+    while (!pending.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error("persistent_child: stdin closed while paced");
+      pending += value;
+    }
+    pending = pending.slice(pending.indexOf("\n") + 1);
+  };
+})();
 const batches = Number(batchesText);
 for (let i = 0; i < batches; i++) {
+  await nextGo();
   await exporter.consume(batch(i, Number(perBatchText)));
   console.log(`queued ${i + 1}`);
 }
