@@ -94,8 +94,11 @@ Deno.test({
 }, async () => {
   fullGarbageCollector()?.();
   const baseline = measureMemoryBytes();
+  // Soft and hard limits 24 MiB apart: memory grows by far less between two 20ms checks (the
+  // producer runs in this process and yields every two requests), so the measurement at the
+  // first refusal tells which limit the limiter refused at.
   const limitMib = Math.ceil(baseline / MIB_BYTES) + 48;
-  const spikeMib = 16;
+  const spikeMib = 24;
   const config = {
     ...factory.createDefaultConfig(),
     check_interval: "20ms",
@@ -116,8 +119,9 @@ Deno.test({
     { ...batchFactory.createDefaultConfig(), send_batch_size: 2000, timeout: "20ms" },
     exporter,
   );
+  const logger = new CapturingLogger();
   const limiter = factory.createLogs(
-    nopSettings("processor", "memory_limiter", { logger: new CapturingLogger(), meter: registry }),
+    nopSettings("processor", "memory_limiter", { logger, meter: registry }),
     config,
     batch,
   );
@@ -178,6 +182,13 @@ Deno.test({
   const afterDrain = measureMemoryBytes();
 
   const mib = (bytes: number) => (bytes / MIB_BYTES).toFixed(1);
+  // The limiter's own measurement when it started refusing (whole MiB in its log).
+  const firstRefusal = logger.records.find((r) => r.message.includes("refusing data"));
+  const refusedAtMib = firstRefusal?.attributes?.current_mib;
+  console.log(
+    `first refusal logged at ${refusedAtMib} MiB (soft ${softBytes / MIB_BYTES}, hard ` +
+      `${hardBytes / MIB_BYTES} MiB)`,
+  );
   console.log(
     `baseline ${mib(baseline)} MiB, soft ${mib(softBytes)} MiB, hard ${mib(hardBytes)} MiB, ` +
       `peak ${mib(peak)} MiB; accepted ${accepted} records, delivered ${exporter.delivered}, ` +
@@ -189,6 +200,13 @@ Deno.test({
   assert.ok(refusals > 0, "the producer never saw a refusal: the test did not overload");
   assert.ok(acceptedAfterRefusal > 0, "the limiter never recovered after refusing");
   assert.ok(peak >= softBytes, "memory never reached the soft limit: the test did not overload");
+  assert.equal(typeof refusedAtMib, "number", "the limiter logged no refusal");
+  assert.ok(
+    (refusedAtMib as number) >= softBytes / MIB_BYTES &&
+      (refusedAtMib as number) < hardBytes / MIB_BYTES,
+    `the limiter started refusing at ${refusedAtMib} MiB: not between the soft limit ` +
+      `${softBytes / MIB_BYTES} MiB and the hard limit ${hardBytes / MIB_BYTES} MiB`,
+  );
   assert.ok(
     peak <= hardBytes + spikeMib * MIB_BYTES,
     `memory peaked at ${mib(peak)} MiB, far above the ${mib(hardBytes)} MiB limit`,
