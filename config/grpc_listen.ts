@@ -46,6 +46,12 @@ export function listenGrpc(options: GrpcListenOptions): Promise<RunningServer> {
       return;
     }
     sessions.add(session);
+    // Deno's node:http2 ignores the server's `settings` option; a session's own SETTINGS work.
+    try {
+      session.settings({ maxConcurrentStreams: options.maxConcurrentStreams });
+    } catch {
+      // the session is already closing
+    }
     session.once("close", () => sessions.delete(session));
     const track = protectSession(session, options.sessionLimits, options.events);
     session.on("stream", (stream: http2.ServerHttp2Stream) => {

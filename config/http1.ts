@@ -10,6 +10,7 @@
 import type { ByteStream } from "./byte_stream.ts";
 import {
   BodyReadError,
+  errorResponse,
   HttpHeaders,
   type ServerHandler,
   type ServerRequest,
@@ -440,11 +441,7 @@ export class Http1Connection {
     try {
       response = await this.#handler(request);
     } catch (error) {
-      response = {
-        status: 500,
-        headers: { "content-type": "text/plain; charset=utf-8" },
-        body: `internal error: ${error instanceof Error ? error.message : String(error)}`,
-      };
+      response = errorResponse(error);
     }
     if (this.#timedOut === "write") throw new ConnectionEnd("timed out");
     // A body the handler did not read is skipped when small; otherwise the connection ends after

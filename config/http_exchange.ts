@@ -99,5 +99,25 @@ export interface ServerResponse {
   body?: Uint8Array | string;
 }
 
-/** Handles one request. A rejection is answered 500 with its message. */
+/**
+ * Handles one request. A rejection is answered with its message: a {@linkcode BodyReadError}
+ * with its status, anything else with 500.
+ */
 export type ServerHandler = (request: ServerRequest) => Promise<ServerResponse>;
+
+/** The answer for a handler's rejection. */
+export function errorResponse(error: unknown): ServerResponse {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof BodyReadError) {
+    return {
+      status: error.status,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+      body: message,
+    };
+  }
+  return {
+    status: 500,
+    headers: { "content-type": "text/plain; charset=utf-8" },
+    body: `internal error: ${message}`,
+  };
+}

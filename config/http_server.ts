@@ -11,6 +11,7 @@ import { denoConnStream, nodeSocketStream } from "./byte_stream.ts";
 import { Http1Connection, type Http1Limits } from "./http1.ts";
 import {
   BodyReadError,
+  errorResponse,
   HttpHeaders,
   type ServerHandler,
   type ServerRequest,
@@ -229,12 +230,7 @@ function serveHttp2Stream(
   };
   handler(request).then(
     (response) => respondHttp2(stream, response),
-    (error) =>
-      respondHttp2(stream, {
-        status: 500,
-        headers: { "content-type": "text/plain; charset=utf-8" },
-        body: `internal error: ${error instanceof Error ? error.message : String(error)}`,
-      }),
+    (error) => respondHttp2(stream, errorResponse(error)),
   ).finally(() => clearTimeout(writeTimer));
 }
 
@@ -273,6 +269,12 @@ function listenTls(options: HttpListenOptions, material: LoadedTlsServer): Promi
   });
   h2.on("session", (session: http2.ServerHttp2Session) => {
     sessions.add(session);
+    // Deno's node:http2 ignores the server's `settings` option; a session's own SETTINGS work.
+    try {
+      session.settings({ maxConcurrentStreams: options.maxConcurrentStreams });
+    } catch {
+      // the session is already closing
+    }
     session.once("close", () => sessions.delete(session));
     const track = protectSession(session, {
       ...options.sessionLimits,

@@ -16,8 +16,15 @@
  * );
  * ```
  *
+ * {@linkcode RawClient} speaks raw TCP to a server on loopback, for requests no HTTP client
+ * library sends (stalled heads, trickled bodies, malformed framing); {@linkcode rawGrpcCall} does
+ * the same for gRPC over a bare HTTP/2 session.
+ *
  * @module
  */
+
+export { RawClient } from "./raw_client.ts";
+export { frameGrpc, type RawGrpcAnswer, rawGrpcCall, type RawGrpcCallOptions } from "./raw_grpc.ts";
 
 /** Options of {@linkcode createTestCertificates}. */
 export interface TestCertificateOptions {
