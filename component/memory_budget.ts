@@ -37,6 +37,19 @@ export interface MemoryRefusal {
   readonly retryAfterMs: number;
 }
 
+/** What may still be admitted under the strictest limit. */
+export interface Headroom {
+  /** Bytes neither in use nor reserved. */
+  readonly availableBytes: number;
+  /** The limit. */
+  readonly limitBytes: number;
+  /** Who set it. */
+  readonly source: MemoryLimitSource;
+}
+
+/** Share of the limit above which one request is refused for good rather than "retry later". */
+export const LARGEST_REQUEST_SHARE = 0.5;
+
 /** How long a measurement is reused, so that admission stays cheap under a flood of requests. */
 const MEASURE_REUSE_MS = 5;
 
@@ -85,38 +98,43 @@ export class MemoryBudget {
   }
 
   /**
+   * What may still be admitted: the strictest limit, and how much of it is neither in use nor
+   * reserved. `undefined` when no limit is in force.
+   */
+  headroom():
+    | { availableBytes: number; limitBytes: number; source: MemoryLimitSource }
+    | undefined {
+    const source = this.#strictest();
+    if (source === undefined) return undefined;
+    const now = performance.now();
+    if (now - this.#measuredAt > MEASURE_REUSE_MS) {
+      this.#measured = source.measure();
+      this.#measuredAt = now;
+    }
+    return {
+      availableBytes: Math.max(0, source.limitBytes - this.#measured - this.#reserved),
+      limitBytes: source.limitBytes,
+      source,
+    };
+  }
+
+  /**
    * Reserves `bytes` for a request, or says why not. A request is admitted when what is in use
    * plus what is reserved plus `bytes` stays within the strictest limit.
    *
    * @param bytes The request's estimated cost once decoded.
    */
   reserve(bytes: number): MemoryReservation | MemoryRefusal {
-    const source = this.#strictest();
-    if (source !== undefined) {
-      if (bytes > source.limitBytes) {
-        return {
-          kind: "never",
-          message: `the request would take about ${mib(bytes)} of memory once decoded, more ` +
-            `than the ${mib(source.limitBytes)} the ${source.name} allows; send smaller requests`,
-          retryAfterMs: 0,
-        };
-      }
-      const now = performance.now();
-      if (now - this.#measuredAt > MEASURE_REUSE_MS) {
-        this.#measured = source.measure();
-        this.#measuredAt = now;
-      }
-      if (this.#measured + this.#reserved + bytes > source.limitBytes) {
-        return {
-          kind: "retry",
-          message: `data refused due to high memory usage: ${mib(this.#measured)} in use and ` +
-            `${mib(this.#reserved)} reserved by requests in flight, limit ${
-              mib(source.limitBytes)
-            } (${source.name})`,
-          retryAfterMs: source.retryAfterMs,
-        };
-      }
-    }
+    const room = this.headroom();
+    if (room !== undefined && bytes > room.availableBytes) return this.refusal(bytes, room);
+    return this.hold(bytes);
+  }
+
+  /**
+   * Reserves `bytes` unconditionally: for memory already allocated within
+   * {@linkcode MemoryBudget.headroom} (a decode that was given it as its limit).
+   */
+  hold(bytes: number): MemoryReservation {
     this.#reserved += bytes;
     let released = false;
     return {
@@ -126,6 +144,35 @@ export class MemoryBudget {
         released = true;
         this.#reserved -= bytes;
       },
+    };
+  }
+
+  /**
+   * The refusal of a request that needs more than the room left. It is final (`never`) when the
+   * request needs more than half of the limit ({@linkcode LARGEST_REQUEST_SHARE}): it would
+   * crowd out everything else even in an idle collector, so the client must send smaller
+   * requests (or the limit be raised). Otherwise it may fit once memory is freed.
+   *
+   * @param bytes What the request needs, or at least needed when its decode was stopped.
+   * @param room The headroom it was measured against.
+   */
+  refusal(bytes: number, room: Headroom): MemoryRefusal {
+    const { limitBytes, source } = room;
+    if (bytes > limitBytes * LARGEST_REQUEST_SHARE) {
+      return {
+        kind: "never",
+        message: `the request would take more than ${mib(bytes)} of memory once decoded, ` +
+          `more than half the ${mib(limitBytes)} the ${source.name} allows; send smaller requests`,
+        retryAfterMs: 0,
+      };
+    }
+    return {
+      kind: "retry",
+      message: `data refused due to high memory usage: ${mib(this.#measured)} in use and ` +
+        `${mib(this.#reserved)} reserved by requests in flight, limit ${
+          mib(limitBytes)
+        } (${source.name})`,
+      retryAfterMs: source.retryAfterMs,
     };
   }
 }

@@ -83,7 +83,9 @@ export {
 } from "./factory.ts";
 export { SharedComponents, type SharedHandle } from "./shared.ts";
 export {
+  type Headroom,
   isMemoryRefusal,
+  LARGEST_REQUEST_SHARE,
   MemoryBudget,
   type MemoryLimitSource,
   type MemoryRefusal,

@@ -49,3 +49,43 @@ export class EncodeError extends Error {
     this.format = format;
   }
 }
+
+/**
+ * Decoding stopped because the decoded objects would take more memory than the caller allowed
+ * ({@link DecodeOptions.maxMemoryBytes}). The input may be valid: it is too large to decode now.
+ */
+export class DecodeBudgetError extends Error {
+  /** The memory the decode was allowed, in bytes. */
+  readonly limitBytes: number;
+
+  /**
+   * Creates the error.
+   *
+   * @param limitBytes the memory the decode was allowed
+   * @param inputBytes the size of the input
+   */
+  constructor(limitBytes: number, inputBytes: number) {
+    super(
+      `decoding ${inputBytes} bytes would take more than the ${limitBytes} bytes of memory ` +
+        "it was allowed",
+    );
+    this.name = "DecodeBudgetError";
+    this.limitBytes = limitBytes;
+  }
+}
+
+/** Options of a binary decode. */
+export interface DecodeOptions {
+  /**
+   * Largest estimate of the memory the decoded objects may take, in bytes; past it the decode
+   * stops with {@link DecodeBudgetError}. Estimated from object headers, properties, strings and
+   * byte views as they are created. Default: no limit.
+   */
+  maxMemoryBytes?: number;
+}
+
+/** What a decode with {@link DecodeOptions.maxMemoryBytes} reports besides its result. */
+export interface DecodeCost {
+  /** Estimated bytes of memory the decoded objects take. */
+  memoryBytes: number;
+}

@@ -29,7 +29,14 @@
  * @module
  */
 
-export { DecodeError, type DecodeFormat, EncodeError } from "./errors.ts";
+export {
+  DecodeBudgetError,
+  type DecodeCost,
+  DecodeError,
+  type DecodeFormat,
+  type DecodeOptions,
+  EncodeError,
+} from "./errors.ts";
 export {
   bytesToHex,
   createJsonCodec,

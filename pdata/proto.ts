@@ -1,13 +1,17 @@
 import { fromBinary, type Message, toBinary } from "@bufbuild/protobuf";
 import type { DescMessage } from "@bufbuild/protobuf";
 import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { DecodeError, EncodeError } from "./errors.ts";
+import { type DecodeCost, DecodeError, type DecodeOptions, EncodeError } from "./errors.ts";
 import { type IdFields, MAX_NESTING_DEPTH, OTLP_ID_FIELDS } from "./json.ts";
 
 /** Encoder and decoder of one message type in the protobuf binary format. */
 export interface ProtoCodec<T extends Message> {
-  /** Decodes protobuf bytes; throws {@link DecodeError} on any invalid input. */
-  decode(bytes: Uint8Array): T;
+  /**
+   * Decodes protobuf bytes; throws {@link DecodeError} on any invalid input, and
+   * {@link DecodeBudgetError} when `options.maxMemoryBytes` is passed. `cost`, if given, receives
+   * the estimated memory of the result (where the codec estimates it).
+   */
+  decode(bytes: Uint8Array, options?: DecodeOptions, cost?: DecodeCost): T;
   /** Encodes a message as protobuf bytes; throws {@link EncodeError} on an ill-formed message. */
   encode(message: T): Uint8Array;
 }

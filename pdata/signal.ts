@@ -2,6 +2,7 @@ import { clone, create, type Message } from "@bufbuild/protobuf";
 import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { createJsonCodec, type IdFields, OTLP_ID_FIELDS } from "./json.ts";
 import { createProtoCodec, type ProtoCodec } from "./proto.ts";
+import type { DecodeCost, DecodeOptions } from "./errors.ts";
 
 /**
  * What the pipeline does with the data of one signal: the two wire formats, counting, splitting,
@@ -13,9 +14,11 @@ import { createProtoCodec, type ProtoCodec } from "./proto.ts";
 export interface SignalHelpers<T> {
   /**
    * Decodes protobuf bytes (a `*Data` message or the wire-identical `Export*ServiceRequest`).
-   * Throws {@link DecodeError} on invalid input.
+   * Throws {@link DecodeError} on invalid input, and {@link DecodeBudgetError} when the decoded
+   * objects would take more than `options.maxMemoryBytes`; `cost`, if given, receives their
+   * estimated memory.
    */
-  decodeProto(bytes: Uint8Array): T;
+  decodeProto(bytes: Uint8Array, options?: DecodeOptions, cost?: DecodeCost): T;
   /** Encodes protobuf bytes, which a receiver of the `Export*ServiceRequest` accepts. */
   encodeProto(data: T): Uint8Array;
   /** Decodes an OTLP/JSON document. Throws {@link DecodeError} on invalid input. */

@@ -58,6 +58,30 @@ function wireTypeOf(field: DescField): number {
 }
 
 /** The scalar type of a scalar or enum field (enums travel as int32). */
+const LONG_SCALARS = new Set([
+  ScalarType.INT64,
+  ScalarType.UINT64,
+  ScalarType.SINT64,
+  ScalarType.FIXED64,
+  ScalarType.SFIXED64,
+]);
+
+/**
+ * Bytes of V8 heap a decoded message of this type is charged against the reader's budget: the
+ * object header and one slot per property, an empty array per list, an object per oneof, and a
+ * BigInt per 64-bit integer field (strings and bytes are charged by the reader as they are read).
+ */
+function objectCost(desc: DescMessage): number {
+  let cost = 24 + 8; // header, and $typeName
+  for (const member of desc.members) {
+    cost += 8;
+    if (member.kind === "oneof") cost += 32;
+    else if (member.fieldKind === "list") cost += 32;
+    else if (member.fieldKind === "scalar" && LONG_SCALARS.has(member.scalar)) cost += 24;
+  }
+  return cost;
+}
+
 function scalarOf(field: DescField): ScalarType {
   if (field.fieldKind === "scalar") return field.scalar;
   if (field.fieldKind === "list" && field.listKind === "scalar") return field.scalar;
@@ -256,7 +280,9 @@ function generateUnit(unit: Unit): string {
     body.line(
       `export function decode${name}(r: WireReader, end: number, depth: number, into?: ${type}): ${type} {`,
     );
-    body.line(`  if (depth > r.maxDepth) r.tooDeep();`);
+    body.line(
+      `  if (depth > r.maxDepth || (r.budget -= ${objectCost(desc)}) < 0) r.limit(depth);`,
+    );
     const init: string[] = [`$typeName: "${desc.typeName}"`];
     for (const member of desc.members) {
       if (member.kind === "oneof") {

@@ -4,9 +4,19 @@
 // `receive`, so the same input gets the same checks, limits and messages on both.
 
 import { type DescMessage, type Message, toBinary, toJsonString } from "@bufbuild/protobuf";
-import { isMemoryRefusal, type MemoryBudget } from "@denocol/component";
+import {
+  isMemoryRefusal,
+  type MemoryBudget,
+  type MemoryRefusal,
+  type MemoryReservation,
+} from "@denocol/component";
 import type { ClientInfo, ConsumeContext } from "@denocol/consumer";
-import type { OtlpRejection } from "@denocol/pdata";
+import {
+  DecodeBudgetError,
+  type DecodeCost,
+  type DecodeOptions,
+  type OtlpRejection,
+} from "@denocol/pdata";
 import { type FailureStatus, GrpcCode, statusOfConsumeError } from "./status.ts";
 
 /** The two encodings of an OTLP request body. */
@@ -26,8 +36,11 @@ export interface SignalEndpoint<T> {
   readonly responseSchema: DescMessage;
   /** The `Export*ServiceResponse` for an outcome: empty on full success. */
   response(rejection: OtlpRejection | undefined): Message;
-  /** Decodes a binary `Export*ServiceRequest`; throws on malformed input. */
-  decodeProto(bytes: Uint8Array): T;
+  /**
+   * Decodes a binary `Export*ServiceRequest`; throws on malformed input, and
+   * `DecodeBudgetError` past `options.maxMemoryBytes`. `cost` receives the estimated memory.
+   */
+  decodeProto(bytes: Uint8Array, options?: DecodeOptions, cost?: DecodeCost): T;
   /** Decodes an OTLP/JSON `Export*ServiceRequest`; throws on malformed input. */
   decodeJson(bytes: Uint8Array): T;
   /** Number of items (spans, data points, log records, profiles samples) in `data`. */
@@ -63,34 +76,101 @@ export function clientInfo(
 }
 
 /**
- * What decoding holds in memory per byte of protobuf input, for admission: measured on OTLP
- * requests of typical shape (spans with attributes) the object model takes 5 to 8 times the
- * encoded size.
+ * Bytes of heap a JSON object, array and string cost once parsed and converted to the object
+ * model (the parsed object plus the protobuf message it becomes), beyond their characters.
  */
-const PROTO_EXPANSION = 8;
-/** Bytes a parsed JSON object, array or string costs beyond its characters (V8, measured). */
-const JSON_NODE_COST = 96;
+const JSON_OBJECT_COST = 384;
+const JSON_ARRAY_COST = 64;
+const JSON_STRING_COST = 48;
 
-/**
- * The memory a decoded request is expected to hold. For JSON every `{`, `[` and string becomes
- * an object (twice: once parsed, once converted), so they are counted on the text itself.
- */
-export function estimateDecodedBytes(bytes: Uint8Array, format: BodyFormat): number {
-  if (format === "proto") return bytes.length * PROTO_EXPANSION;
-  let nodes = 0;
+/** The memory a decoded OTLP/JSON request is expected to hold, counted on its text. */
+export function estimateJsonBytes(bytes: Uint8Array): number {
+  let objects = 0;
+  let arrays = 0;
+  let quotes = 0;
   for (let i = 0; i < bytes.length; i++) {
     const byte = bytes[i];
-    // `"` counts twice per string (both ends): half a node each.
-    if (byte === 0x7b || byte === 0x5b) nodes += 2;
-    else if (byte === 0x22) nodes += 1;
+    if (byte === 0x7b) objects++;
+    else if (byte === 0x5b) arrays++;
+    else if (byte === 0x22) quotes++;
   }
-  return bytes.length * 2 + nodes * JSON_NODE_COST;
+  return bytes.length * 2 + objects * JSON_OBJECT_COST + arrays * JSON_ARRAY_COST +
+    (quotes / 2) * JSON_STRING_COST;
 }
 
 /** What `receive` did with a request. */
 export type ReceiveOutcome =
   | { ok: true; response: Message }
   | { ok: false; status: FailureStatus };
+
+function refused(refusal: MemoryRefusal): ReceiveOutcome {
+  const message = `otlp receiver: ${refusal.message}`;
+  return refusal.kind === "never"
+    ? { ok: false, status: { grpcCode: GrpcCode.resourceExhausted, httpStatus: 413, message } }
+    : {
+      ok: false,
+      status: {
+        grpcCode: GrpcCode.unavailable,
+        httpStatus: 503,
+        message,
+        retryAfterMs: refusal.retryAfterMs,
+      },
+    };
+}
+
+function malformed(endpoint: SignalEndpoint<unknown>, format: BodyFormat, error: unknown) {
+  return {
+    ok: false as const,
+    status: {
+      grpcCode: GrpcCode.invalidArgument,
+      httpStatus: 400,
+      message: `cannot decode the OTLP ${endpoint.signal} request (${
+        format === "proto" ? "protobuf" : "JSON"
+      }): ${error instanceof Error ? error.message : String(error)}`,
+    },
+  };
+}
+
+/**
+ * Decodes a body within the memory budget. Protobuf is decoded with the budget's headroom as its
+ * limit (the decoder charges what it creates and stops past it), then what it took is held; JSON
+ * is estimated on its text and reserved before it is parsed.
+ */
+function decodeWithin<T>(
+  endpoint: SignalEndpoint<T>,
+  bytes: Uint8Array,
+  options: ReceiveOptions,
+): { ok: true; data: T; reservation: MemoryReservation } | ReceiveOutcome & { ok: false } {
+  const budget = options.budget;
+  if (options.format === "json") {
+    const reservation = budget.reserve(estimateJsonBytes(bytes));
+    if (isMemoryRefusal(reservation)) return refused(reservation) as ReceiveOutcome & { ok: false };
+    try {
+      return { ok: true, data: endpoint.decodeJson(bytes), reservation };
+    } catch (error) {
+      reservation.release();
+      return malformed(endpoint as SignalEndpoint<unknown>, "json", error);
+    }
+  }
+  const room = budget.headroom();
+  const cost: DecodeCost = { memoryBytes: 0 };
+  try {
+    const data = endpoint.decodeProto(
+      bytes,
+      room === undefined ? undefined : { maxMemoryBytes: room.availableBytes },
+      cost,
+    );
+    // Decoded ids are views of the body, which therefore stays alive as long as the data does.
+    return { ok: true, data, reservation: budget.hold(cost.memoryBytes + bytes.length) };
+  } catch (error) {
+    if (error instanceof DecodeBudgetError && room !== undefined) {
+      return refused(budget.refusal(room.availableBytes, room)) as
+        & ReceiveOutcome
+        & { ok: false };
+    }
+    return malformed(endpoint as SignalEndpoint<unknown>, "proto", error);
+  }
+}
 
 /** Everything `receive` needs besides the body. */
 export interface ReceiveOptions {
@@ -113,44 +193,10 @@ export async function receive<T>(
   bytes: Uint8Array,
   options: ReceiveOptions,
 ): Promise<ReceiveOutcome> {
-  const reservation = options.budget.reserve(estimateDecodedBytes(bytes, options.format));
-  if (isMemoryRefusal(reservation)) {
-    if (reservation.kind === "never") {
-      return {
-        ok: false,
-        status: {
-          grpcCode: GrpcCode.resourceExhausted,
-          httpStatus: 413,
-          message: `otlp receiver: ${reservation.message}`,
-        },
-      };
-    }
-    return {
-      ok: false,
-      status: {
-        grpcCode: GrpcCode.unavailable,
-        httpStatus: 503,
-        message: `otlp receiver: ${reservation.message}`,
-        retryAfterMs: reservation.retryAfterMs,
-      },
-    };
-  }
+  const decoded = decodeWithin(endpoint, bytes, options);
+  if (!decoded.ok) return decoded;
+  const { data, reservation } = decoded;
   try {
-    let data: T;
-    try {
-      data = options.format === "proto" ? endpoint.decodeProto(bytes) : endpoint.decodeJson(bytes);
-    } catch (error) {
-      return {
-        ok: false,
-        status: {
-          grpcCode: GrpcCode.invalidArgument,
-          httpStatus: 400,
-          message: `cannot decode the OTLP ${endpoint.signal} request (${
-            options.format === "proto" ? "protobuf" : "JSON"
-          }): ${error instanceof Error ? error.message : String(error)}`,
-        },
-      };
-    }
     let partial: OtlpRejection | undefined;
     if (endpoint.count(data) > 0) {
       try {

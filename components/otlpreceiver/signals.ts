@@ -31,7 +31,7 @@ export function signalEndpoint<T>(
     grpcPath: `/${otlp.service.typeName}/Export`,
     responseSchema: otlp.responseSchema,
     response: (rejection) => otlp.response(rejection),
-    decodeProto: (bytes) => checked(helpers.decodeProto(bytes)),
+    decodeProto: (bytes, options, cost) => checked(helpers.decodeProto(bytes, options, cost)),
     decodeJson: (bytes) => checked(helpers.decodeJson(bytes)),
     count: (data) => helpers.count(data),
     consume: async (data, context) => {

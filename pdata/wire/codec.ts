@@ -1,5 +1,11 @@
 import type { Message } from "@bufbuild/protobuf";
-import { DecodeError, EncodeError } from "../errors.ts";
+import {
+  DecodeBudgetError,
+  type DecodeCost,
+  DecodeError,
+  type DecodeOptions,
+  EncodeError,
+} from "../errors.ts";
 import { MAX_NESTING_DEPTH } from "../json.ts";
 import type { ProtoCodec } from "../proto.ts";
 import { WireError, WireReader } from "./reader.ts";
@@ -45,12 +51,18 @@ export function createWireCodec<T extends Message>(
   const copyBytes = options.copyBytes ?? false;
   const sizes = new SizeStack();
   return {
-    decode(bytes: Uint8Array): T {
+    decode(bytes: Uint8Array, options?: DecodeOptions, cost?: DecodeCost): T {
       const reader = new WireReader(bytes, MAX_NESTING_DEPTH, copyBytes);
+      // A finite start even without a limit, so that the cost can always be read off.
+      const limit = Math.min(options?.maxMemoryBytes ?? Infinity, Number.MAX_SAFE_INTEGER);
+      reader.budget = limit;
       try {
-        return message.decode(reader, bytes.length, 1);
+        const result = message.decode(reader, bytes.length, 1);
+        if (cost !== undefined) cost.memoryBytes = limit - reader.budget;
+        return result;
       } catch (error) {
         const wire = error instanceof WireError ? error : new WireError(String(error));
+        if (wire.kind === "budget") throw new DecodeBudgetError(limit, bytes.length);
         const path = wire.segments.length > 0 ? `${shortName}.${wire.path}` : shortName;
         if (wire.kind === "id") {
           throw new DecodeError("proto", `${path}: ${wire.reason}`, path, { cause: error });

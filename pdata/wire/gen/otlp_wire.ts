@@ -50,7 +50,7 @@ export function decodeAnyValue(
   depth: number,
   into?: common.AnyValue,
 ): common.AnyValue {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 72) < 0) r.limit(depth);
   const m: common.AnyValue = into ??
     { $typeName: "opentelemetry.proto.common.v1.AnyValue", value: { case: undefined } };
   let field = 0;
@@ -200,7 +200,7 @@ export function decodeArrayValue(
   depth: number,
   into?: common.ArrayValue,
 ): common.ArrayValue {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 72) < 0) r.limit(depth);
   const m: common.ArrayValue = into ??
     { $typeName: "opentelemetry.proto.common.v1.ArrayValue", values: [] };
   let field = 0;
@@ -263,7 +263,7 @@ export function decodeKeyValueList(
   depth: number,
   into?: common.KeyValueList,
 ): common.KeyValueList {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 72) < 0) r.limit(depth);
   const m: common.KeyValueList = into ??
     { $typeName: "opentelemetry.proto.common.v1.KeyValueList", values: [] };
   let field = 0;
@@ -328,7 +328,7 @@ export function decodeKeyValue(
   depth: number,
   into?: common.KeyValue,
 ): common.KeyValue {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 56) < 0) r.limit(depth);
   const m: common.KeyValue = into ??
     { $typeName: "opentelemetry.proto.common.v1.KeyValue", key: "", keyStrindex: 0 };
   let field = 0;
@@ -411,7 +411,7 @@ export function decodeInstrumentationScope(
   depth: number,
   into?: common.InstrumentationScope,
 ): common.InstrumentationScope {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 96) < 0) r.limit(depth);
   const m: common.InstrumentationScope = into ??
     {
       $typeName: "opentelemetry.proto.common.v1.InstrumentationScope",
@@ -519,7 +519,7 @@ export function decodeEntityRef(
   depth: number,
   into?: common.EntityRef,
 ): common.EntityRef {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 128) < 0) r.limit(depth);
   const m: common.EntityRef = into ??
     {
       $typeName: "opentelemetry.proto.common.v1.EntityRef",
@@ -628,7 +628,7 @@ export function decodeResource(
   depth: number,
   into?: resource.Resource,
 ): resource.Resource {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 120) < 0) r.limit(depth);
   const m: resource.Resource = into ??
     {
       $typeName: "opentelemetry.proto.resource.v1.Resource",
@@ -726,7 +726,7 @@ export function decodeTracesData(
   depth: number,
   into?: trace.TracesData,
 ): trace.TracesData {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 72) < 0) r.limit(depth);
   const m: trace.TracesData = into ??
     { $typeName: "opentelemetry.proto.trace.v1.TracesData", resourceSpans: [] };
   let field = 0;
@@ -793,7 +793,7 @@ export function decodeResourceSpans(
   depth: number,
   into?: trace.ResourceSpans,
 ): trace.ResourceSpans {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   const m: trace.ResourceSpans = into ??
     { $typeName: "opentelemetry.proto.trace.v1.ResourceSpans", scopeSpans: [], schemaUrl: "" };
   let field = 0;
@@ -887,7 +887,7 @@ export function decodeScopeSpans(
   depth: number,
   into?: trace.ScopeSpans,
 ): trace.ScopeSpans {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   const m: trace.ScopeSpans = into ??
     { $typeName: "opentelemetry.proto.trace.v1.ScopeSpans", spans: [], schemaUrl: "" };
   let field = 0;
@@ -1009,7 +1009,7 @@ export function decodeSpan(
   depth: number,
   into?: trace.Span,
 ): trace.Span {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 304) < 0) r.limit(depth);
   const m: trace.Span = into ?? {
     $typeName: "opentelemetry.proto.trace.v1.Span",
     traceId: EMPTY_BYTES,
@@ -1278,7 +1278,7 @@ export function decodeSpan_Event(
   depth: number,
   into?: trace.Span_Event,
 ): trace.Span_Event {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 120) < 0) r.limit(depth);
   const m: trace.Span_Event = into ??
     {
       $typeName: "opentelemetry.proto.trace.v1.Span.Event",
@@ -1385,7 +1385,7 @@ export function decodeSpan_Link(
   depth: number,
   into?: trace.Span_Link,
 ): trace.Span_Link {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 112) < 0) r.limit(depth);
   const m: trace.Span_Link = into ??
     {
       $typeName: "opentelemetry.proto.trace.v1.Span.Link",
@@ -1513,7 +1513,7 @@ export function decodeStatus(
   depth: number,
   into?: trace.Status,
 ): trace.Status {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 48) < 0) r.limit(depth);
   const m: trace.Status = into ??
     { $typeName: "opentelemetry.proto.trace.v1.Status", message: "", code: 0 };
   let field = 0;
@@ -1577,7 +1577,7 @@ export function decodeMetricsData(
   depth: number,
   into?: metrics.MetricsData,
 ): metrics.MetricsData {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 72) < 0) r.limit(depth);
   const m: metrics.MetricsData = into ??
     { $typeName: "opentelemetry.proto.metrics.v1.MetricsData", resourceMetrics: [] };
   let field = 0;
@@ -1644,7 +1644,7 @@ export function decodeResourceMetrics(
   depth: number,
   into?: metrics.ResourceMetrics,
 ): metrics.ResourceMetrics {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   const m: metrics.ResourceMetrics = into ??
     {
       $typeName: "opentelemetry.proto.metrics.v1.ResourceMetrics",
@@ -1742,7 +1742,7 @@ export function decodeScopeMetrics(
   depth: number,
   into?: metrics.ScopeMetrics,
 ): metrics.ScopeMetrics {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   const m: metrics.ScopeMetrics = into ??
     { $typeName: "opentelemetry.proto.metrics.v1.ScopeMetrics", metrics: [], schemaUrl: "" };
   let field = 0;
@@ -1852,7 +1852,7 @@ export function decodeMetric(
   depth: number,
   into?: metrics.Metric,
 ): metrics.Metric {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 136) < 0) r.limit(depth);
   const m: metrics.Metric = into ??
     {
       $typeName: "opentelemetry.proto.metrics.v1.Metric",
@@ -2046,7 +2046,7 @@ export function decodeGauge(
   depth: number,
   into?: metrics.Gauge,
 ): metrics.Gauge {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 72) < 0) r.limit(depth);
   const m: metrics.Gauge = into ??
     { $typeName: "opentelemetry.proto.metrics.v1.Gauge", dataPoints: [] };
   let field = 0;
@@ -2113,7 +2113,7 @@ export function decodeSum(
   depth: number,
   into?: metrics.Sum,
 ): metrics.Sum {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   const m: metrics.Sum = into ??
     {
       $typeName: "opentelemetry.proto.metrics.v1.Sum",
@@ -2204,7 +2204,7 @@ export function decodeHistogram(
   depth: number,
   into?: metrics.Histogram,
 ): metrics.Histogram {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 80) < 0) r.limit(depth);
   const m: metrics.Histogram = into ??
     {
       $typeName: "opentelemetry.proto.metrics.v1.Histogram",
@@ -2284,7 +2284,7 @@ export function decodeExponentialHistogram(
   depth: number,
   into?: metrics.ExponentialHistogram,
 ): metrics.ExponentialHistogram {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 80) < 0) r.limit(depth);
   const m: metrics.ExponentialHistogram = into ??
     {
       $typeName: "opentelemetry.proto.metrics.v1.ExponentialHistogram",
@@ -2363,7 +2363,7 @@ export function decodeSummary(
   depth: number,
   into?: metrics.Summary,
 ): metrics.Summary {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 72) < 0) r.limit(depth);
   const m: metrics.Summary = into ??
     { $typeName: "opentelemetry.proto.metrics.v1.Summary", dataPoints: [] };
   let field = 0;
@@ -2442,7 +2442,7 @@ export function decodeNumberDataPoint(
   depth: number,
   into?: metrics.NumberDataPoint,
 ): metrics.NumberDataPoint {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 224) < 0) r.limit(depth);
   const m: metrics.NumberDataPoint = into ??
     {
       $typeName: "opentelemetry.proto.metrics.v1.NumberDataPoint",
@@ -2611,7 +2611,7 @@ export function decodeHistogramDataPoint(
   depth: number,
   into?: metrics.HistogramDataPoint,
 ): metrics.HistogramDataPoint {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 320) < 0) r.limit(depth);
   const m: metrics.HistogramDataPoint = into ??
     {
       $typeName: "opentelemetry.proto.metrics.v1.HistogramDataPoint",
@@ -2846,7 +2846,7 @@ export function decodeExponentialHistogramDataPoint(
   depth: number,
   into?: metrics.ExponentialHistogramDataPoint,
 ): metrics.ExponentialHistogramDataPoint {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 304) < 0) r.limit(depth);
   const m: metrics.ExponentialHistogramDataPoint = into ??
     {
       $typeName: "opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint",
@@ -3089,7 +3089,7 @@ export function decodeExponentialHistogramDataPoint_Buckets(
   depth: number,
   into?: metrics.ExponentialHistogramDataPoint_Buckets,
 ): metrics.ExponentialHistogramDataPoint_Buckets {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 80) < 0) r.limit(depth);
   const m: metrics.ExponentialHistogramDataPoint_Buckets = into ??
     {
       $typeName: "opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets",
@@ -3193,7 +3193,7 @@ export function decodeSummaryDataPoint(
   depth: number,
   into?: metrics.SummaryDataPoint,
 ): metrics.SummaryDataPoint {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 224) < 0) r.limit(depth);
   const m: metrics.SummaryDataPoint = into ??
     {
       $typeName: "opentelemetry.proto.metrics.v1.SummaryDataPoint",
@@ -3342,7 +3342,7 @@ export function decodeSummaryDataPoint_ValueAtQuantile(
   depth: number,
   into?: metrics.SummaryDataPoint_ValueAtQuantile,
 ): metrics.SummaryDataPoint_ValueAtQuantile {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 48) < 0) r.limit(depth);
   const m: metrics.SummaryDataPoint_ValueAtQuantile = into ??
     {
       $typeName: "opentelemetry.proto.metrics.v1.SummaryDataPoint.ValueAtQuantile",
@@ -3424,7 +3424,7 @@ export function decodeExemplar(
   depth: number,
   into?: metrics.Exemplar,
 ): metrics.Exemplar {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 160) < 0) r.limit(depth);
   const m: metrics.Exemplar = into ??
     {
       $typeName: "opentelemetry.proto.metrics.v1.Exemplar",
@@ -3552,7 +3552,7 @@ export function decodeLogsData(
   depth: number,
   into?: logs.LogsData,
 ): logs.LogsData {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 72) < 0) r.limit(depth);
   const m: logs.LogsData = into ??
     { $typeName: "opentelemetry.proto.logs.v1.LogsData", resourceLogs: [] };
   let field = 0;
@@ -3619,7 +3619,7 @@ export function decodeResourceLogs(
   depth: number,
   into?: logs.ResourceLogs,
 ): logs.ResourceLogs {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   const m: logs.ResourceLogs = into ??
     { $typeName: "opentelemetry.proto.logs.v1.ResourceLogs", scopeLogs: [], schemaUrl: "" };
   let field = 0;
@@ -3713,7 +3713,7 @@ export function decodeScopeLogs(
   depth: number,
   into?: logs.ScopeLogs,
 ): logs.ScopeLogs {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   const m: logs.ScopeLogs = into ??
     { $typeName: "opentelemetry.proto.logs.v1.ScopeLogs", logRecords: [], schemaUrl: "" };
   let field = 0;
@@ -3825,7 +3825,7 @@ export function decodeLogRecord(
   depth: number,
   into?: logs.LogRecord,
 ): logs.LogRecord {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 200) < 0) r.limit(depth);
   const m: logs.LogRecord = into ?? {
     $typeName: "opentelemetry.proto.logs.v1.LogRecord",
     timeUnixNano: 0n,

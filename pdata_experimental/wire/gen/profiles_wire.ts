@@ -61,7 +61,7 @@ export function decodeProfilesDictionary(
   depth: number,
   into?: profiles.ProfilesDictionary,
 ): profiles.ProfilesDictionary {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 312) < 0) r.limit(depth);
   const m: profiles.ProfilesDictionary = into ??
     {
       $typeName: "opentelemetry.proto.profiles.v1development.ProfilesDictionary",
@@ -255,7 +255,7 @@ export function decodeProfilesData(
   depth: number,
   into?: profiles.ProfilesData,
 ): profiles.ProfilesData {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 80) < 0) r.limit(depth);
   const m: profiles.ProfilesData = into ??
     { $typeName: "opentelemetry.proto.profiles.v1development.ProfilesData", resourceProfiles: [] };
   let field = 0;
@@ -338,7 +338,7 @@ export function decodeResourceProfiles(
   depth: number,
   into?: profiles.ResourceProfiles,
 ): profiles.ResourceProfiles {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   const m: profiles.ResourceProfiles = into ??
     {
       $typeName: "opentelemetry.proto.profiles.v1development.ResourceProfiles",
@@ -436,7 +436,7 @@ export function decodeScopeProfiles(
   depth: number,
   into?: profiles.ScopeProfiles,
 ): profiles.ScopeProfiles {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   const m: profiles.ScopeProfiles = into ??
     {
       $typeName: "opentelemetry.proto.profiles.v1development.ScopeProfiles",
@@ -554,7 +554,7 @@ export function decodeProfile(
   depth: number,
   into?: profiles.Profile,
 ): profiles.Profile {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 256) < 0) r.limit(depth);
   const m: profiles.Profile = into ?? {
     $typeName: "opentelemetry.proto.profiles.v1development.Profile",
     samples: [],
@@ -752,7 +752,7 @@ export function decodeLink(
   depth: number,
   into?: profiles.Link,
 ): profiles.Link {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 48) < 0) r.limit(depth);
   const m: profiles.Link = into ??
     {
       $typeName: "opentelemetry.proto.profiles.v1development.Link",
@@ -825,7 +825,7 @@ export function decodeValueType(
   depth: number,
   into?: profiles.ValueType,
 ): profiles.ValueType {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 48) < 0) r.limit(depth);
   const m: profiles.ValueType = into ??
     {
       $typeName: "opentelemetry.proto.profiles.v1development.ValueType",
@@ -898,7 +898,7 @@ export function decodeSample(
   depth: number,
   into?: profiles.Sample,
 ): profiles.Sample {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 168) < 0) r.limit(depth);
   const m: profiles.Sample = into ??
     {
       $typeName: "opentelemetry.proto.profiles.v1development.Sample",
@@ -1040,7 +1040,7 @@ export function decodeMapping(
   depth: number,
   into?: profiles.Mapping,
 ): profiles.Mapping {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 176) < 0) r.limit(depth);
   const m: profiles.Mapping = into ??
     {
       $typeName: "opentelemetry.proto.profiles.v1development.Mapping",
@@ -1153,7 +1153,7 @@ export function decodeStack(
   depth: number,
   into?: profiles.Stack,
 ): profiles.Stack {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 72) < 0) r.limit(depth);
   const m: profiles.Stack = into ??
     { $typeName: "opentelemetry.proto.profiles.v1development.Stack", locationIndices: [] };
   let field = 0;
@@ -1224,7 +1224,7 @@ export function decodeLocation(
   depth: number,
   into?: profiles.Location,
 ): profiles.Location {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 152) < 0) r.limit(depth);
   const m: profiles.Location = into ??
     {
       $typeName: "opentelemetry.proto.profiles.v1development.Location",
@@ -1336,7 +1336,7 @@ export function decodeLine(
   depth: number,
   into?: profiles.Line,
 ): profiles.Line {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 104) < 0) r.limit(depth);
   const m: profiles.Line = into ??
     {
       $typeName: "opentelemetry.proto.profiles.v1development.Line",
@@ -1419,7 +1419,7 @@ export function decodeFunction(
   depth: number,
   into?: profiles.Function,
 ): profiles.Function {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   const m: profiles.Function = into ??
     {
       $typeName: "opentelemetry.proto.profiles.v1development.Function",
@@ -1512,7 +1512,7 @@ export function decodeKeyValueAndUnit(
   depth: number,
   into?: profiles.KeyValueAndUnit,
 ): profiles.KeyValueAndUnit {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 56) < 0) r.limit(depth);
   const m: profiles.KeyValueAndUnit = into ??
     {
       $typeName: "opentelemetry.proto.profiles.v1development.KeyValueAndUnit",
