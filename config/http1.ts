@@ -204,6 +204,8 @@ export class Http1Connection {
   #requestCount = 0;
 
   /**
+   * Wraps a connection; {@linkcode Http1Connection.serve} runs it.
+   *
    * @param stream The connection's bytes.
    * @param limits Timeouts and limits.
    * @param handler Answers each request.

@@ -7,7 +7,11 @@
 export class HttpHeaders {
   readonly #fields: readonly (readonly [string, string])[];
 
-  /** @param fields `[lower-case name, value]` pairs. */
+  /**
+   * Holds the fields as received.
+   *
+   * @param fields `[lower-case name, value]` pairs.
+   */
   constructor(fields: readonly (readonly [string, string])[]) {
     this.#fields = fields;
   }

@@ -12,17 +12,25 @@
  *
  * ## OTLP receiver: how it is served
  *
- * - OTLP/gRPC runs on `@connectrpc/connect-node`'s gRPC handler over Deno's `node:http2`
- *   (`createServer` for h2c, `createSecureServer` for TLS and mTLS). A spike under Deno 2.9.6
- *   showed this serves real gRPC: unary calls, trailers with `grpc-status`, `RetryInfo` in
- *   `grpc-status-details-bin`, gzip request decompression, large messages (with `readMaxBytes`
- *   raised) and hundreds of concurrent calls. `Deno.serve` cannot serve gRPC: a fetch `Response`
- *   has no trailers, so `grpc-status` would be lost.
- * - OTLP/HTTP runs on `Deno.serve` in plaintext. With TLS it runs behind `node:http2`'s secure
- *   server with HTTP/1.1 allowed, because `Deno.serve` cannot ask for or verify client
- *   certificates (`client_ca_file`).
- * - Request bodies are limited while they stream in, on the wire and again after gzip/deflate
- *   decompression, so a compression bomb is refused with 413 without being held in memory.
+ * - OTLP/HTTP in plaintext runs on `@denocol/config`'s HTTP/1.1 engine over a Deno TCP listener;
+ *   with TLS, a `node:tls` listener hands each connection to the same engine or, when ALPN picks
+ *   `h2`, to a `node:http2` session (client certificates through `client_ca_file`). `Deno.serve`
+ *   was replaced because none of the Go collector's `confighttp` timeouts can be set on it, and a
+ *   body trickled a byte at a time cost it tens of KiB per byte (one chunk object per read); the
+ *   engine reads a body into one buffer that grows with what arrives.
+ * - OTLP/gRPC runs on `@denocol/config`'s unary gRPC server over `node:http2` streams: the frame
+ *   header is checked before a message is buffered (size, flag byte), `grpc-timeout` is honoured,
+ *   and statuses go out as trailers (`RetryInfo` in `grpc-status-details-bin`). The message bytes
+ *   go through the same `receive` as an HTTP body, so both transports decode with pdata's codec
+ *   and refuse the same input with the same message. `Deno.serve` cannot serve gRPC (a fetch
+ *   `Response` has no trailers), and connect's handler decoded with protobuf-es before any of our
+ *   checks could run.
+ * - Every HTTP/2 session has a budget of client resets (rapid reset), grpc-go's keepalive
+ *   enforcement, and `max_concurrent_streams` in its SETTINGS.
+ * - Request bodies are limited while they arrive and again after gzip/zstd/deflate decompression,
+ *   so a compression bomb is refused with 413 without being held in memory.
+ * - With a `memory_limiter` running, each request is admitted against the process's memory budget
+ *   before and while it is decoded (see the README's "Limits for slow and hostile clients").
  * - Authentication (`auth.authenticator`, such as `bearertokenauth`) runs on the headers before
  *   the body is read: 401 / `Unauthenticated`.
  *
@@ -61,6 +69,7 @@
 
 export {
   type AuthConfig,
+  type ConfigDuration,
   type CorsConfig,
   createDefaultConfig,
   DEFAULT_MAX_REQUEST_BODY_SIZE,
@@ -68,6 +77,9 @@ export {
   defaultHttpConfig,
   type GrpcProtocolConfig,
   type HttpProtocolConfig,
+  type KeepaliveEnforcementPolicy,
+  type KeepaliveServerConfig,
+  type KeepaliveServerParameters,
   OtlpConfigError,
   type OtlpReceiverConfig,
   unmarshalConfig,
