@@ -7,7 +7,7 @@
 
 import * as http2 from "node:http2";
 import zlib from "node:zlib";
-import { HttpHeaders } from "./http_exchange.ts";
+import { type BodyBudget, HttpHeaders } from "./http_exchange.ts";
 
 /** gRPC status codes (from the gRPC specification). */
 export const GrpcStatus = {
@@ -45,6 +45,26 @@ export class GrpcStatusError extends Error {
   }
 }
 
+/** The message's budget refused more memory; the caller decides how to answer. */
+export class GrpcBudgetError extends GrpcStatusError {
+  /** The wait to suggest to the client, in milliseconds. */
+  readonly retryAfterMs: number;
+
+  /**
+   * Creates the error.
+   *
+   * @param retryAfterMs The wait to suggest to the client.
+   */
+  constructor(retryAfterMs: number) {
+    super(
+      GrpcStatus.unavailable,
+      "data refused due to high memory usage: no room for the request message",
+    );
+    this.name = "GrpcBudgetError";
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
 /** One unary call as a method handler sees it. */
 export interface GrpcCall {
   /** The method path, `/package.Service/Method`. */
@@ -60,10 +80,12 @@ export interface GrpcCall {
   /**
    * Reads the request message, decompressed.
    *
+   * @param budget Asked for memory as the message's buffer grows; past it the read stops.
    * @throws {GrpcStatusError} `ResourceExhausted` past the size limit, `Internal` for bad
-   *   framing, `Cancelled` when the client goes away.
+   *   framing, `Cancelled` when the client goes away; {@linkcode GrpcBudgetError} when the budget
+   *   says no.
    */
-  readMessage(): Promise<Uint8Array>;
+  readMessage(budget?: BodyBudget): Promise<Uint8Array>;
 }
 
 /** A unary method: resolves with the response message or rejects with a status. */
@@ -161,6 +183,7 @@ function readUnaryMessage(
   limits: GrpcServerLimits,
   signal: AbortSignal,
   shutdown: AbortSignal | undefined,
+  budget: BodyBudget | undefined,
 ): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     let header = new Uint8Array(5);
@@ -181,6 +204,12 @@ function readUnaryMessage(
         stream.pause();
         reject(error);
       } else resolve(value!);
+    };
+    const grant = (bytes: number): boolean => {
+      const retryAfterMs = budget === undefined || bytes <= 0 ? undefined : budget.take(bytes);
+      if (retryAfterMs === undefined) return true;
+      finish(new GrpcBudgetError(retryAfterMs));
+      return false;
     };
     const onAbort = () =>
       finish(new GrpcStatusError(GrpcStatus.cancelled, String(signal.reason ?? "cancelled")));
@@ -227,13 +256,17 @@ function readUnaryMessage(
             return;
           }
           // The buffer grows with what arrives, so a declared length costs nothing by itself.
-          message = new Uint8Array(Math.min(length, 64 * 1024));
+          const first = Math.min(length, 64 * 1024);
+          if (!grant(first)) return;
+          message = new Uint8Array(first);
           filled = 0;
           continue;
         }
         const n = Math.min(length - filled, chunk.length - at);
         if (filled + n > message!.length) {
-          const grown = new Uint8Array(Math.min(length, Math.max(filled + n, message!.length * 2)));
+          const capacity = Math.min(length, Math.max(filled + n, message!.length * 2));
+          if (!grant(capacity - message!.length)) return;
+          const grown = new Uint8Array(capacity);
           grown.set(message!.subarray(0, filled));
           message = grown;
         }
@@ -453,7 +486,8 @@ export function createGrpcStreamListener(
       remoteAddress: stream.session?.socket?.remoteAddress,
       deadline: timeoutMs === undefined ? undefined : performance.now() + timeoutMs,
       signal: abort.signal,
-      readMessage: () => readUnaryMessage(stream, encoding, limits, abort.signal, options.shutdown),
+      readMessage: (budget) =>
+        readUnaryMessage(stream, encoding, limits, abort.signal, options.shutdown, budget),
     };
     handler(call).then(
       (response) => {

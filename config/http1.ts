@@ -9,12 +9,14 @@
 
 import type { ByteStream } from "./byte_stream.ts";
 import {
+  type BodyBudget,
   BodyReadError,
   errorResponse,
   HttpHeaders,
   type ServerHandler,
   type ServerRequest,
   type ServerResponse,
+  takeFromBudget,
 } from "./http_exchange.ts";
 
 /** Limits and timeouts of HTTP/1.1 connections (0 means none), as `confighttp` names them. */
@@ -370,7 +372,7 @@ export class Http1Connection {
     const expectContinue = head.protocol === "HTTP/1.1" &&
       (headerValue(head, "expect") ?? "").toLowerCase() === "100-continue";
 
-    const readBody = async (maxBytes: number): Promise<Uint8Array> => {
+    const readBody = async (maxBytes: number, budget?: BodyBudget): Promise<Uint8Array> => {
       if (bodyDone) return new Uint8Array(0);
       if (bodyFailed) throw new BodyReadError(400, "the request body was already read");
       bodyFailed = true;
@@ -396,8 +398,8 @@ export class Http1Connection {
       try {
         const body = await Promise.race([
           framing.kind === "length"
-            ? this.#readLength(framing.length)
-            : this.#readChunked(maxBytes),
+            ? this.#readLength(framing.length, budget)
+            : this.#readChunked(maxBytes, budget),
           failed,
         ]);
         bodyDone = true;
@@ -464,16 +466,20 @@ export class Http1Connection {
   }
 
   /** Takes `length` body bytes: what is buffered, then reads straight into the body buffer. */
-  async #readLength(length: number): Promise<Uint8Array> {
+  async #readLength(length: number, budget: BodyBudget | undefined): Promise<Uint8Array> {
     const buffered = Math.min(this.#end - this.#start, length);
-    let body = new Uint8Array(Math.min(length, Math.max(buffered, FIRST_BODY_CHUNK)));
+    const first = Math.min(length, Math.max(buffered, FIRST_BODY_CHUNK));
+    takeFromBudget(budget, first);
+    let body = new Uint8Array(first);
     body.set(this.#buffer.subarray(this.#start, this.#start + buffered));
     this.#start += buffered;
     let filled = buffered;
     while (filled < length) {
       if (filled === body.length) {
         // Grows by doubling up to the declared length: memory follows what actually arrived.
-        const grown = new Uint8Array(Math.min(length, body.length * 2));
+        const size = Math.min(length, body.length * 2);
+        takeFromBudget(budget, size - body.length);
+        const grown = new Uint8Array(size);
         grown.set(body);
         body = grown;
       }
@@ -487,7 +493,8 @@ export class Http1Connection {
   }
 
   /** Reads a chunked body into one growing buffer; trailer fields are read and dropped. */
-  async #readChunked(maxBytes: number): Promise<Uint8Array> {
+  async #readChunked(maxBytes: number, budget: BodyBudget | undefined): Promise<Uint8Array> {
+    takeFromBudget(budget, FIRST_BODY_CHUNK);
     let body = new Uint8Array(FIRST_BODY_CHUNK);
     let size = 0;
     for (;;) {
@@ -502,7 +509,9 @@ export class Http1Connection {
         throw new BodyReadError(413, `request body exceeds the limit of ${maxBytes} bytes`);
       }
       if (size + chunkSize > body.length) {
-        const grown = new Uint8Array(Math.max(size + chunkSize, body.length * 2));
+        const capacity = Math.min(maxBytes, Math.max(size + chunkSize, body.length * 2));
+        takeFromBudget(budget, capacity - body.length);
+        const grown = new Uint8Array(capacity);
         grown.set(body.subarray(0, size));
         body = grown;
       }

@@ -50,20 +50,57 @@ export class HttpHeaders {
 
 /** Why a request body could not be read, with the status to answer. */
 export class BodyReadError extends Error {
-  /** 400 malformed framing or a broken connection, 408 too slow, 413 too large, 503 shutdown. */
+  /**
+   * 400 malformed framing or a broken connection, 408 too slow, 413 too large, 503 shutdown or
+   * memory refused by the body's {@linkcode BodyBudget}.
+   */
   readonly status: 400 | 408 | 413 | 503;
+  /** For a 503 the client may retry: the suggested wait, in milliseconds. */
+  readonly retryAfterMs: number | undefined;
 
   /**
    * Creates the error.
    *
    * @param status The HTTP status the request should be answered with.
    * @param message What went wrong.
-   * @param options The underlying error, if any.
+   * @param options The underlying error and, for a 503, the suggested wait before a retry.
    */
-  constructor(status: 400 | 408 | 413 | 503, message: string, options?: ErrorOptions) {
+  constructor(
+    status: 400 | 408 | 413 | 503,
+    message: string,
+    options?: ErrorOptions & { retryAfterMs?: number },
+  ) {
     super(message, options);
     this.name = "BodyReadError";
     this.status = status;
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+}
+
+/**
+ * Memory a body may take as it arrives: asked for every growth of the body's buffer, so that a
+ * body is refused (503) once memory is spent instead of after it was buffered. What it grants
+ * is the caller's to give back.
+ */
+export interface BodyBudget {
+  /**
+   * Asks for `bytes` more.
+   *
+   * @returns `undefined` when granted, or the wait in milliseconds to suggest to the client.
+   */
+  take(bytes: number): number | undefined;
+}
+
+/** Asks `budget` for `bytes`, throwing the 503 that refuses the body when it says no. */
+export function takeFromBudget(budget: BodyBudget | undefined, bytes: number): void {
+  if (budget === undefined || bytes <= 0) return;
+  const retryAfterMs = budget.take(bytes);
+  if (retryAfterMs !== undefined) {
+    throw new BodyReadError(
+      503,
+      "data refused due to high memory usage: no room for the request body",
+      { retryAfterMs },
+    );
   }
 }
 
@@ -86,9 +123,11 @@ export interface ServerRequest {
    * grows with what arrives.
    *
    * @param maxBytes Largest body accepted: past it the read stops with a 413 error.
-   * @throws {BodyReadError} on a body over the limit, a stall, malformed framing or shutdown.
+   * @param budget Asked for memory as the body's buffer grows; past it the read stops with 503.
+   * @throws {BodyReadError} on a body over the limit, a stall, malformed framing, shutdown or
+   *   memory refused.
    */
-  readBody(maxBytes: number): Promise<Uint8Array>;
+  readBody(maxBytes: number, budget?: BodyBudget): Promise<Uint8Array>;
   /** Aborted when the client goes away or the server gives up on the request. */
   readonly signal: AbortSignal;
 }

@@ -16,6 +16,7 @@ import {
   type ServerHandler,
   type ServerRequest,
   type ServerResponse,
+  takeFromBudget,
 } from "./http_exchange.ts";
 import { protectSession, type SessionLimits } from "./http2_session.ts";
 import type { LoadedTlsServer } from "./tls.ts";
@@ -182,7 +183,7 @@ function serveHttp2Stream(
     remoteAddress: stream.session?.socket?.remoteAddress,
     declaredLength: declared === undefined ? undefined : Number(declared),
     signal: abort.signal,
-    readBody: (maxBytes) =>
+    readBody: (maxBytes, budget) =>
       new Promise<Uint8Array>((resolve, reject) => {
         if (shutdown.aborted) {
           reject(new BodyReadError(503, "the server is shutting down"));
@@ -211,7 +212,17 @@ function serveHttp2Stream(
             return;
           }
           if (size + chunk.length > body.length) {
-            const grown = new Uint8Array(Math.max(size + chunk.length, body.length * 2, 16384));
+            const capacity = Math.min(
+              maxBytes,
+              Math.max(size + chunk.length, body.length * 2, 16384),
+            );
+            try {
+              takeFromBudget(budget, capacity - body.length);
+            } catch (error) {
+              fail(error as BodyReadError);
+              return;
+            }
+            const grown = new Uint8Array(capacity);
             grown.set(body.subarray(0, size));
             body = grown;
           }

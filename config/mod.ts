@@ -22,11 +22,13 @@ export { DurationError, formatDuration, parseConfigDuration, parseDuration } fro
 export { guardSessionTeardown } from "./http2.ts";
 export { type ByteStream, denoConnStream, nodeSocketStream } from "./byte_stream.ts";
 export {
+  type BodyBudget,
   BodyReadError,
   HttpHeaders,
   type ServerHandler,
   type ServerRequest,
   type ServerResponse,
+  takeFromBudget,
 } from "./http_exchange.ts";
 export {
   encodeResponse as encodeHttp1Response,
@@ -50,6 +52,7 @@ export {
   createGrpcStreamListener,
   encodeGrpcMessage,
   formatGrpcTimeout,
+  GrpcBudgetError,
   type GrpcCall,
   type GrpcServerLimits,
   GrpcStatus,

@@ -98,6 +98,35 @@ export function estimateJsonBytes(bytes: Uint8Array): number {
     (quotes / 2) * JSON_STRING_COST;
 }
 
+/**
+ * The memory a request body holds while it arrives, taken from the budget as its buffer grows
+ * (so that bodies are refused once memory is spent rather than after being buffered) and given
+ * back once the decoded request holds its own reservation.
+ */
+export class BodyHold {
+  readonly #budget: MemoryBudget;
+  #held: MemoryReservation[] = [];
+
+  /** @param budget Where the memory is taken from. */
+  constructor(budget: MemoryBudget) {
+    this.#budget = budget;
+  }
+
+  /** Takes `bytes`; returns the wait to suggest to the client when there is no room. */
+  take(bytes: number): number | undefined {
+    const result = this.#budget.reserve(bytes);
+    if (isMemoryRefusal(result)) return Math.max(1, result.retryAfterMs);
+    this.#held.push(result);
+    return undefined;
+  }
+
+  /** Gives everything back. */
+  release(): void {
+    for (const reservation of this.#held) reservation.release();
+    this.#held = [];
+  }
+}
+
 /** What `receive` did with a request. */
 export type ReceiveOutcome =
   | { ok: true; response: Message }
@@ -182,6 +211,8 @@ export interface ReceiveOptions {
   signal?: AbortSignal;
   /** The memory budget requests are admitted against. */
   budget: MemoryBudget;
+  /** The memory the body held while it was read; given back once the request is decoded. */
+  bodyHold?: BodyHold;
 }
 
 /**
@@ -194,6 +225,7 @@ export async function receive<T>(
   options: ReceiveOptions,
 ): Promise<ReceiveOutcome> {
   const decoded = decodeWithin(endpoint, bytes, options);
+  options.bodyHold?.release();
   if (!decoded.ok) return decoded;
   const { data, reservation } = decoded;
   try {

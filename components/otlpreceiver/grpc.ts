@@ -3,9 +3,21 @@
 // (memory admission, pdata's codec, the pipeline), so both transports refuse the same input with
 // the same message. Authentication runs on the metadata before the message is read.
 
-import { type GrpcCall, GrpcStatus, GrpcStatusError, type GrpcUnaryHandler } from "@denocol/config";
+import {
+  GrpcBudgetError,
+  type GrpcCall,
+  GrpcStatus,
+  GrpcStatusError,
+  type GrpcUnaryHandler,
+} from "@denocol/config";
 import type { MemoryBudget } from "@denocol/component";
-import { type AuthenticateFn, clientInfo, receive, type SignalEndpoint } from "./endpoint.ts";
+import {
+  type AuthenticateFn,
+  BodyHold,
+  clientInfo,
+  receive,
+  type SignalEndpoint,
+} from "./endpoint.ts";
 import { encodeStatusProto, type FailureStatus } from "./status.ts";
 import { toBinary } from "@bufbuild/protobuf";
 
@@ -47,12 +59,28 @@ function exportMethod(
         );
       }
     }
-    const message = await call.readMessage();
+    const bodyHold = new BodyHold(options.budget);
+    let message: Uint8Array;
+    try {
+      message = await call.readMessage(bodyHold);
+    } catch (error) {
+      bodyHold.release();
+      if (error instanceof GrpcBudgetError) {
+        throw grpcStatusOf({
+          grpcCode: GrpcStatus.unavailable,
+          httpStatus: 503,
+          message: `otlp receiver: ${error.message}`,
+          retryAfterMs: error.retryAfterMs,
+        });
+      }
+      throw error;
+    }
     const outcome = await receive(endpoint, message, {
       format: "proto",
       client: clientInfo(call.remoteAddress, metadata, options.includeMetadata, auth),
       signal: call.signal,
       budget: options.budget,
+      bodyHold,
     });
     if (!outcome.ok) throw grpcStatusOf(outcome.status);
     return toBinary(endpoint.responseSchema, outcome.response);

@@ -9,6 +9,7 @@ import { BodyError, decodeBody } from "./body.ts";
 import {
   type AuthenticateFn,
   type BodyFormat,
+  BodyHold,
   clientInfo,
   encodeResponse,
   receive,
@@ -224,10 +225,12 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): OtlpHttp
     }
 
     let bytes: Uint8Array;
+    const bodyHold = new BodyHold(options.budget);
     try {
-      const raw = await request.readBody(maxRequestBodySize);
+      const raw = await request.readBody(maxRequestBodySize, bodyHold);
       bytes = decodeBody(raw, request.headers.get("content-encoding") ?? "", maxRequestBodySize);
     } catch (error) {
+      bodyHold.release();
       if (error instanceof BodyReadError) {
         return failure(request, format, {
           grpcCode: error.status === 503 ? GrpcCode.unavailable : GrpcCode.invalidArgument,
@@ -235,6 +238,7 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): OtlpHttp
           message: error.status === 413
             ? `request body size exceeds max_request_body_size of ${maxRequestBodySize} bytes`
             : error.message,
+          ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
         });
       }
       if (error instanceof BodyError) {
@@ -252,6 +256,7 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): OtlpHttp
       client: clientInfo(request.remoteAddress, headers, includeMetadata, auth),
       signal: request.signal,
       budget: options.budget,
+      bodyHold,
     });
     if (!outcome.ok) return failure(request, format, outcome.status);
     return respond(request, 200, encodeResponse(endpoint, outcome.response, format), {
