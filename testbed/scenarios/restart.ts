@@ -74,6 +74,7 @@ async function restart(context: ScenarioContext): Promise<ScenarioOutcome> {
   // Set while a kill is armed; the generator calls it synchronously on an acknowledgement.
   let killOnAck: ((seq: number, count: number) => void) | undefined;
   const stopLoad = new AbortController();
+  const abortLoad = new AbortController();
   const maxItems = Math.ceil((rate * LOAD_CAP_MS) / 1000);
   try {
     const killer = (async () => {
@@ -102,10 +103,16 @@ async function restart(context: ScenarioContext): Promise<ScenarioOutcome> {
           pipeline = await start();
         }
         await sleep(settleMs);
+      } catch (error) {
+        // No collector to retry against: end the load without waiting for the retries.
+        abortLoad.abort();
+        throw error;
       } finally {
         stopLoad.abort();
       }
     })();
+    // Its failure is reported by the `await killer` below, after the load has ended.
+    killer.catch(() => {});
     const load = await runLoad({
       signal: "logs",
       protocol: "grpc",
@@ -115,7 +122,8 @@ async function restart(context: ScenarioContext): Promise<ScenarioOutcome> {
       durationMs: LOAD_CAP_MS,
       clients: 4,
       retryGraceMs: 60_000,
-      abort: stopLoad.signal,
+      stop: stopLoad.signal,
+      abort: abortLoad.signal,
       onAcknowledged: (seq, count) => killOnAck?.(seq, count),
     });
     await killer;
@@ -143,7 +151,7 @@ async function restart(context: ScenarioContext): Promise<ScenarioOutcome> {
       failures,
     };
   } finally {
-    stopLoad.abort();
+    abortLoad.abort();
     await pipeline.collector.stop();
     await backend.close();
     await Deno.remove(storage, { recursive: true }).catch(() => {});
