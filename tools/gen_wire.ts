@@ -24,6 +24,8 @@ interface Unit {
   external: string;
   /** Bytes fields (by protobuf name) checked as ids, with their length. */
   idFields: Record<string, number>;
+  /** Message types (full names) that are the signal's counted items, for the scan. */
+  itemTypes: string[];
   header: string;
 }
 
@@ -245,6 +247,95 @@ class Emitter {
   }
 }
 
+/**
+ * Emits `scan<Name>`: walks a message as its decoder does (tags, wire types of known fields,
+ * lengths, nesting, UTF-8 of strings, lengths of id fields, packed lists, unknown fields) without
+ * allocating the message, and returns how many of the signal's items it holds. It may refuse
+ * input the decoder accepts (an id field repeated with a bad first value), never the reverse:
+ * callers decode whatever the scan refuses, which also gives them the decoder's error message.
+ */
+function emitScan(
+  body: Emitter,
+  desc: DescMessage,
+  name: string,
+  unit: Unit,
+  codecName: (desc: DescMessage) => string,
+): void {
+  const isItem = unit.itemTypes.includes(desc.typeName);
+  const ids = desc.fields.filter((f) =>
+    unit.idFields[f.name] !== undefined && f.fieldKind === "scalar" && !f.oneof
+  );
+  body.line(
+    `/** Validates a \`${desc.typeName}\` from \`r.pos\` to \`end\`; returns its items. */`,
+  );
+  body.line(`export function scan${name}(r: WireReader, end: number, depth: number): number {`);
+  body.line(`  if (depth > r.maxDepth) r.tooDeep();`);
+  body.line(`  let items = 0;`);
+  for (const f of ids) body.line(`  let ${f.localName}Length = 0;`);
+  body.line(`  while (r.pos < end) {`);
+  body.line(`    const tag = r.tag();`);
+  body.line(`    switch (tag) {`);
+  for (const f of desc.fields) {
+    const tag = (f.number << 3) | wireTypeOf(f);
+    const isMessage = f.fieldKind === "message" ||
+      (f.fieldKind === "list" && f.listKind === "message");
+    if (isMessage) {
+      const child = codecName(f.message!);
+      body.line(`      case ${tag}: items += scan${child}(r, r.lengthEnd(), depth + 1); break;`);
+      continue;
+    }
+    const scalar = scalarOf(f);
+    if (scalar === ScalarType.STRING) {
+      body.line(`      case ${tag}: r.skipString(); break;`);
+    } else if (scalar === ScalarType.BYTES) {
+      if (ids.includes(f)) {
+        body.line(`      case ${tag}: {`);
+        body.line(`        const valueEnd = r.lengthEnd();`);
+        body.line(`        ${f.localName}Length = valueEnd - r.pos;`);
+        body.line(`        r.pos = valueEnd;`);
+        body.line(`        break;`);
+        body.line(`      }`);
+      } else {
+        body.line(`      case ${tag}: r.pos = r.lengthEnd(); break;`);
+      }
+    } else {
+      body.line(`      case ${tag}: r.skip(tag, 0); break;`);
+      if (f.fieldKind === "list") {
+        const width = wireTypeOf(f) === WIRE_I64 ? 8 : wireTypeOf(f) === WIRE_I32 ? 4 : 0;
+        body.line(`      case ${(f.number << 3) | WIRE_LEN}: {`);
+        body.line(`        const listEnd = r.lengthEnd();`);
+        if (width > 0) {
+          body.line(`        if ((listEnd - r.pos) % ${width} !== 0) r.overrun(listEnd);`);
+          body.line(`        r.pos = listEnd;`);
+        } else {
+          body.line(`        while (r.pos < listEnd) r.skip(${wireTypeOf(f)}, 0);`);
+          body.line(`        if (r.pos !== listEnd) r.overrun(listEnd);`);
+        }
+        body.line(`        break;`);
+        body.line(`      }`);
+      }
+    }
+  }
+  body.line(`      default:`);
+  body.line(
+    `        if (WIRE_${name}[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_${name}[tag >>> 3]);`,
+  );
+  body.line(`        r.skip(tag, r.maxDepth - depth);`);
+  body.line(`    }`);
+  body.line(`  }`);
+  body.line(`  if (r.pos !== end) r.overrun(end);`);
+  for (const f of ids) {
+    const length = unit.idFields[f.name];
+    const v = `${f.localName}Length`;
+    body.line(
+      `  if (${v} !== 0 && ${v} !== ${length}) throw idLengthError("${f.localName}", ${length}, ${v});`,
+    );
+  }
+  body.line(`  return ${isItem ? "1" : "items"};`);
+  body.line(`}`);
+  body.line();
+}
+
 /** The statement writing a tag: one byte for field numbers up to 15. */
 function writeTag(tag: number): string {
   return tag < 0x80 ? `w.byte(${tag});` : `w.uint32(${tag});`;
@@ -380,6 +471,9 @@ function generateUnit(unit: Unit): string {
     body.line(`  return m;`);
     body.line(`}`);
     body.line();
+
+    // Validating scan: the decoder's checks without building a message; returns the items.
+    emitScan(body, desc, name, unit, codecName);
 
     // Size pass.
     body.line(
@@ -540,7 +634,12 @@ function generateUnit(unit: Unit): string {
     `import { int32Size, sint32Size, sint64Size, type SizeStack, unknownSize, varint64Size, varintSize, type WireWriter } from "${unit.runtime.writer}";`,
   );
   if (externals.size > 0) {
-    const names = [...externals].sort().flatMap((n) => [`decode${n}`, `size${n}`, `write${n}`]);
+    const names = [...externals].sort().flatMap((n) => [
+      `decode${n}`,
+      `scan${n}`,
+      `size${n}`,
+      `write${n}`,
+    ]);
     out.line(`import { ${names.join(", ")} } from "${unit.external}";`);
   }
   out.line();
@@ -598,6 +697,14 @@ async function units(): Promise<Unit[]> {
       runtime: { reader: "../reader.ts", writer: "../writer.ts" },
       external: "",
       idFields: otlpIds,
+      itemTypes: [
+        "opentelemetry.proto.trace.v1.Span",
+        "opentelemetry.proto.logs.v1.LogRecord",
+        "opentelemetry.proto.metrics.v1.NumberDataPoint",
+        "opentelemetry.proto.metrics.v1.HistogramDataPoint",
+        "opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint",
+        "opentelemetry.proto.metrics.v1.SummaryDataPoint",
+      ],
       header: header("common, resource, trace, metrics and logs"),
     },
     {
@@ -610,6 +717,7 @@ async function units(): Promise<Unit[]> {
       runtime: { reader: "@denocol/pdata/wire", writer: "@denocol/pdata/wire" },
       external: "@denocol/pdata/wire",
       idFields: { ...otlpIds, profile_id: 16 },
+      itemTypes: ["opentelemetry.proto.profiles.v1development.Sample"],
       header: header("profiles (v1development)"),
     },
   ];

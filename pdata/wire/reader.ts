@@ -395,6 +395,26 @@ export class WireReader {
   }
 
   /**
+   * Skips a `string` value, checking that it is UTF-8 as {@link WireReader.string} does, without
+   * making a string of it (ASCII is checked here; anything else by the same strict decoder).
+   */
+  skipString(): void {
+    const end = this.lengthEnd();
+    const start = this.pos;
+    const buf = this.buf;
+    let i = start;
+    while (i < end && buf[i] < 0x80) i++;
+    if (i < end) {
+      try {
+        utf8.decode(buf.subarray(i, end));
+      } catch {
+        throw new WireError(`invalid UTF-8 in a string of ${end - start} bytes at byte ${start}`);
+      }
+    }
+    this.pos = end;
+  }
+
+  /**
    * Reads a tag and checks it: field numbers start at 1, wire types 6 and 7 do not exist, and a
    * tag is at most a 32-bit varint.
    */

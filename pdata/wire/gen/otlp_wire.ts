@@ -105,6 +105,46 @@ export function decodeAnyValue(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.common.v1.AnyValue` from `r.pos` to `end`; returns its items. */
+export function scanAnyValue(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        r.skipString();
+        break;
+      case 16:
+        r.skip(tag, 0);
+        break;
+      case 24:
+        r.skip(tag, 0);
+        break;
+      case 33:
+        r.skip(tag, 0);
+        break;
+      case 42:
+        items += scanArrayValue(r, r.lengthEnd(), depth + 1);
+        break;
+      case 50:
+        items += scanKeyValueList(r, r.lengthEnd(), depth + 1);
+        break;
+      case 58:
+        r.pos = r.lengthEnd();
+        break;
+      case 64:
+        r.skip(tag, 0);
+        break;
+      default:
+        if (WIRE_AnyValue[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_AnyValue[tag >>> 3]);
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.common.v1.AnyValue`; stores nested lengths in `s`. */
 export function sizeAnyValue(m: common.AnyValue, s: SizeStack): number {
   let n = 0;
@@ -224,6 +264,27 @@ export function decodeArrayValue(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.common.v1.ArrayValue` from `r.pos` to `end`; returns its items. */
+export function scanArrayValue(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanAnyValue(r, r.lengthEnd(), depth + 1);
+        break;
+      default:
+        if (WIRE_ArrayValue[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_ArrayValue[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.common.v1.ArrayValue`; stores nested lengths in `s`. */
 export function sizeArrayValue(m: common.ArrayValue, s: SizeStack): number {
   let n = 0;
@@ -287,6 +348,27 @@ export function decodeKeyValueList(
     throw annotate(error, m, field, NAMES_KeyValueList);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.common.v1.KeyValueList` from `r.pos` to `end`; returns its items. */
+export function scanKeyValueList(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanKeyValue(r, r.lengthEnd(), depth + 1);
+        break;
+      default:
+        if (WIRE_KeyValueList[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_KeyValueList[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.common.v1.KeyValueList`; stores nested lengths in `s`. */
@@ -356,6 +438,31 @@ export function decodeKeyValue(
     throw annotate(error, m, field, NAMES_KeyValue);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.common.v1.KeyValue` from `r.pos` to `end`; returns its items. */
+export function scanKeyValue(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        r.skipString();
+        break;
+      case 18:
+        items += scanAnyValue(r, r.lengthEnd(), depth + 1);
+        break;
+      case 24:
+        r.skip(tag, 0);
+        break;
+      default:
+        if (WIRE_KeyValue[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_KeyValue[tag >>> 3]);
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.common.v1.KeyValue`; stores nested lengths in `s`. */
@@ -450,6 +557,36 @@ export function decodeInstrumentationScope(
     throw annotate(error, m, field, NAMES_InstrumentationScope);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.common.v1.InstrumentationScope` from `r.pos` to `end`; returns its items. */
+export function scanInstrumentationScope(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        r.skipString();
+        break;
+      case 18:
+        r.skipString();
+        break;
+      case 26:
+        items += scanKeyValue(r, r.lengthEnd(), depth + 1);
+        break;
+      case 32:
+        r.skip(tag, 0);
+        break;
+      default:
+        if (WIRE_InstrumentationScope[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_InstrumentationScope[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.common.v1.InstrumentationScope`; stores nested lengths in `s`. */
@@ -558,6 +695,36 @@ export function decodeEntityRef(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.common.v1.EntityRef` from `r.pos` to `end`; returns its items. */
+export function scanEntityRef(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        r.skipString();
+        break;
+      case 18:
+        r.skipString();
+        break;
+      case 26:
+        r.skipString();
+        break;
+      case 34:
+        r.skipString();
+        break;
+      default:
+        if (WIRE_EntityRef[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_EntityRef[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.common.v1.EntityRef`; stores nested lengths in `s`. */
 export function sizeEntityRef(m: common.EntityRef, s: SizeStack): number {
   let n = 0;
@@ -663,6 +830,31 @@ export function decodeResource(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.resource.v1.Resource` from `r.pos` to `end`; returns its items. */
+export function scanResource(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanKeyValue(r, r.lengthEnd(), depth + 1);
+        break;
+      case 16:
+        r.skip(tag, 0);
+        break;
+      case 26:
+        items += scanEntityRef(r, r.lengthEnd(), depth + 1);
+        break;
+      default:
+        if (WIRE_Resource[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Resource[tag >>> 3]);
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.resource.v1.Resource`; stores nested lengths in `s`. */
 export function sizeResource(m: resource.Resource, s: SizeStack): number {
   let n = 0;
@@ -750,6 +942,27 @@ export function decodeTracesData(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.trace.v1.TracesData` from `r.pos` to `end`; returns its items. */
+export function scanTracesData(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanResourceSpans(r, r.lengthEnd(), depth + 1);
+        break;
+      default:
+        if (WIRE_TracesData[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_TracesData[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.trace.v1.TracesData`; stores nested lengths in `s`. */
 export function sizeTracesData(m: trace.TracesData, s: SizeStack): number {
   let n = 0;
@@ -823,6 +1036,33 @@ export function decodeResourceSpans(
     throw annotate(error, m, field, NAMES_ResourceSpans);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.trace.v1.ResourceSpans` from `r.pos` to `end`; returns its items. */
+export function scanResourceSpans(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanResource(r, r.lengthEnd(), depth + 1);
+        break;
+      case 18:
+        items += scanScopeSpans(r, r.lengthEnd(), depth + 1);
+        break;
+      case 26:
+        r.skipString();
+        break;
+      default:
+        if (WIRE_ResourceSpans[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_ResourceSpans[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.trace.v1.ResourceSpans`; stores nested lengths in `s`. */
@@ -915,6 +1155,33 @@ export function decodeScopeSpans(
     throw annotate(error, m, field, NAMES_ScopeSpans);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.trace.v1.ScopeSpans` from `r.pos` to `end`; returns its items. */
+export function scanScopeSpans(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanInstrumentationScope(r, r.lengthEnd(), depth + 1);
+        break;
+      case 18:
+        items += scanSpan(r, r.lengthEnd(), depth + 1);
+        break;
+      case 26:
+        r.skipString();
+        break;
+      default:
+        if (WIRE_ScopeSpans[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_ScopeSpans[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.trace.v1.ScopeSpans`; stores nested lengths in `s`. */
@@ -1101,6 +1368,89 @@ export function decodeSpan(
     throw idLengthError("parentSpanId", 8, m.parentSpanId.length);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.trace.v1.Span` from `r.pos` to `end`; returns its items. */
+export function scanSpan(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  let traceIdLength = 0;
+  let spanIdLength = 0;
+  let parentSpanIdLength = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10: {
+        const valueEnd = r.lengthEnd();
+        traceIdLength = valueEnd - r.pos;
+        r.pos = valueEnd;
+        break;
+      }
+      case 18: {
+        const valueEnd = r.lengthEnd();
+        spanIdLength = valueEnd - r.pos;
+        r.pos = valueEnd;
+        break;
+      }
+      case 26:
+        r.skipString();
+        break;
+      case 34: {
+        const valueEnd = r.lengthEnd();
+        parentSpanIdLength = valueEnd - r.pos;
+        r.pos = valueEnd;
+        break;
+      }
+      case 133:
+        r.skip(tag, 0);
+        break;
+      case 42:
+        r.skipString();
+        break;
+      case 48:
+        r.skip(tag, 0);
+        break;
+      case 57:
+        r.skip(tag, 0);
+        break;
+      case 65:
+        r.skip(tag, 0);
+        break;
+      case 74:
+        items += scanKeyValue(r, r.lengthEnd(), depth + 1);
+        break;
+      case 80:
+        r.skip(tag, 0);
+        break;
+      case 90:
+        items += scanSpan_Event(r, r.lengthEnd(), depth + 1);
+        break;
+      case 96:
+        r.skip(tag, 0);
+        break;
+      case 106:
+        items += scanSpan_Link(r, r.lengthEnd(), depth + 1);
+        break;
+      case 112:
+        r.skip(tag, 0);
+        break;
+      case 122:
+        items += scanStatus(r, r.lengthEnd(), depth + 1);
+        break;
+      default:
+        if (WIRE_Span[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Span[tag >>> 3]);
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  if (traceIdLength !== 0 && traceIdLength !== 16) {
+    throw idLengthError("traceId", 16, traceIdLength);
+  }
+  if (spanIdLength !== 0 && spanIdLength !== 8) throw idLengthError("spanId", 8, spanIdLength);
+  if (parentSpanIdLength !== 0 && parentSpanIdLength !== 8) {
+    throw idLengthError("parentSpanId", 8, parentSpanIdLength);
+  }
+  return 1;
 }
 
 /** The encoded length of a `opentelemetry.proto.trace.v1.Span`; stores nested lengths in `s`. */
@@ -1317,6 +1667,36 @@ export function decodeSpan_Event(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.trace.v1.Span.Event` from `r.pos` to `end`; returns its items. */
+export function scanSpan_Event(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 9:
+        r.skip(tag, 0);
+        break;
+      case 18:
+        r.skipString();
+        break;
+      case 26:
+        items += scanKeyValue(r, r.lengthEnd(), depth + 1);
+        break;
+      case 32:
+        r.skip(tag, 0);
+        break;
+      default:
+        if (WIRE_Span_Event[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_Span_Event[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.trace.v1.Span.Event`; stores nested lengths in `s`. */
 export function sizeSpan_Event(m: trace.Span_Event, s: SizeStack): number {
   let n = 0;
@@ -1438,6 +1818,54 @@ export function decodeSpan_Link(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.trace.v1.Span.Link` from `r.pos` to `end`; returns its items. */
+export function scanSpan_Link(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  let traceIdLength = 0;
+  let spanIdLength = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10: {
+        const valueEnd = r.lengthEnd();
+        traceIdLength = valueEnd - r.pos;
+        r.pos = valueEnd;
+        break;
+      }
+      case 18: {
+        const valueEnd = r.lengthEnd();
+        spanIdLength = valueEnd - r.pos;
+        r.pos = valueEnd;
+        break;
+      }
+      case 26:
+        r.skipString();
+        break;
+      case 34:
+        items += scanKeyValue(r, r.lengthEnd(), depth + 1);
+        break;
+      case 40:
+        r.skip(tag, 0);
+        break;
+      case 53:
+        r.skip(tag, 0);
+        break;
+      default:
+        if (WIRE_Span_Link[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_Span_Link[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  if (traceIdLength !== 0 && traceIdLength !== 16) {
+    throw idLengthError("traceId", 16, traceIdLength);
+  }
+  if (spanIdLength !== 0 && spanIdLength !== 8) throw idLengthError("spanId", 8, spanIdLength);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.trace.v1.Span.Link`; stores nested lengths in `s`. */
 export function sizeSpan_Link(m: trace.Span_Link, s: SizeStack): number {
   let n = 0;
@@ -1540,6 +1968,28 @@ export function decodeStatus(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.trace.v1.Status` from `r.pos` to `end`; returns its items. */
+export function scanStatus(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 18:
+        r.skipString();
+        break;
+      case 24:
+        r.skip(tag, 0);
+        break;
+      default:
+        if (WIRE_Status[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Status[tag >>> 3]);
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.trace.v1.Status`; stores nested lengths in `s`. */
 export function sizeStatus(m: trace.Status, s: SizeStack): number {
   let n = 0;
@@ -1599,6 +2049,27 @@ export function decodeMetricsData(
     throw annotate(error, m, field, NAMES_MetricsData);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.metrics.v1.MetricsData` from `r.pos` to `end`; returns its items. */
+export function scanMetricsData(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanResourceMetrics(r, r.lengthEnd(), depth + 1);
+        break;
+      default:
+        if (WIRE_MetricsData[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_MetricsData[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.metrics.v1.MetricsData`; stores nested lengths in `s`. */
@@ -1678,6 +2149,33 @@ export function decodeResourceMetrics(
     throw annotate(error, m, field, NAMES_ResourceMetrics);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.metrics.v1.ResourceMetrics` from `r.pos` to `end`; returns its items. */
+export function scanResourceMetrics(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanResource(r, r.lengthEnd(), depth + 1);
+        break;
+      case 18:
+        items += scanScopeMetrics(r, r.lengthEnd(), depth + 1);
+        break;
+      case 26:
+        r.skipString();
+        break;
+      default:
+        if (WIRE_ResourceMetrics[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_ResourceMetrics[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.metrics.v1.ResourceMetrics`; stores nested lengths in `s`. */
@@ -1772,6 +2270,33 @@ export function decodeScopeMetrics(
     throw annotate(error, m, field, NAMES_ScopeMetrics);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.metrics.v1.ScopeMetrics` from `r.pos` to `end`; returns its items. */
+export function scanScopeMetrics(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanInstrumentationScope(r, r.lengthEnd(), depth + 1);
+        break;
+      case 18:
+        items += scanMetric(r, r.lengthEnd(), depth + 1);
+        break;
+      case 26:
+        r.skipString();
+        break;
+      default:
+        if (WIRE_ScopeMetrics[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_ScopeMetrics[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.metrics.v1.ScopeMetrics`; stores nested lengths in `s`. */
@@ -1923,6 +2448,49 @@ export function decodeMetric(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.metrics.v1.Metric` from `r.pos` to `end`; returns its items. */
+export function scanMetric(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        r.skipString();
+        break;
+      case 18:
+        r.skipString();
+        break;
+      case 26:
+        r.skipString();
+        break;
+      case 42:
+        items += scanGauge(r, r.lengthEnd(), depth + 1);
+        break;
+      case 58:
+        items += scanSum(r, r.lengthEnd(), depth + 1);
+        break;
+      case 74:
+        items += scanHistogram(r, r.lengthEnd(), depth + 1);
+        break;
+      case 82:
+        items += scanExponentialHistogram(r, r.lengthEnd(), depth + 1);
+        break;
+      case 90:
+        items += scanSummary(r, r.lengthEnd(), depth + 1);
+        break;
+      case 98:
+        items += scanKeyValue(r, r.lengthEnd(), depth + 1);
+        break;
+      default:
+        if (WIRE_Metric[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Metric[tag >>> 3]);
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.metrics.v1.Metric`; stores nested lengths in `s`. */
 export function sizeMetric(m: metrics.Metric, s: SizeStack): number {
   let n = 0;
@@ -2070,6 +2638,25 @@ export function decodeGauge(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.metrics.v1.Gauge` from `r.pos` to `end`; returns its items. */
+export function scanGauge(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanNumberDataPoint(r, r.lengthEnd(), depth + 1);
+        break;
+      default:
+        if (WIRE_Gauge[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Gauge[tag >>> 3]);
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.metrics.v1.Gauge`; stores nested lengths in `s`. */
 export function sizeGauge(m: metrics.Gauge, s: SizeStack): number {
   let n = 0;
@@ -2146,6 +2733,31 @@ export function decodeSum(
     throw annotate(error, m, field, NAMES_Sum);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.metrics.v1.Sum` from `r.pos` to `end`; returns its items. */
+export function scanSum(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanNumberDataPoint(r, r.lengthEnd(), depth + 1);
+        break;
+      case 16:
+        r.skip(tag, 0);
+        break;
+      case 24:
+        r.skip(tag, 0);
+        break;
+      default:
+        if (WIRE_Sum[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Sum[tag >>> 3]);
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.metrics.v1.Sum`; stores nested lengths in `s`. */
@@ -2235,6 +2847,30 @@ export function decodeHistogram(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.metrics.v1.Histogram` from `r.pos` to `end`; returns its items. */
+export function scanHistogram(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanHistogramDataPoint(r, r.lengthEnd(), depth + 1);
+        break;
+      case 16:
+        r.skip(tag, 0);
+        break;
+      default:
+        if (WIRE_Histogram[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_Histogram[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.metrics.v1.Histogram`; stores nested lengths in `s`. */
 export function sizeHistogram(m: metrics.Histogram, s: SizeStack): number {
   let n = 0;
@@ -2317,6 +2953,30 @@ export function decodeExponentialHistogram(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.metrics.v1.ExponentialHistogram` from `r.pos` to `end`; returns its items. */
+export function scanExponentialHistogram(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanExponentialHistogramDataPoint(r, r.lengthEnd(), depth + 1);
+        break;
+      case 16:
+        r.skip(tag, 0);
+        break;
+      default:
+        if (WIRE_ExponentialHistogram[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_ExponentialHistogram[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.metrics.v1.ExponentialHistogram`; stores nested lengths in `s`. */
 export function sizeExponentialHistogram(m: metrics.ExponentialHistogram, s: SizeStack): number {
   let n = 0;
@@ -2385,6 +3045,25 @@ export function decodeSummary(
     throw annotate(error, m, field, NAMES_Summary);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.metrics.v1.Summary` from `r.pos` to `end`; returns its items. */
+export function scanSummary(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanSummaryDataPoint(r, r.lengthEnd(), depth + 1);
+        break;
+      default:
+        if (WIRE_Summary[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Summary[tag >>> 3]);
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.metrics.v1.Summary`; stores nested lengths in `s`. */
@@ -2492,6 +3171,45 @@ export function decodeNumberDataPoint(
     throw annotate(error, m, field, NAMES_NumberDataPoint);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.metrics.v1.NumberDataPoint` from `r.pos` to `end`; returns its items. */
+export function scanNumberDataPoint(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 58:
+        items += scanKeyValue(r, r.lengthEnd(), depth + 1);
+        break;
+      case 17:
+        r.skip(tag, 0);
+        break;
+      case 25:
+        r.skip(tag, 0);
+        break;
+      case 33:
+        r.skip(tag, 0);
+        break;
+      case 49:
+        r.skip(tag, 0);
+        break;
+      case 42:
+        items += scanExemplar(r, r.lengthEnd(), depth + 1);
+        break;
+      case 64:
+        r.skip(tag, 0);
+        break;
+      default:
+        if (WIRE_NumberDataPoint[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_NumberDataPoint[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return 1;
 }
 
 /** The encoded length of a `opentelemetry.proto.metrics.v1.NumberDataPoint`; stores nested lengths in `s`. */
@@ -2689,6 +3407,69 @@ export function decodeHistogramDataPoint(
     throw annotate(error, m, field, NAMES_HistogramDataPoint);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.metrics.v1.HistogramDataPoint` from `r.pos` to `end`; returns its items. */
+export function scanHistogramDataPoint(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 74:
+        items += scanKeyValue(r, r.lengthEnd(), depth + 1);
+        break;
+      case 17:
+        r.skip(tag, 0);
+        break;
+      case 25:
+        r.skip(tag, 0);
+        break;
+      case 33:
+        r.skip(tag, 0);
+        break;
+      case 41:
+        r.skip(tag, 0);
+        break;
+      case 49:
+        r.skip(tag, 0);
+        break;
+      case 50: {
+        const listEnd = r.lengthEnd();
+        if ((listEnd - r.pos) % 8 !== 0) r.overrun(listEnd);
+        r.pos = listEnd;
+        break;
+      }
+      case 57:
+        r.skip(tag, 0);
+        break;
+      case 58: {
+        const listEnd = r.lengthEnd();
+        if ((listEnd - r.pos) % 8 !== 0) r.overrun(listEnd);
+        r.pos = listEnd;
+        break;
+      }
+      case 66:
+        items += scanExemplar(r, r.lengthEnd(), depth + 1);
+        break;
+      case 80:
+        r.skip(tag, 0);
+        break;
+      case 89:
+        r.skip(tag, 0);
+        break;
+      case 97:
+        r.skip(tag, 0);
+        break;
+      default:
+        if (WIRE_HistogramDataPoint[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_HistogramDataPoint[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return 1;
 }
 
 /** The encoded length of a `opentelemetry.proto.metrics.v1.HistogramDataPoint`; stores nested lengths in `s`. */
@@ -2932,6 +3713,70 @@ export function decodeExponentialHistogramDataPoint(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint` from `r.pos` to `end`; returns its items. */
+export function scanExponentialHistogramDataPoint(
+  r: WireReader,
+  end: number,
+  depth: number,
+): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanKeyValue(r, r.lengthEnd(), depth + 1);
+        break;
+      case 17:
+        r.skip(tag, 0);
+        break;
+      case 25:
+        r.skip(tag, 0);
+        break;
+      case 33:
+        r.skip(tag, 0);
+        break;
+      case 41:
+        r.skip(tag, 0);
+        break;
+      case 48:
+        r.skip(tag, 0);
+        break;
+      case 57:
+        r.skip(tag, 0);
+        break;
+      case 66:
+        items += scanExponentialHistogramDataPoint_Buckets(r, r.lengthEnd(), depth + 1);
+        break;
+      case 74:
+        items += scanExponentialHistogramDataPoint_Buckets(r, r.lengthEnd(), depth + 1);
+        break;
+      case 80:
+        r.skip(tag, 0);
+        break;
+      case 90:
+        items += scanExemplar(r, r.lengthEnd(), depth + 1);
+        break;
+      case 97:
+        r.skip(tag, 0);
+        break;
+      case 105:
+        r.skip(tag, 0);
+        break;
+      case 113:
+        r.skip(tag, 0);
+        break;
+      default:
+        if (WIRE_ExponentialHistogramDataPoint[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_ExponentialHistogramDataPoint[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return 1;
+}
+
 /** The encoded length of a `opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint`; stores nested lengths in `s`. */
 export function sizeExponentialHistogramDataPoint(
   m: metrics.ExponentialHistogramDataPoint,
@@ -3129,6 +3974,40 @@ export function decodeExponentialHistogramDataPoint_Buckets(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets` from `r.pos` to `end`; returns its items. */
+export function scanExponentialHistogramDataPoint_Buckets(
+  r: WireReader,
+  end: number,
+  depth: number,
+): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 8:
+        r.skip(tag, 0);
+        break;
+      case 16:
+        r.skip(tag, 0);
+        break;
+      case 18: {
+        const listEnd = r.lengthEnd();
+        while (r.pos < listEnd) r.skip(0, 0);
+        if (r.pos !== listEnd) r.overrun(listEnd);
+        break;
+      }
+      default:
+        if (WIRE_ExponentialHistogramDataPoint_Buckets[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_ExponentialHistogramDataPoint_Buckets[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets`; stores nested lengths in `s`. */
 export function sizeExponentialHistogramDataPoint_Buckets(
   m: metrics.ExponentialHistogramDataPoint_Buckets,
@@ -3246,6 +4125,45 @@ export function decodeSummaryDataPoint(
     throw annotate(error, m, field, NAMES_SummaryDataPoint);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.metrics.v1.SummaryDataPoint` from `r.pos` to `end`; returns its items. */
+export function scanSummaryDataPoint(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 58:
+        items += scanKeyValue(r, r.lengthEnd(), depth + 1);
+        break;
+      case 17:
+        r.skip(tag, 0);
+        break;
+      case 25:
+        r.skip(tag, 0);
+        break;
+      case 33:
+        r.skip(tag, 0);
+        break;
+      case 41:
+        r.skip(tag, 0);
+        break;
+      case 50:
+        items += scanSummaryDataPoint_ValueAtQuantile(r, r.lengthEnd(), depth + 1);
+        break;
+      case 64:
+        r.skip(tag, 0);
+        break;
+      default:
+        if (WIRE_SummaryDataPoint[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_SummaryDataPoint[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return 1;
 }
 
 /** The encoded length of a `opentelemetry.proto.metrics.v1.SummaryDataPoint`; stores nested lengths in `s`. */
@@ -3375,6 +4293,34 @@ export function decodeSummaryDataPoint_ValueAtQuantile(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.metrics.v1.SummaryDataPoint.ValueAtQuantile` from `r.pos` to `end`; returns its items. */
+export function scanSummaryDataPoint_ValueAtQuantile(
+  r: WireReader,
+  end: number,
+  depth: number,
+): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 9:
+        r.skip(tag, 0);
+        break;
+      case 17:
+        r.skip(tag, 0);
+        break;
+      default:
+        if (WIRE_SummaryDataPoint_ValueAtQuantile[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_SummaryDataPoint_ValueAtQuantile[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.metrics.v1.SummaryDataPoint.ValueAtQuantile`; stores nested lengths in `s`. */
 export function sizeSummaryDataPoint_ValueAtQuantile(
   m: metrics.SummaryDataPoint_ValueAtQuantile,
@@ -3474,6 +4420,52 @@ export function decodeExemplar(
     throw idLengthError("traceId", 16, m.traceId.length);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.metrics.v1.Exemplar` from `r.pos` to `end`; returns its items. */
+export function scanExemplar(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  let spanIdLength = 0;
+  let traceIdLength = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 58:
+        items += scanKeyValue(r, r.lengthEnd(), depth + 1);
+        break;
+      case 17:
+        r.skip(tag, 0);
+        break;
+      case 25:
+        r.skip(tag, 0);
+        break;
+      case 49:
+        r.skip(tag, 0);
+        break;
+      case 34: {
+        const valueEnd = r.lengthEnd();
+        spanIdLength = valueEnd - r.pos;
+        r.pos = valueEnd;
+        break;
+      }
+      case 42: {
+        const valueEnd = r.lengthEnd();
+        traceIdLength = valueEnd - r.pos;
+        r.pos = valueEnd;
+        break;
+      }
+      default:
+        if (WIRE_Exemplar[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Exemplar[tag >>> 3]);
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  if (spanIdLength !== 0 && spanIdLength !== 8) throw idLengthError("spanId", 8, spanIdLength);
+  if (traceIdLength !== 0 && traceIdLength !== 16) {
+    throw idLengthError("traceId", 16, traceIdLength);
+  }
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.metrics.v1.Exemplar`; stores nested lengths in `s`. */
@@ -3576,6 +4568,25 @@ export function decodeLogsData(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.logs.v1.LogsData` from `r.pos` to `end`; returns its items. */
+export function scanLogsData(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanResourceLogs(r, r.lengthEnd(), depth + 1);
+        break;
+      default:
+        if (WIRE_LogsData[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_LogsData[tag >>> 3]);
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.logs.v1.LogsData`; stores nested lengths in `s`. */
 export function sizeLogsData(m: logs.LogsData, s: SizeStack): number {
   let n = 0;
@@ -3649,6 +4660,33 @@ export function decodeResourceLogs(
     throw annotate(error, m, field, NAMES_ResourceLogs);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.logs.v1.ResourceLogs` from `r.pos` to `end`; returns its items. */
+export function scanResourceLogs(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanResource(r, r.lengthEnd(), depth + 1);
+        break;
+      case 18:
+        items += scanScopeLogs(r, r.lengthEnd(), depth + 1);
+        break;
+      case 26:
+        r.skipString();
+        break;
+      default:
+        if (WIRE_ResourceLogs[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_ResourceLogs[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.logs.v1.ResourceLogs`; stores nested lengths in `s`. */
@@ -3741,6 +4779,33 @@ export function decodeScopeLogs(
     throw annotate(error, m, field, NAMES_ScopeLogs);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.logs.v1.ScopeLogs` from `r.pos` to `end`; returns its items. */
+export function scanScopeLogs(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanInstrumentationScope(r, r.lengthEnd(), depth + 1);
+        break;
+      case 18:
+        items += scanLogRecord(r, r.lengthEnd(), depth + 1);
+        break;
+      case 26:
+        r.skipString();
+        break;
+      default:
+        if (WIRE_ScopeLogs[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_ScopeLogs[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.logs.v1.ScopeLogs`; stores nested lengths in `s`. */
@@ -3894,6 +4959,69 @@ export function decodeLogRecord(
     throw idLengthError("spanId", 8, m.spanId.length);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.logs.v1.LogRecord` from `r.pos` to `end`; returns its items. */
+export function scanLogRecord(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  let traceIdLength = 0;
+  let spanIdLength = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 9:
+        r.skip(tag, 0);
+        break;
+      case 89:
+        r.skip(tag, 0);
+        break;
+      case 16:
+        r.skip(tag, 0);
+        break;
+      case 26:
+        r.skipString();
+        break;
+      case 42:
+        items += scanAnyValue(r, r.lengthEnd(), depth + 1);
+        break;
+      case 50:
+        items += scanKeyValue(r, r.lengthEnd(), depth + 1);
+        break;
+      case 56:
+        r.skip(tag, 0);
+        break;
+      case 69:
+        r.skip(tag, 0);
+        break;
+      case 74: {
+        const valueEnd = r.lengthEnd();
+        traceIdLength = valueEnd - r.pos;
+        r.pos = valueEnd;
+        break;
+      }
+      case 82: {
+        const valueEnd = r.lengthEnd();
+        spanIdLength = valueEnd - r.pos;
+        r.pos = valueEnd;
+        break;
+      }
+      case 98:
+        r.skipString();
+        break;
+      default:
+        if (WIRE_LogRecord[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_LogRecord[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  if (traceIdLength !== 0 && traceIdLength !== 16) {
+    throw idLengthError("traceId", 16, traceIdLength);
+  }
+  if (spanIdLength !== 0 && spanIdLength !== 8) throw idLengthError("spanId", 8, spanIdLength);
+  return 1;
 }
 
 /** The encoded length of a `opentelemetry.proto.logs.v1.LogRecord`; stores nested lengths in `s`. */

@@ -24,6 +24,9 @@ import {
   decodeAnyValue,
   decodeInstrumentationScope,
   decodeResource,
+  scanAnyValue,
+  scanInstrumentationScope,
+  scanResource,
   sizeAnyValue,
   sizeInstrumentationScope,
   sizeResource,
@@ -112,6 +115,45 @@ export function decodeProfilesDictionary(
     throw annotate(error, m, field, NAMES_ProfilesDictionary);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.profiles.v1development.ProfilesDictionary` from `r.pos` to `end`; returns its items. */
+export function scanProfilesDictionary(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanMapping(r, r.lengthEnd(), depth + 1);
+        break;
+      case 18:
+        items += scanLocation(r, r.lengthEnd(), depth + 1);
+        break;
+      case 26:
+        items += scanFunction(r, r.lengthEnd(), depth + 1);
+        break;
+      case 34:
+        items += scanLink(r, r.lengthEnd(), depth + 1);
+        break;
+      case 42:
+        r.skipString();
+        break;
+      case 50:
+        items += scanKeyValueAndUnit(r, r.lengthEnd(), depth + 1);
+        break;
+      case 58:
+        items += scanStack(r, r.lengthEnd(), depth + 1);
+        break;
+      default:
+        if (WIRE_ProfilesDictionary[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_ProfilesDictionary[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.profiles.v1development.ProfilesDictionary`; stores nested lengths in `s`. */
@@ -284,6 +326,30 @@ export function decodeProfilesData(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.profiles.v1development.ProfilesData` from `r.pos` to `end`; returns its items. */
+export function scanProfilesData(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanResourceProfiles(r, r.lengthEnd(), depth + 1);
+        break;
+      case 18:
+        items += scanProfilesDictionary(r, r.lengthEnd(), depth + 1);
+        break;
+      default:
+        if (WIRE_ProfilesData[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_ProfilesData[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.profiles.v1development.ProfilesData`; stores nested lengths in `s`. */
 export function sizeProfilesData(m: profiles.ProfilesData, s: SizeStack): number {
   let n = 0;
@@ -372,6 +438,33 @@ export function decodeResourceProfiles(
     throw annotate(error, m, field, NAMES_ResourceProfiles);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.profiles.v1development.ResourceProfiles` from `r.pos` to `end`; returns its items. */
+export function scanResourceProfiles(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanResource(r, r.lengthEnd(), depth + 1);
+        break;
+      case 18:
+        items += scanScopeProfiles(r, r.lengthEnd(), depth + 1);
+        break;
+      case 26:
+        r.skipString();
+        break;
+      default:
+        if (WIRE_ResourceProfiles[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_ResourceProfiles[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.profiles.v1development.ResourceProfiles`; stores nested lengths in `s`. */
@@ -470,6 +563,33 @@ export function decodeScopeProfiles(
     throw annotate(error, m, field, NAMES_ScopeProfiles);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.profiles.v1development.ScopeProfiles` from `r.pos` to `end`; returns its items. */
+export function scanScopeProfiles(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanInstrumentationScope(r, r.lengthEnd(), depth + 1);
+        break;
+      case 18:
+        items += scanProfile(r, r.lengthEnd(), depth + 1);
+        break;
+      case 26:
+        r.skipString();
+        break;
+      default:
+        if (WIRE_ScopeProfiles[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_ScopeProfiles[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.profiles.v1development.ScopeProfiles`; stores nested lengths in `s`. */
@@ -626,6 +746,68 @@ export function decodeProfile(
     throw idLengthError("profileId", 16, m.profileId.length);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.profiles.v1development.Profile` from `r.pos` to `end`; returns its items. */
+export function scanProfile(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  let profileIdLength = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10:
+        items += scanValueType(r, r.lengthEnd(), depth + 1);
+        break;
+      case 18:
+        items += scanSample(r, r.lengthEnd(), depth + 1);
+        break;
+      case 25:
+        r.skip(tag, 0);
+        break;
+      case 32:
+        r.skip(tag, 0);
+        break;
+      case 42:
+        items += scanValueType(r, r.lengthEnd(), depth + 1);
+        break;
+      case 48:
+        r.skip(tag, 0);
+        break;
+      case 58: {
+        const valueEnd = r.lengthEnd();
+        profileIdLength = valueEnd - r.pos;
+        r.pos = valueEnd;
+        break;
+      }
+      case 64:
+        r.skip(tag, 0);
+        break;
+      case 74:
+        r.skipString();
+        break;
+      case 82:
+        r.pos = r.lengthEnd();
+        break;
+      case 88:
+        r.skip(tag, 0);
+        break;
+      case 90: {
+        const listEnd = r.lengthEnd();
+        while (r.pos < listEnd) r.skip(0, 0);
+        if (r.pos !== listEnd) r.overrun(listEnd);
+        break;
+      }
+      default:
+        if (WIRE_Profile[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Profile[tag >>> 3]);
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  if (profileIdLength !== 0 && profileIdLength !== 16) {
+    throw idLengthError("profileId", 16, profileIdLength);
+  }
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.profiles.v1development.Profile`; stores nested lengths in `s`. */
@@ -789,6 +971,40 @@ export function decodeLink(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.profiles.v1development.Link` from `r.pos` to `end`; returns its items. */
+export function scanLink(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  let traceIdLength = 0;
+  let spanIdLength = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 10: {
+        const valueEnd = r.lengthEnd();
+        traceIdLength = valueEnd - r.pos;
+        r.pos = valueEnd;
+        break;
+      }
+      case 18: {
+        const valueEnd = r.lengthEnd();
+        spanIdLength = valueEnd - r.pos;
+        r.pos = valueEnd;
+        break;
+      }
+      default:
+        if (WIRE_Link[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Link[tag >>> 3]);
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  if (traceIdLength !== 0 && traceIdLength !== 16) {
+    throw idLengthError("traceId", 16, traceIdLength);
+  }
+  if (spanIdLength !== 0 && spanIdLength !== 8) throw idLengthError("spanId", 8, spanIdLength);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.profiles.v1development.Link`; stores nested lengths in `s`. */
 export function sizeLink(m: profiles.Link, s: SizeStack): number {
   let n = 0;
@@ -854,6 +1070,30 @@ export function decodeValueType(
     throw annotate(error, m, field, NAMES_ValueType);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.profiles.v1development.ValueType` from `r.pos` to `end`; returns its items. */
+export function scanValueType(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 8:
+        r.skip(tag, 0);
+        break;
+      case 16:
+        r.skip(tag, 0);
+        break;
+      default:
+        if (WIRE_ValueType[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_ValueType[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.profiles.v1development.ValueType`; stores nested lengths in `s`. */
@@ -960,6 +1200,55 @@ export function decodeSample(
     throw annotate(error, m, field, NAMES_Sample);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.profiles.v1development.Sample` from `r.pos` to `end`; returns its items. */
+export function scanSample(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 8:
+        r.skip(tag, 0);
+        break;
+      case 16:
+        r.skip(tag, 0);
+        break;
+      case 18: {
+        const listEnd = r.lengthEnd();
+        while (r.pos < listEnd) r.skip(0, 0);
+        if (r.pos !== listEnd) r.overrun(listEnd);
+        break;
+      }
+      case 24:
+        r.skip(tag, 0);
+        break;
+      case 32:
+        r.skip(tag, 0);
+        break;
+      case 34: {
+        const listEnd = r.lengthEnd();
+        while (r.pos < listEnd) r.skip(0, 0);
+        if (r.pos !== listEnd) r.overrun(listEnd);
+        break;
+      }
+      case 41:
+        r.skip(tag, 0);
+        break;
+      case 42: {
+        const listEnd = r.lengthEnd();
+        if ((listEnd - r.pos) % 8 !== 0) r.overrun(listEnd);
+        r.pos = listEnd;
+        break;
+      }
+      default:
+        if (WIRE_Sample[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Sample[tag >>> 3]);
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return 1;
 }
 
 /** The encoded length of a `opentelemetry.proto.profiles.v1development.Sample`; stores nested lengths in `s`. */
@@ -1090,6 +1379,43 @@ export function decodeMapping(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.profiles.v1development.Mapping` from `r.pos` to `end`; returns its items. */
+export function scanMapping(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 8:
+        r.skip(tag, 0);
+        break;
+      case 16:
+        r.skip(tag, 0);
+        break;
+      case 24:
+        r.skip(tag, 0);
+        break;
+      case 32:
+        r.skip(tag, 0);
+        break;
+      case 40:
+        r.skip(tag, 0);
+        break;
+      case 42: {
+        const listEnd = r.lengthEnd();
+        while (r.pos < listEnd) r.skip(0, 0);
+        if (r.pos !== listEnd) r.overrun(listEnd);
+        break;
+      }
+      default:
+        if (WIRE_Mapping[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Mapping[tag >>> 3]);
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.profiles.v1development.Mapping`; stores nested lengths in `s`. */
 export function sizeMapping(m: profiles.Mapping, s: SizeStack): number {
   let n = 0;
@@ -1184,6 +1510,31 @@ export function decodeStack(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.profiles.v1development.Stack` from `r.pos` to `end`; returns its items. */
+export function scanStack(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 8:
+        r.skip(tag, 0);
+        break;
+      case 10: {
+        const listEnd = r.lengthEnd();
+        while (r.pos < listEnd) r.skip(0, 0);
+        if (r.pos !== listEnd) r.overrun(listEnd);
+        break;
+      }
+      default:
+        if (WIRE_Stack[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Stack[tag >>> 3]);
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.profiles.v1development.Stack`; stores nested lengths in `s`. */
 export function sizeStack(m: profiles.Stack, s: SizeStack): number {
   let n = 0;
@@ -1268,6 +1619,40 @@ export function decodeLocation(
     throw annotate(error, m, field, NAMES_Location);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.profiles.v1development.Location` from `r.pos` to `end`; returns its items. */
+export function scanLocation(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 8:
+        r.skip(tag, 0);
+        break;
+      case 16:
+        r.skip(tag, 0);
+        break;
+      case 26:
+        items += scanLine(r, r.lengthEnd(), depth + 1);
+        break;
+      case 32:
+        r.skip(tag, 0);
+        break;
+      case 34: {
+        const listEnd = r.lengthEnd();
+        while (r.pos < listEnd) r.skip(0, 0);
+        if (r.pos !== listEnd) r.overrun(listEnd);
+        break;
+      }
+      default:
+        if (WIRE_Location[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Location[tag >>> 3]);
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.profiles.v1development.Location`; stores nested lengths in `s`. */
@@ -1371,6 +1756,31 @@ export function decodeLine(
   return m;
 }
 
+/** Validates a `opentelemetry.proto.profiles.v1development.Line` from `r.pos` to `end`; returns its items. */
+export function scanLine(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 8:
+        r.skip(tag, 0);
+        break;
+      case 16:
+        r.skip(tag, 0);
+        break;
+      case 24:
+        r.skip(tag, 0);
+        break;
+      default:
+        if (WIRE_Line[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Line[tag >>> 3]);
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
+}
+
 /** The encoded length of a `opentelemetry.proto.profiles.v1development.Line`; stores nested lengths in `s`. */
 export function sizeLine(m: profiles.Line, s: SizeStack): number {
   let n = 0;
@@ -1456,6 +1866,34 @@ export function decodeFunction(
     throw annotate(error, m, field, NAMES_Function);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.profiles.v1development.Function` from `r.pos` to `end`; returns its items. */
+export function scanFunction(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 8:
+        r.skip(tag, 0);
+        break;
+      case 16:
+        r.skip(tag, 0);
+        break;
+      case 24:
+        r.skip(tag, 0);
+        break;
+      case 32:
+        r.skip(tag, 0);
+        break;
+      default:
+        if (WIRE_Function[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Function[tag >>> 3]);
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.profiles.v1development.Function`; stores nested lengths in `s`. */
@@ -1546,6 +1984,33 @@ export function decodeKeyValueAndUnit(
     throw annotate(error, m, field, NAMES_KeyValueAndUnit);
   }
   return m;
+}
+
+/** Validates a `opentelemetry.proto.profiles.v1development.KeyValueAndUnit` from `r.pos` to `end`; returns its items. */
+export function scanKeyValueAndUnit(r: WireReader, end: number, depth: number): number {
+  if (depth > r.maxDepth) r.tooDeep();
+  let items = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 8:
+        r.skip(tag, 0);
+        break;
+      case 18:
+        items += scanAnyValue(r, r.lengthEnd(), depth + 1);
+        break;
+      case 24:
+        r.skip(tag, 0);
+        break;
+      default:
+        if (WIRE_KeyValueAndUnit[tag >>> 3] !== undefined) {
+          r.wrongWireType(tag, WIRE_KeyValueAndUnit[tag >>> 3]);
+        }
+        r.skip(tag, r.maxDepth - depth);
+    }
+  }
+  if (r.pos !== end) r.overrun(end);
+  return items;
 }
 
 /** The encoded length of a `opentelemetry.proto.profiles.v1development.KeyValueAndUnit`; stores nested lengths in `s`. */
