@@ -33,4 +33,4 @@ export {
   withTraces,
 } from "./factory.ts";
 export { type DrainDeadlineHost, drainDeadlineOf } from "./drain.ts";
-export { ObsReport, type ObsReportOptions } from "./obsreport.ts";
+export { ObsReport, type ObsReportOptions } from "./exporterhelper/telemetry.ts";

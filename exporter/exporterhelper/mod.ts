@@ -40,8 +40,8 @@ export {
   type RetrySettings,
   type TimeoutConfig,
 } from "./config.ts";
+export type { DropReason } from "./telemetry.ts";
 export {
-  type DropReason,
   type ExporterOptions,
   newExporter,
   type PartialSuccess,

@@ -1,15 +1,11 @@
-import type { StorageClient, StorageOperation } from "@denocol/extension";
+import type { QueueSizer } from "./config.ts";
 
 /** A request waiting in a sending queue. */
 export interface QueueEntry<T> {
   /** The request. */
-  data: T;
+  readonly data: T;
   /** Number of items (spans, points, records, samples) in `data`. */
-  items: number;
-  /** Key in the persistent store, if persisted. */
-  key?: number;
-  /** Settles the caller's promise when `wait_for_result` is on. */
-  settle?: (error?: unknown) => void;
+  readonly items: number;
 }
 
 /** Thrown by {@linkcode SendingQueue.offer} when the queue has no room and does not block. */
@@ -30,7 +26,7 @@ export class RequestTooLargeError extends Error {
   }
 }
 
-/** Thrown by {@linkcode SendingQueue.offer} once the queue has been closed. */
+/** Thrown by {@linkcode SendingQueue.offer} once the queue no longer takes requests. */
 export class QueueClosedError extends Error {
   /** @param message What was refused. */
   constructor(message: string) {
@@ -39,49 +35,69 @@ export class QueueClosedError extends Error {
   }
 }
 
-/** The queue between callers and the sending consumers. */
+/**
+ * The queue between callers and the consumers that send. Its life: entries are offered and
+ * taken until {@linkcode drain} (shutdown) refuses further offers; if the drain deadline passes
+ * first, {@linkcode stop} ends sending; {@linkcode close} lets go of the queue.
+ */
 export interface SendingQueue<T> {
   /** Capacity in units of the sizer. */
   readonly capacity: number;
+  /**
+   * Whether what is not sent by shutdown stays for the next start (a persistent queue). Such a
+   * queue keeps taking offers after the drain deadline, until it is drained.
+   */
+  readonly keepsUnsent: boolean;
   /** Current size (queued and in flight) in units of the sizer. */
   size(): number;
-  /** Requests not yet taken by a consumer. */
-  waiting(): number;
-  /** Adds an entry, waiting for room if blocking; rejects when full or closed. */
+  /** Adds an entry, waiting for room if blocking; rejects when full or no longer open. */
   offer(entry: QueueEntry<T>, signal?: AbortSignal): Promise<void>;
-  /** The next entry; `undefined` once the queue is closed (and, in memory, drained). */
+  /** The next entry for a consumer; `undefined` once there is nothing more to send. */
   take(): Promise<QueueEntry<T> | undefined>;
+  /** A taken entry was sent or dropped for good: it leaves the queue. */
+  complete(entry: QueueEntry<T>): Promise<void>;
   /**
-   * Ends an entry's stay: `sent` means it was exported or dropped for good and leaves the queue;
-   * otherwise a persistent queue keeps it for the next start.
+   * Sending a taken entry was cut off at the end of the drain: a queue that
+   * {@linkcode keepsUnsent} keeps it for the next start; any other lets it go.
    */
-  complete(entry: QueueEntry<T>, sent: boolean): Promise<void>;
-  /** Refuses further offers and wakes consumers. */
-  close(): void;
+  retain(entry: QueueEntry<T>): Promise<void>;
+  /**
+   * Refuses further offers and resolves once nothing more will be sent: when an in-memory queue
+   * is empty, when a persistent queue has no entry in flight (what waits stays stored), or as
+   * soon as `deadline` is aborted.
+   */
+  drain(deadline: AbortSignal): Promise<void>;
+  /**
+   * The drain deadline passed: consumers get nothing more. Returns the entries still waiting,
+   * which an in-memory queue removes (they will never be sent) and a queue that
+   * {@linkcode keepsUnsent} keeps (only those offered since it was opened are returned).
+   */
+  stop(): QueueEntry<T>[];
+  /**
+   * Lets go of the queue after the drain, releasing its storage. Resolves to the size that
+   * stays stored for the next start (0 for an in-memory queue).
+   */
+  close(): Promise<number>;
 }
 
-/** Unit counting shared by both queues. */
-export type EntrySizer<T> = (entry: QueueEntry<T>) => number;
-
 /** FIFO with cheap removal from the front. */
-class Fifo<E> {
+export class Fifo<E> {
   #items: (E | undefined)[] = [];
   #head = 0;
 
+  /** Number of items. */
   get length(): number {
     return this.#items.length - this.#head;
   }
+  /** Adds `item` at the back. */
   push(item: E): void {
     this.#items.push(item);
-  }
-  unshift(item: E): void {
-    if (this.#head > 0) this.#items[--this.#head] = item;
-    else this.#items.unshift(item);
   }
   /** The items in order, left in place. */
   toArray(): E[] {
     return this.#items.slice(this.#head) as E[];
   }
+  /** Removes and returns the front item. */
   shift(): E | undefined {
     if (this.length === 0) return undefined;
     const item = this.#items[this.#head];
@@ -94,9 +110,10 @@ class Fifo<E> {
   }
 }
 
-/** Wakes one or all waiters; each waiter re-checks its condition. */
-class Signal {
+/** Wakes all waiters; each waiter re-checks its condition. */
+class Wakeup {
   #waiters: (() => void)[] = [];
+  /** Resolves at the next {@linkcode notifyAll}; rejects when `abort` is aborted first. */
   wait(abort?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       if (abort?.aborted) return reject(abort.reason);
@@ -119,121 +136,185 @@ class Signal {
   }
 }
 
-/** Shared admission and hand-over logic; subclasses decide where entries live. */
-abstract class BaseQueue<T> implements SendingQueue<T> {
-  protected readonly ready = new Fifo<QueueEntry<T>>();
+/**
+ * Admission, hand-over and drain shared by both queues. `S` is what a queue keeps per waiting
+ * request (the entry itself in memory; its storage key and size in a persistent queue);
+ * subclasses decide where requests live.
+ */
+export abstract class BaseQueue<T, S> implements SendingQueue<T> {
+  /** Waiting requests, oldest first. */
+  protected readonly ready = new Fifo<S>();
+  /** Current size in units of the sizer. */
   protected used = 0;
-  protected closed = false;
-  /** Set by `stopTaking`: consumers get nothing more, offers are still accepted. */
-  #takingStopped = false;
-  readonly #space = new Signal();
-  readonly #available = new Signal();
+  /** Set by `drain`: offers are refused. */
+  #closed = false;
+  /** Set by `stop`: consumers get nothing more. */
+  #stopped = false;
+  /** Entries being handed to or held by consumers. */
+  #inFlight = 0;
+  readonly #space = new Wakeup();
+  readonly #available = new Wakeup();
+  readonly #idle = new Wakeup();
 
+  /**
+   * @param capacity Capacity in units of `sizer`.
+   * @param sizer Whether an entry counts as 1 (`requests`) or as its items (`items`).
+   * @param blocking Whether a full queue makes `offer` wait instead of refusing.
+   */
   constructor(
     readonly capacity: number,
-    protected readonly sizer: EntrySizer<T>,
+    protected readonly sizer: QueueSizer,
     readonly blocking: boolean,
   ) {}
+
+  abstract readonly keepsUnsent: boolean;
 
   size(): number {
     return this.used;
   }
 
-  waiting(): number {
-    return this.ready.length;
-  }
-
-  /** The entries not yet taken by a consumer, in order; they stay queued. */
-  waitingEntries(): QueueEntry<T>[] {
-    return this.ready.toArray();
+  /** Size of a request of `items` items in units of the sizer. */
+  protected sizeOf(items: number): number {
+    return this.sizer === "items" ? items : 1;
   }
 
   async offer(entry: QueueEntry<T>, signal?: AbortSignal): Promise<void> {
-    const needed = this.sizer(entry);
+    const needed = this.sizeOf(entry.items);
     if (needed > this.capacity) {
       throw new RequestTooLargeError(
         `request of size ${needed} is larger than the queue capacity ${this.capacity}`,
       );
     }
     for (;;) {
-      if (this.closed) throw new QueueClosedError("sending queue is closed");
+      if (this.#closed) throw new QueueClosedError("sending queue is closed");
       if (this.used + needed <= this.capacity) break;
       if (!this.blocking) throw new QueueFullError("sending queue is full");
       await this.#space.wait(signal);
     }
     this.used += needed;
+    let stored: S;
     try {
-      await this.store(entry);
+      stored = await this.store(entry);
     } catch (error) {
-      this.used -= needed;
-      this.#space.notifyAll();
+      this.release(entry.items);
       throw error;
     }
-    this.ready.push(entry);
+    this.ready.push(stored);
     this.#available.notifyAll();
   }
 
   async take(): Promise<QueueEntry<T> | undefined> {
     for (;;) {
-      if (this.#takingStopped) return undefined;
-      if (this.closed && !this.drainsOnClose()) return undefined;
-      const entry = this.ready.shift();
-      if (entry !== undefined) {
-        const loaded = await this.dispatch(entry);
-        if (loaded !== undefined) return loaded;
+      if (this.#stopped) return undefined;
+      if (this.#closed && !this.drainsOnClose()) return undefined;
+      const waiting = this.ready.shift();
+      if (waiting !== undefined) {
+        // Counted from here, so that a drain does not end while the entry is being loaded.
+        this.#inFlight++;
+        let entry: QueueEntry<T> | undefined;
+        try {
+          entry = await this.dispatch(waiting);
+        } finally {
+          if (entry === undefined) this.#settled();
+        }
+        if (entry !== undefined) return entry;
         continue;
       }
-      if (this.closed) return undefined;
+      if (this.#closed) return undefined;
       await this.#available.wait();
     }
   }
 
-  async complete(entry: QueueEntry<T>, sent: boolean): Promise<void> {
-    if (sent) {
+  async complete(entry: QueueEntry<T>): Promise<void> {
+    try {
       await this.remove(entry);
-      this.release(entry);
+      this.release(entry.items);
+    } finally {
+      this.#settled();
     }
   }
 
-  /** Gives back the room of an entry that leaves the queue. */
-  protected release(entry: QueueEntry<T>): void {
-    this.used -= this.sizer(entry);
+  async retain(entry: QueueEntry<T>): Promise<void> {
+    try {
+      await this.keep(entry);
+    } finally {
+      this.#settled();
+    }
+  }
+
+  async drain(deadline: AbortSignal): Promise<void> {
+    this.#closed = true;
+    this.#available.notifyAll();
+    this.#space.notifyAll();
+    while (!this.#drained()) {
+      try {
+        await this.#idle.wait(deadline);
+      } catch {
+        return; // the deadline passed
+      }
+    }
+  }
+
+  stop(): QueueEntry<T>[] {
+    this.#stopped = true;
+    const waiting = this.giveUp();
+    this.#available.notifyAll();
+    this.#idle.notifyAll();
+    return waiting;
+  }
+
+  abstract close(): Promise<number>;
+
+  /** Refuses offers from now on, and wakes callers waiting for room so that they hear it. */
+  protected refuseOffers(): void {
+    this.#closed = true;
     this.#space.notifyAll();
   }
 
-  close(): void {
-    this.closed = true;
-    this.#available.notifyAll();
+  /** Gives back the room of a request of `items` items that leaves the queue. */
+  protected release(items: number): void {
+    this.used -= this.sizeOf(items);
     this.#space.notifyAll();
   }
 
-  /**
-   * Ends the consumers' work (`take` resolves `undefined` from now on) while offers are still
-   * accepted: a persistent queue keeps storing what it is given after the shutdown drain time,
-   * for the next start.
-   */
-  stopTaking(): void {
-    this.#takingStopped = true;
-    this.#available.notifyAll();
+  #settled(): void {
+    this.#inFlight--;
+    this.#idle.notifyAll();
   }
 
-  /** Whether consumers keep taking entries after `close` until empty. */
+  #drained(): boolean {
+    if (this.#inFlight > 0) return false;
+    return this.#stopped || !this.drainsOnClose() || this.ready.length === 0;
+  }
+
+  /** Whether consumers keep taking entries after `drain` until the queue is empty. */
   protected abstract drainsOnClose(): boolean;
-  /** Persists a newly offered entry. */
-  protected abstract store(entry: QueueEntry<T>): Promise<void>;
-  /** Marks an entry as in flight; `undefined` skips it (it could not be loaded). */
-  protected abstract dispatch(entry: QueueEntry<T>): Promise<QueueEntry<T> | undefined>;
+  /** Keeps a newly offered entry; returns what `ready` holds for it. */
+  protected abstract store(entry: QueueEntry<T>): Promise<S>;
+  /** Hands a waiting request to a consumer; `undefined` skips it (it could not be loaded). */
+  protected abstract dispatch(waiting: S): Promise<QueueEntry<T> | undefined>;
   /** Forgets an entry that was sent or dropped. */
   protected abstract remove(entry: QueueEntry<T>): Promise<void>;
+  /** Keeps (or lets go of) an entry whose sending was cut off; see `retain`. */
+  protected abstract keep(entry: QueueEntry<T>): Promise<void>;
+  /** What `stop` does with the waiting requests; returns their entries. */
+  protected abstract giveUp(): QueueEntry<T>[];
 }
 
-/** A bounded queue in memory; after `close` consumers drain what is left. */
-export class MemoryQueue<T> extends BaseQueue<T> {
+/**
+ * A bounded queue in memory. After `drain` consumers take what is left; what is still waiting
+ * when the drain deadline passes is removed and returned by `stop` (it is lost), and so is an
+ * entry whose sending was cut off.
+ */
+export class MemoryQueue<T> extends BaseQueue<T, QueueEntry<T>> {
+  /** An in-memory queue loses what it holds at shutdown. */
+  readonly keepsUnsent = false;
+
   protected drainsOnClose(): boolean {
     return true;
   }
-  protected store(): Promise<void> {
-    return Promise.resolve();
+  protected store(entry: QueueEntry<T>): Promise<QueueEntry<T>> {
+    return Promise.resolve(entry);
   }
   protected dispatch(entry: QueueEntry<T>): Promise<QueueEntry<T>> {
     return Promise.resolve(entry);
@@ -241,242 +322,20 @@ export class MemoryQueue<T> extends BaseQueue<T> {
   protected remove(): Promise<void> {
     return Promise.resolve();
   }
-  /** Removes and returns every entry not yet taken (used when a drain deadline passes). */
-  discardWaiting(): QueueEntry<T>[] {
+  protected keep(entry: QueueEntry<T>): Promise<void> {
+    this.release(entry.items);
+    return Promise.resolve();
+  }
+  protected giveUp(): QueueEntry<T>[] {
+    this.refuseOffers();
     const out: QueueEntry<T>[] = [];
     for (let e = this.ready.shift(); e !== undefined; e = this.ready.shift()) {
       out.push(e);
-      this.release(e);
+      this.release(e.items);
     }
     return out;
   }
-}
-
-/** How a persistent queue turns requests into bytes and back. */
-export interface EntryCodec<T> {
-  /** Serialises a request. */
-  encode(data: T): Uint8Array;
-  /** Parses what `encode` produced; throws on corrupt input. */
-  decode(bytes: Uint8Array): T;
-}
-
-/** Called when a stored entry cannot be read back and is removed. */
-export type CorruptEntryHandler = (key: number, items: number, error: unknown) => void;
-
-const READ_INDEX = "ri";
-const WRITE_INDEX = "wi";
-const DISPATCHED = "di";
-const FORMAT_VERSION = 1;
-const HEADER_BYTES = 5;
-
-function encodeIndex(value: number): Uint8Array {
-  return new TextEncoder().encode(String(value));
-}
-
-function decodeIndex(bytes: Uint8Array | undefined): number {
-  if (bytes === undefined) return 0;
-  const value = Number(new TextDecoder().decode(bytes));
-  return Number.isSafeInteger(value) && value >= 0 ? value : 0;
-}
-
-function encodeList(values: Iterable<number>): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify([...values]));
-}
-
-function decodeList(bytes: Uint8Array | undefined): number[] {
-  if (bytes === undefined) return [];
-  try {
-    const parsed = JSON.parse(new TextDecoder().decode(bytes));
-    return Array.isArray(parsed) ? parsed.filter((v) => Number.isSafeInteger(v) && v >= 0) : [];
-  } catch {
-    return [];
-  }
-}
-
-function itemKey(index: number): string {
-  return String(index);
-}
-
-/** Frames a request with its item count so sizes are known without decoding. */
-function frame(items: number, payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(HEADER_BYTES + payload.length);
-  out[0] = FORMAT_VERSION;
-  new DataView(out.buffer).setUint32(1, items, false);
-  out.set(payload, HEADER_BYTES);
-  return out;
-}
-
-function unframe(bytes: Uint8Array): { items: number; payload: Uint8Array } {
-  if (bytes.length < HEADER_BYTES || bytes[0] !== FORMAT_VERSION) {
-    throw new Error(`stored request has an unknown format (first byte ${bytes[0]})`);
-  }
-  const items = new DataView(bytes.buffer, bytes.byteOffset, bytes.length).getUint32(1, false);
-  return { items, payload: bytes.subarray(HEADER_BYTES) };
-}
-
-/**
- * A bounded queue kept in a {@linkcode StorageClient}. Layout: `wi` is the next index to write,
- * `ri` the next to read, each request is stored under its index, and `di` lists the indices
- * handed to consumers but not yet completed. A request leaves the store only when completed as
- * sent; on open, the requests still listed in `di` are sent again first (at-least-once).
- * After `close`, consumers stop and everything unsent stays in the store.
- */
-export class PersistentQueue<T> extends BaseQueue<T> {
-  #readIndex = 0;
-  #writeIndex = 0;
-  readonly #dispatched = new Set<number>();
-  /** Mutations of the indices are serialised so concurrent consumers never read one index twice. */
-  #lock: Promise<unknown> = Promise.resolve();
-
-  private constructor(
-    capacity: number,
-    sizer: EntrySizer<T>,
-    blocking: boolean,
-    private readonly client: StorageClient,
-    private readonly codec: EntryCodec<T>,
-    private readonly onCorrupt: CorruptEntryHandler,
-  ) {
-    super(capacity, sizer, blocking);
-  }
-
-  /**
-   * Opens the queue stored in `client`, restoring what an earlier run left: requests that were
-   * in flight come first, then those never taken. Restored requests count against the capacity
-   * even beyond it, so nothing stored is discarded.
-   */
-  static async open<T>(
-    client: StorageClient,
-    codec: EntryCodec<T>,
-    options: {
-      capacity: number;
-      sizer: EntrySizer<T>;
-      blocking: boolean;
-      onCorrupt: CorruptEntryHandler;
-    },
-  ): Promise<PersistentQueue<T>> {
-    const queue = new PersistentQueue(
-      options.capacity,
-      options.sizer,
-      options.blocking,
-      client,
-      codec,
-      options.onCorrupt,
-    );
-    await queue.#restore();
-    return queue;
-  }
-
-  /** Number of requests restored from an earlier run when the queue was opened. */
-  restored = 0;
-
-  async #restore(): Promise<void> {
-    this.#readIndex = decodeIndex(await this.client.get(READ_INDEX));
-    this.#writeIndex = decodeIndex(await this.client.get(WRITE_INDEX));
-    if (this.#writeIndex < this.#readIndex) this.#writeIndex = this.#readIndex;
-    const previouslyDispatched = decodeList(await this.client.get(DISPATCHED));
-    const resend: QueueEntry<T>[] = [];
-    for (const key of previouslyDispatched) {
-      const entry = await this.#peek(key);
-      if (entry === undefined) continue;
-      this.#dispatched.add(key);
-      resend.push(entry);
-    }
-    if (resend.length !== previouslyDispatched.length) {
-      await this.client.set(DISPATCHED, encodeList(this.#dispatched));
-    }
-    for (const entry of resend) {
-      this.ready.push(entry);
-      this.used += this.sizer(entry);
-    }
-    // Requests never taken are loaded lazily at dispatch; only their sizes are read now.
-    for (let key = this.#readIndex; key < this.#writeIndex; key++) {
-      const entry = await this.#peek(key);
-      if (entry === undefined) continue;
-      this.ready.push(entry);
-      this.used += this.sizer(entry);
-    }
-    this.restored = this.ready.length;
-  }
-
-  /** A placeholder entry for stored `key` carrying its size; the data is decoded at dispatch. */
-  async #peek(key: number): Promise<QueueEntry<T> | undefined> {
-    const bytes = await this.client.get(itemKey(key));
-    if (bytes === undefined) return undefined;
-    try {
-      return { data: undefined as T, items: unframe(bytes).items, key };
-    } catch (error) {
-      await this.client.delete(itemKey(key));
-      this.onCorrupt(key, 0, error);
-      return undefined;
-    }
-  }
-
-  #serialised<R>(run: () => Promise<R>): Promise<R> {
-    const next = this.#lock.then(run, run);
-    this.#lock = next.catch(() => {});
-    return next;
-  }
-
-  protected drainsOnClose(): boolean {
-    return false;
-  }
-
-  protected store(entry: QueueEntry<T>): Promise<void> {
-    const bytes = frame(entry.items, this.codec.encode(entry.data));
-    return this.#serialised(async () => {
-      const key = this.#writeIndex;
-      await this.client.batch([
-        { type: "set", key: itemKey(key), value: bytes },
-        { type: "set", key: WRITE_INDEX, value: encodeIndex(key + 1) },
-      ]);
-      this.#writeIndex = key + 1;
-      entry.key = key;
-      // The data is kept so the consumer need not decode what it just encoded.
-    });
-  }
-
-  protected dispatch(entry: QueueEntry<T>): Promise<QueueEntry<T> | undefined> {
-    return this.#serialised(async () => {
-      const key = entry.key!;
-      const operations: StorageOperation[] = [];
-      if (!this.#dispatched.has(key)) {
-        this.#dispatched.add(key);
-        operations.push({ type: "set", key: DISPATCHED, value: encodeList(this.#dispatched) });
-      }
-      if (key >= this.#readIndex) {
-        this.#readIndex = key + 1;
-        operations.push({ type: "set", key: READ_INDEX, value: encodeIndex(this.#readIndex) });
-      }
-      if (operations.length > 0) await this.client.batch(operations);
-      if (entry.data !== undefined) return entry;
-      const bytes = await this.client.get(itemKey(key));
-      try {
-        if (bytes === undefined) throw new Error(`stored request ${key} is missing`);
-        return { ...entry, data: this.codec.decode(unframe(bytes).payload) };
-      } catch (error) {
-        await this.#forget(key);
-        this.release(entry);
-        this.onCorrupt(key, entry.items, error);
-        return undefined;
-      }
-    });
-  }
-
-  #forget(key: number): Promise<void> {
-    this.#dispatched.delete(key);
-    return this.client.batch([
-      { type: "delete", key: itemKey(key) },
-      { type: "set", key: DISPATCHED, value: encodeList(this.#dispatched) },
-    ]);
-  }
-
-  protected remove(entry: QueueEntry<T>): Promise<void> {
-    return this.#serialised(() => this.#forget(entry.key!));
-  }
-
-  /** Waits for pending store operations, then closes the storage client. */
-  async closeStorage(): Promise<void> {
-    await this.#serialised(() => Promise.resolve());
-    await this.client.close();
+  close(): Promise<number> {
+    return Promise.resolve(0);
   }
 }

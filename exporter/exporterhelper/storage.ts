@@ -1,8 +1,9 @@
 import { ID } from "@denocol/component";
 import type { Host, Logger } from "@denocol/component";
 import { isStorageExtension } from "@denocol/extension";
-import { errorText } from "./accounting.ts";
-import { type CorruptEntryHandler, type EntrySizer, PersistentQueue } from "./queue.ts";
+import type { QueueSizer } from "./config.ts";
+import { type CorruptEntryHandler, PersistentQueue } from "./persistent_queue.ts";
+import { errorText } from "./sender.ts";
 import type { SignalSpec } from "./types.ts";
 
 /** What {@linkcode openPersistentQueue} needs. */
@@ -17,8 +18,8 @@ export interface PersistentQueueOptions<T> {
   spec: SignalSpec<T>;
   /** Capacity in units of `sizer`. */
   capacity: number;
-  /** Size of an entry. */
-  sizer: EntrySizer<T>;
+  /** Unit of `capacity`. */
+  sizer: QueueSizer;
   /** Whether a full queue makes callers wait. */
   blocking: boolean;
   /** Called for a stored request that cannot be read back. */

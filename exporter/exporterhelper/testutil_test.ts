@@ -4,7 +4,7 @@ import { type Component, ID, type Kind, MetricsRegistry } from "@denocol/compone
 import { CapturingLogger, nopHost, nopSettings } from "@denocol/component/componenttest";
 import type { Settings } from "@denocol/component";
 import type { RetryConfig } from "./config.ts";
-import type { SignalSpec } from "./exporter.ts";
+import type { SignalSpec } from "./types.ts";
 import type { StorageClient, StorageExtension, StorageOperation } from "@denocol/extension";
 
 export const lines: SignalSpec<string[]> = {
