@@ -33,7 +33,7 @@ const GROWTH = [1, 2, 4, 8, 16, 32, 64];
 interface SignalCase<T> {
   name: string;
   unit: string;
-  helpers: pdata.SignalHelpers<T>;
+  helpers: pdata.SignalDescriptor<T>;
   requests: T[];
   /** Times the requests are fed per round, so that a round lasts long enough to time. */
   repeat: number;
@@ -48,7 +48,7 @@ interface SignalCase<T> {
 
 const settings = nopSettings("processor", "batch");
 
-function countingSink<T>(helpers: pdata.SignalHelpers<T>): Consumer<T> & { items: number } {
+function countingSink<T>(helpers: pdata.SignalDescriptor<T>): Consumer<T> & { items: number } {
   const sink = {
     items: 0,
     capabilities: () => ({ mutatesData: false }),

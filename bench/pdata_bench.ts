@@ -23,7 +23,7 @@ import {
   LogsDataSchema,
   metrics,
   MetricsDataSchema,
-  type SignalHelpers,
+  type SignalDescriptor,
   traces,
   TracesDataSchema,
 } from "@denocol/pdata";
@@ -62,7 +62,7 @@ function row(cells: string[], widths: number[]): string {
 interface Case<T> {
   name: string;
   unit: string;
-  helpers: SignalHelpers<T>;
+  helpers: SignalDescriptor<T>;
   schema: DescMessage;
   data: T;
 }

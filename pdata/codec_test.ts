@@ -12,7 +12,7 @@ import {
   MAX_NESTING_DEPTH,
   metrics,
   metricsToRequest,
-  type SignalHelpers,
+  type SignalDescriptor,
   traces,
   tracesFromRequest,
   tracesToRequest,
@@ -28,7 +28,7 @@ import {
   seededRandom,
 } from "./pdatatest/mod.ts";
 
-function roundTrips<T>(name: string, helpers: SignalHelpers<T>, fixture: () => T): void {
+function roundTrips<T>(name: string, helpers: SignalDescriptor<T>, fixture: () => T): void {
   Deno.test(`${name}: binary round trip keeps every value`, () => {
     const original = fixture();
     const decoded = helpers.decodeProto(helpers.encodeProto(original));
@@ -412,7 +412,7 @@ Deno.test("random and mutated bytes either decode or raise a DecodeError", () =>
         input[Math.floor(random() * input.length)] = Math.floor(random() * 256);
       }
     }
-    for (const helpers of [traces, metrics, logs] as SignalHelpers<unknown>[]) {
+    for (const helpers of [traces, metrics, logs] as SignalDescriptor[]) {
       try {
         helpers.decodeProto(input);
         decoded++;

@@ -11,13 +11,15 @@ import { InstrumentationScopeSchema } from "./gen/opentelemetry/proto/common/v1/
 import {
   type ExportLogsServiceRequest,
   ExportLogsServiceRequestSchema,
+  ExportLogsServiceResponseSchema,
+  LogsService,
 } from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import {
   countNested,
-  createSignalHelpers,
+  defineSignal,
   mergeNested,
   type NestedLayout,
-  type SignalHelpers,
+  type SignalDescriptor,
   splitNested,
 } from "./signal.ts";
 import { createWireCodec } from "./wire/codec.ts";
@@ -43,9 +45,23 @@ const layout: NestedLayout<LogsData, ResourceLogs, ScopeLogs, LogRecord> = {
   }),
 };
 
-/** Codecs and pipeline helpers for logs; {@link SignalHelpers.count} counts log records. */
-export const logs: SignalHelpers<Logs> = createSignalHelpers({
+/**
+ * The logs signal: OTLP over `/v1/logs` and `LogsService`, its codecs, and the pipeline helpers;
+ * {@link SignalDescriptor.count} counts log records.
+ */
+export const logs: SignalDescriptor<Logs, "logs"> = defineSignal({
+  name: "logs",
+  itemName: "log_records",
   schema: LogsDataSchema,
+  otlp: {
+    httpPath: "/v1/logs",
+    service: LogsService,
+    requestSchema: ExportLogsServiceRequestSchema,
+    responseSchema: ExportLogsServiceResponseSchema,
+    toRequest: logsToRequest,
+    fromRequest: logsFromRequest,
+    rejectedField: "rejectedLogRecords",
+  },
   proto: createWireCodec({
     typeName: LogsDataSchema.typeName,
     decode: decodeLogsData,

@@ -14,13 +14,15 @@ import {
 import {
   type ExportMetricsServiceRequest,
   ExportMetricsServiceRequestSchema,
+  ExportMetricsServiceResponseSchema,
+  MetricsService,
 } from "./gen/opentelemetry/proto/collector/metrics/v1/metrics_service_pb.ts";
 import {
   countNested,
-  createSignalHelpers,
+  defineSignal,
   mergeNested,
   type NestedLayout,
-  type SignalHelpers,
+  type SignalDescriptor,
   splitNested,
 } from "./signal.ts";
 import { createWireCodec } from "./wire/codec.ts";
@@ -74,12 +76,24 @@ const layout: NestedLayout<MetricsData, ResourceMetrics, ScopeMetrics, Metric> =
 };
 
 /**
- * Codecs and pipeline helpers for metrics; {@link SignalHelpers.count} counts data points, and
- * {@link SignalHelpers.split} cuts a metric with more points than fit, repeating its name,
+ * The metrics signal: OTLP over `/v1/metrics` and `MetricsService`, its codecs, and the pipeline
+ * helpers; {@link SignalDescriptor.count} counts data points, and
+ * {@link SignalDescriptor.split} cuts a metric with more points than fit, repeating its name,
  * description, unit, metadata, type, temporality and monotonicity in every chunk.
  */
-export const metrics: SignalHelpers<Metrics> = createSignalHelpers({
+export const metrics: SignalDescriptor<Metrics, "metrics"> = defineSignal({
+  name: "metrics",
+  itemName: "metric_points",
   schema: MetricsDataSchema,
+  otlp: {
+    httpPath: "/v1/metrics",
+    service: MetricsService,
+    requestSchema: ExportMetricsServiceRequestSchema,
+    responseSchema: ExportMetricsServiceResponseSchema,
+    toRequest: metricsToRequest,
+    fromRequest: metricsFromRequest,
+    rejectedField: "rejectedDataPoints",
+  },
   proto: createWireCodec({
     typeName: MetricsDataSchema.typeName,
     decode: decodeMetricsData,

@@ -8,16 +8,19 @@
  *
  * const data = traces.decodeJson('{"resourceSpans":[]}');
  * const bytes = traces.encodeProto(data);
- * console.log(traces.count(traces.decodeProto(bytes)));
+ * console.log(traces.count(traces.decodeProto(bytes))); // 0
+ * console.log(traces.httpPath, traces.itemName); // "/v1/traces" "spans"
  * ```
  *
- * {@link OTLP_TRACES}, {@link OTLP_METRICS} and {@link OTLP_LOGS} describe each signal as OTLP
- * carries it (HTTP path, gRPC service, request and response messages, partial success), for
- * exporters, receivers and test servers.
+ * Each signal is one {@link SignalDescriptor} ({@link traces}, {@link metrics}, {@link logs}, by
+ * name in {@link SIGNALS}): its name and item name, how OTLP carries it (HTTP path, gRPC service,
+ * request and response messages, partial success), its codecs and the pipeline helpers. Receivers,
+ * exporters, test servers and the service all work from it, taking a `Pick` of it when they need
+ * less.
  *
- * The generic pieces ({@link createSignalHelpers}, {@link createJsonCodec},
- * {@link createProtoCodec}, {@link splitNested}) let other OTLP signals, such as the profiles of
- * `@denocol/pdata-experimental`, get the same helpers.
+ * The generic pieces ({@link defineSignal}, {@link createJsonCodec}, {@link createProtoCodec},
+ * {@link splitNested}) let other OTLP signals, such as the profiles of
+ * `@denocol/pdata-experimental`, get the same descriptor.
  *
  * The binary codecs of `traces`, `metrics` and `logs` are generated per message
  * (`@denocol/pdata/wire`, from `tools/gen_wire.ts`) and build exactly the objects protobuf-es's
@@ -49,13 +52,17 @@ export {
 export { createProtoCodec, type ProtoCodec } from "./proto.ts";
 export {
   countNested,
-  createSignalHelpers,
+  type DataOf,
+  defineSignal,
   mergeNested,
   type NestedLayout,
-  type SignalHelpers,
-  type SignalSpec,
+  type SignalDefinition,
+  type SignalDescriptor,
+  type SignalTable,
+  signalTable,
   splitNested,
 } from "./signal.ts";
+export { type SignalData, type SignalName, SIGNALS } from "./signals.ts";
 export { type Traces, traces, tracesFromRequest, tracesToRequest } from "./traces.ts";
 export {
   dataPointCount,
@@ -65,14 +72,7 @@ export {
   metricsToRequest,
 } from "./metrics.ts";
 export { type Logs, logs, logsFromRequest, logsToRequest } from "./logs.ts";
-export {
-  OTLP_LOGS,
-  OTLP_METRICS,
-  OTLP_TRACES,
-  type OtlpRejection,
-  otlpRejection,
-  type OtlpSignal,
-} from "./otlp.ts";
+export { type OtlpDefinition, type OtlpRejection, type RejectedField } from "./otlp.ts";
 
 export * from "./gen/opentelemetry/proto/common/v1/common_pb.ts";
 export * from "./gen/opentelemetry/proto/resource/v1/resource_pb.ts";

@@ -2,7 +2,7 @@
 // OTLP/HTTP: they must decode to the values they spell, and re-encode to equivalent documents.
 
 import assert from "node:assert/strict";
-import { logs, metrics, type SignalHelpers, traces } from "./mod.ts";
+import { logs, metrics, type SignalDescriptor, traces } from "./mod.ts";
 
 const TRACES = `{
   "resourceSpans": [{
@@ -116,7 +116,7 @@ function normalize(value: unknown): unknown {
   return value;
 }
 
-function reencodes<T>(helpers: SignalHelpers<T>, document: string, int64Keys: string[]): void {
+function reencodes<T>(helpers: SignalDescriptor<T>, document: string, int64Keys: string[]): void {
   const decoded = helpers.decodeJson(document);
   const text = helpers.encodeJson(decoded);
   assert.deepStrictEqual(helpers.decodeJson(text), decoded);

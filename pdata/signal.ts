@@ -1,22 +1,62 @@
-import { clone, create, type Message } from "@bufbuild/protobuf";
+import {
+  clone,
+  create,
+  type DescMessage,
+  type DescService,
+  type Message,
+} from "@bufbuild/protobuf";
 import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { createJsonCodec, type IdFields, OTLP_ID_FIELDS } from "./json.ts";
 import { createProtoCodec, type ProtoCodec } from "./proto.ts";
 import type { DecodeCost, DecodeOptions } from "./errors.ts";
+import { type OtlpDefinition, otlpExchange, type OtlpRejection } from "./otlp.ts";
 
 /**
- * What the pipeline does with the data of one signal: the two wire formats, counting, splitting,
- * merging and copying.
+ * Everything denocol knows about one telemetry signal, in one object: its name, what its items
+ * are called, how OTLP carries it (HTTP path, gRPC service, request and response messages,
+ * partial success), its two wire formats, and what a pipeline does with its data (count, split,
+ * merge, copy). `@denocol/pdata` defines one for each stable signal ({@link traces},
+ * {@link metrics}, {@link logs}, together in {@link SIGNALS}) and `@denocol/pdata-experimental`
+ * one for profiles. A component that needs only part of it takes a `Pick` of it.
  *
  * `split` and `merge` take ownership of their input: items move into the result rather than being
  * copied, so the input must not be used afterwards. Clone first to keep it.
+ *
+ * @typeParam T the data of the signal (such as {@link Traces})
+ * @typeParam N the name of the signal (such as `"traces"`)
  */
-export interface SignalHelpers<T> {
+export interface SignalDescriptor<T = unknown, N extends string = string> {
+  /** The signal's name, which a pipeline ID starts with: `traces`, `metrics`, `logs`, `profiles`. */
+  readonly name: N;
   /**
-   * Decodes protobuf bytes (a `*Data` message or the wire-identical `Export*ServiceRequest`).
-   * Throws {@link DecodeError} on invalid input, and {@link DecodeBudgetError} when the decoded
-   * objects would take more than `options.maxMemoryBytes`; `cost`, if given, receives their
-   * estimated memory.
+   * What the items are called in internal metric names: `spans`, `metric_points`,
+   * `log_records`, `profile_samples` (as in `otelcol_receiver_accepted_spans`).
+   */
+  readonly itemName: string;
+  /** The OTLP/HTTP path, such as `/v1/traces`. */
+  readonly httpPath: string;
+  /** The gRPC service with its single `Export` method. */
+  readonly service: DescService;
+  /** The `Export*ServiceRequest` message type. */
+  readonly requestSchema: DescMessage;
+  /** The `Export*ServiceResponse` message type. */
+  readonly responseSchema: DescMessage;
+  /** The export request carrying `data` (sharing its resource groups). */
+  toRequest(data: T): Message;
+  /** The data of a decoded export request (sharing its resource groups). */
+  fromRequest(request: Message): T;
+  /**
+   * What a decoded response says was rejected, or `undefined` for a full success (no
+   * `partial_success`, or one with zero items and no message).
+   */
+  rejection(response: Message): OtlpRejection | undefined;
+  /** A response reporting `rejection` as partial success, or full success without one. */
+  response(rejection?: OtlpRejection): Message;
+  /**
+   * Decodes protobuf bytes (a `*Data` message or the wire-identical `Export*ServiceRequest`, so
+   * also an OTLP/HTTP body). Throws {@link DecodeError} on invalid input, and
+   * {@link DecodeBudgetError} when the decoded objects would take more than
+   * `options.maxMemoryBytes`; `cost`, if given, receives their estimated memory.
    */
   decodeProto(bytes: Uint8Array, options?: DecodeOptions, cost?: DecodeCost): T;
   /** Encodes protobuf bytes, which a receiver of the `Export*ServiceRequest` accepts. */
@@ -40,10 +80,40 @@ export interface SignalHelpers<T> {
   empty(): T;
 }
 
-/** The signal-specific parts {@link createSignalHelpers} needs. */
-export interface SignalSpec<T extends Message> {
+/**
+ * A table of signals by name whose every descriptor is filed under its own name, as
+ * {@link signalTable} checks.
+ */
+export type SignalTable<M> = { readonly [K in keyof M]: SignalDescriptor<unknown, K & string> };
+
+/**
+ * Returns `signals` unchanged; its type checks that each descriptor is filed under its own name
+ * (`{ traces: metrics }` does not compile).
+ *
+ * @param signals descriptors by name
+ */
+export function signalTable<M extends SignalTable<M>>(signals: M): M {
+  return signals;
+}
+
+/** The data type a {@link SignalDescriptor} describes: `DataOf<typeof traces>` is `Traces`. */
+export type DataOf<D> = D extends SignalDescriptor<infer T, string> ? T : never;
+
+/** What {@link defineSignal} builds a {@link SignalDescriptor} from: the signal-specific parts. */
+export interface SignalDefinition<
+  T extends Message,
+  N extends string,
+  Req extends Message,
+  Res extends Message,
+> {
+  /** The signal's name. */
+  name: N;
+  /** What the items are called in internal metric names. */
+  itemName: string;
   /** The message type of the data (such as `TracesDataSchema`). */
   schema: GenMessage<T>;
+  /** How OTLP carries the data. */
+  otlp: OtlpDefinition<T, Req, Res>;
   /** Bytes fields written as hex in OTLP/JSON and length-checked; default {@link OTLP_ID_FIELDS}. */
   idFields?: IdFields;
   /** Counts the items. */
@@ -63,37 +133,46 @@ export interface SignalSpec<T extends Message> {
 }
 
 /**
- * Builds {@link SignalHelpers} from a signal's schema and its counting, splitting and merging,
- * with the codecs of {@link createProtoCodec} and {@link createJsonCodec}.
+ * Builds the {@link SignalDescriptor} of a signal from its schema, its counting, splitting and
+ * merging and its OTLP messages, with the codecs of {@link createProtoCodec} (unless `proto` is
+ * given) and {@link createJsonCodec}.
  *
- * @param spec the signal-specific parts
+ * @param definition the signal-specific parts
  */
-export function createSignalHelpers<T extends Message>(spec: SignalSpec<T>): SignalHelpers<T> {
-  const idFields = spec.idFields ?? OTLP_ID_FIELDS;
-  const proto = spec.proto ?? createProtoCodec(spec.schema, idFields);
-  const json = createJsonCodec(spec.schema, idFields);
-  const schema = spec.schema;
-  const deepCopy = spec.clone ?? ((data: T) => clone(schema, data));
+export function defineSignal<
+  T extends Message,
+  N extends string,
+  Req extends Message,
+  Res extends Message,
+>(definition: SignalDefinition<T, N, Req, Res>): SignalDescriptor<T, N> {
+  const idFields = definition.idFields ?? OTLP_ID_FIELDS;
+  const schema = definition.schema;
+  const proto = definition.proto ?? createProtoCodec(schema, idFields);
+  const json = createJsonCodec(schema, idFields);
+  const { count } = definition;
   return {
+    name: definition.name,
+    itemName: definition.itemName,
+    ...otlpExchange(definition.otlp),
     decodeProto: proto.decode,
     encodeProto: proto.encode,
     decodeJson: json.decode,
     encodeJson: json.encode,
-    count: spec.count,
+    count,
     split(data: T, maxItems: number): T[] {
       if (!Number.isInteger(maxItems) || maxItems < 1) {
         throw new RangeError(
           `split of ${schema.typeName}: maxItems must be a positive integer, got ${maxItems}`,
         );
       }
-      if (spec.count(data) <= maxItems) return [data];
-      return spec.split(data, maxItems);
+      if (count(data) <= maxItems) return [data];
+      return definition.split(data, maxItems);
     },
     merge(parts: readonly T[]): T {
       if (parts.length === 1) return parts[0];
-      return spec.merge(parts);
+      return definition.merge(parts);
     },
-    clone: deepCopy,
+    clone: definition.clone ?? ((data: T) => clone(schema, data)),
     empty(): T {
       return create(schema);
     },

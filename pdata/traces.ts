@@ -11,13 +11,15 @@ import { InstrumentationScopeSchema } from "./gen/opentelemetry/proto/common/v1/
 import {
   type ExportTraceServiceRequest,
   ExportTraceServiceRequestSchema,
+  ExportTraceServiceResponseSchema,
+  TraceService,
 } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 import {
   countNested,
-  createSignalHelpers,
+  defineSignal,
   mergeNested,
   type NestedLayout,
-  type SignalHelpers,
+  type SignalDescriptor,
   splitNested,
 } from "./signal.ts";
 import { createWireCodec } from "./wire/codec.ts";
@@ -43,9 +45,23 @@ const layout: NestedLayout<TracesData, ResourceSpans, ScopeSpans, Span> = {
   }),
 };
 
-/** Codecs and pipeline helpers for traces; {@link SignalHelpers.count} counts spans. */
-export const traces: SignalHelpers<Traces> = createSignalHelpers({
+/**
+ * The traces signal: OTLP over `/v1/traces` and `TraceService`, its codecs, and the pipeline
+ * helpers; {@link SignalDescriptor.count} counts spans.
+ */
+export const traces: SignalDescriptor<Traces, "traces"> = defineSignal({
+  name: "traces",
+  itemName: "spans",
   schema: TracesDataSchema,
+  otlp: {
+    httpPath: "/v1/traces",
+    service: TraceService,
+    requestSchema: ExportTraceServiceRequestSchema,
+    responseSchema: ExportTraceServiceResponseSchema,
+    toRequest: tracesToRequest,
+    fromRequest: tracesFromRequest,
+    rejectedField: "rejectedSpans",
+  },
   proto: createWireCodec({
     typeName: TracesDataSchema.typeName,
     decode: decodeTracesData,

@@ -12,8 +12,9 @@
  * - {@link profiles}`.split` gives each chunk a dictionary holding only what the chunk references;
  * - {@link validateProfiles} checks every index against its table and throws a
  *   {@link ProfileReferenceError} naming the table, the index and where it was found;
- * - {@link OTLP_PROFILES} is the profiles entry of `@denocol/pdata`'s OTLP table (path
- *   `/v1development/profiles`, `ProfilesService`);
+ * - {@link profiles} is also the profiles signal's descriptor, as `@denocol/pdata` has one for
+ *   each stable signal (path `/v1development/profiles`, `ProfilesService`, items
+ *   `profile_samples`);
  * - {@link resolveSample} turns a sample into frames, attributes and a link that no longer depend
  *   on indices (what a debug exporter prints, and what tests compare).
  *
@@ -42,26 +43,16 @@
  */
 
 export {
-  /**
-   * Profiles as the pipeline carries them (the generated `ProfilesData` message).
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
-   */
+  /** Profiles as the pipeline carries them (the generated `ProfilesData` message). */
   type Profiles,
   /**
-   * The helpers for profiles: codecs, `count` (samples), `split`, `merge`, `clone`, `empty`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   * The profiles signal: OTLP path and service, codecs, `count` (samples), `split`, `merge`,
+   * `clone`, `empty`.
    */
   profiles,
   profilesFromRequest,
   profilesToRequest,
 } from "./profiles.ts";
-export { OTLP_PROFILES } from "./otlp.ts";
 export { ProfileReferenceError, type ProfileTable } from "./reference_error.ts";
 export { validateProfiles } from "./validate.ts";
 export {
@@ -79,322 +70,138 @@ export {
   resolveValueType,
 } from "./resolve.ts";
 export {
-  /**
-   * The descriptor of the file `opentelemetry/proto/profiles/v1development/profiles.proto`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
-   */
+  /** The descriptor of the file `opentelemetry/proto/profiles/v1development/profiles.proto`. */
   file_opentelemetry_proto_profiles_v1development_profiles,
-  /**
-   * A function: name, system name and file name as string indices, and its first line.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
-   */
+  /** A function: name, system name and file name as string indices, and its first line. */
   type Function,
   /**
    * The message type (descriptor) of {@link Function}, for `create`, `clone`, `toBinary` and
    * `fromBinary` of `@bufbuild/protobuf`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   FunctionSchema,
-  /**
-   * An entry of the attribute table: key and unit as string indices, and the value.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
-   */
+  /** An entry of the attribute table: key and unit as string indices, and the value. */
   type KeyValueAndUnit,
   /**
    * The message type (descriptor) of {@link KeyValueAndUnit}, for `create`, `clone`, `toBinary` and
    * `fromBinary` of `@bufbuild/protobuf`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   KeyValueAndUnitSchema,
-  /**
-   * A source position within a location: function index, line and column.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
-   */
+  /** A source position within a location: function index, line and column. */
   type Line,
   /**
    * The message type (descriptor) of {@link Line}, for `create`, `clone`, `toBinary` and
    * `fromBinary` of `@bufbuild/protobuf`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   LineSchema,
-  /**
-   * The trace and span a sample was recorded in.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
-   */
+  /** The trace and span a sample was recorded in. */
   type Link,
   /**
    * The message type (descriptor) of {@link Link}, for `create`, `clone`, `toBinary` and
    * `fromBinary` of `@bufbuild/protobuf`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   LinkSchema,
-  /**
-   * An instruction address, its mapping, and the source lines (inlined calls first) at it.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
-   */
+  /** An instruction address, its mapping, and the source lines (inlined calls first) at it. */
   type Location,
   /**
    * The message type (descriptor) of {@link Location}, for `create`, `clone`, `toBinary` and
    * `fromBinary` of `@bufbuild/protobuf`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   LocationSchema,
-  /**
-   * A binary or library mapped into memory: address range, file offset and file name.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
-   */
+  /** A binary or library mapped into memory: address range, file offset and file name. */
   type Mapping,
   /**
    * The message type (descriptor) of {@link Mapping}, for `create`, `clone`, `toBinary` and
    * `fromBinary` of `@bufbuild/protobuf`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   MappingSchema,
-  /**
-   * The samples of one sample type collected over one time window, with their metadata.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
-   */
+  /** The samples of one sample type collected over one time window, with their metadata. */
   type Profile,
   /**
    * The message type (descriptor) of {@link Profile}, for `create`, `clone`, `toBinary` and
    * `fromBinary` of `@bufbuild/protobuf`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   ProfileSchema,
-  /**
-   * Resource groups of profiles with the dictionary they index into; see {@link Profiles}.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
-   */
+  /** Resource groups of profiles with the dictionary they index into; see {@link Profiles}. */
   type ProfilesData,
   /**
    * The message type (descriptor) of {@link ProfilesData}, for `create`, `clone`, `toBinary` and
    * `fromBinary` of `@bufbuild/protobuf`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   ProfilesDataSchema,
   /**
    * The tables (strings, functions, locations, mappings, stacks, links, attributes) that
    * profile messages reference by index; entry 0 of each table is its zero value.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   type ProfilesDictionary,
   /**
    * The message type (descriptor) of {@link ProfilesDictionary}, for `create`, `clone`, `toBinary` and
    * `fromBinary` of `@bufbuild/protobuf`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   ProfilesDictionarySchema,
-  /**
-   * The profiles of one resource, grouped by instrumentation scope.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
-   */
+  /** The profiles of one resource, grouped by instrumentation scope. */
   type ResourceProfiles,
   /**
    * The message type (descriptor) of {@link ResourceProfiles}, for `create`, `clone`, `toBinary` and
    * `fromBinary` of `@bufbuild/protobuf`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   ResourceProfilesSchema,
-  /**
-   * One observation: a stack index, attribute and link indices, values and timestamps.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
-   */
+  /** One observation: a stack index, attribute and link indices, values and timestamps. */
   type Sample,
   /**
    * The message type (descriptor) of {@link Sample}, for `create`, `clone`, `toBinary` and
    * `fromBinary` of `@bufbuild/protobuf`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   SampleSchema,
-  /**
-   * The profiles one instrumentation scope produced.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
-   */
+  /** The profiles one instrumentation scope produced. */
   type ScopeProfiles,
   /**
    * The message type (descriptor) of {@link ScopeProfiles}, for `create`, `clone`, `toBinary` and
    * `fromBinary` of `@bufbuild/protobuf`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   ScopeProfilesSchema,
-  /**
-   * A call stack as indices into the location table, leaf frame first.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
-   */
+  /** A call stack as indices into the location table, leaf frame first. */
   type Stack,
   /**
    * The message type (descriptor) of {@link Stack}, for `create`, `clone`, `toBinary` and
    * `fromBinary` of `@bufbuild/protobuf`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   StackSchema,
-  /**
-   * What a value measures and its unit, as string indices.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
-   */
+  /** What a value measures and its unit, as string indices. */
   type ValueType,
   /**
    * The message type (descriptor) of {@link ValueType}, for `create`, `clone`, `toBinary` and
    * `fromBinary` of `@bufbuild/protobuf`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   ValueTypeSchema,
 } from "./gen/opentelemetry/proto/profiles/v1development/profiles_pb.ts";
 export {
-  /**
-   * How many profiles the server rejected, and why.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
-   */
+  /** How many profiles the server rejected, and why. */
   type ExportProfilesPartialSuccess,
   /**
    * The message type (descriptor) of {@link ExportProfilesPartialSuccess}, for `create`, `clone`, `toBinary` and
    * `fromBinary` of `@bufbuild/protobuf`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   ExportProfilesPartialSuccessSchema,
-  /**
-   * The request of `ProfilesService/Export`; same wire layout as {@link ProfilesData}.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
-   */
+  /** The request of `ProfilesService/Export`; same wire layout as {@link ProfilesData}. */
   type ExportProfilesServiceRequest,
   /**
    * The message type (descriptor) of {@link ExportProfilesServiceRequest}, for `create`, `clone`, `toBinary` and
    * `fromBinary` of `@bufbuild/protobuf`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   ExportProfilesServiceRequestSchema,
-  /**
-   * The response of `ProfilesService/Export`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
-   */
+  /** The response of `ProfilesService/Export`. */
   type ExportProfilesServiceResponse,
   /**
    * The message type (descriptor) of {@link ExportProfilesServiceResponse}, for `create`, `clone`, `toBinary` and
    * `fromBinary` of `@bufbuild/protobuf`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   ExportProfilesServiceResponseSchema,
   /**
    * The descriptor of the file
    * `opentelemetry/proto/collector/profiles/v1development/profiles_service.proto`.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   file_opentelemetry_proto_collector_profiles_v1development_profiles_service,
-  /**
-   * The OTLP profiles export service (`Export`), for gRPC and HTTP servers and clients.
-   *
-   * # Experimental
-   *
-   * This API is EXPERIMENTAL and may be changed or removed in a later release.
-   */
+  /** The OTLP profiles export service (`Export`), for gRPC and HTTP servers and clients. */
   ProfilesService,
 } from "./gen/opentelemetry/proto/collector/profiles/v1development/profiles_service_pb.ts";
 
@@ -411,7 +218,6 @@ export type {
   KeyValueList,
   Message,
   OtlpRejection,
-  OtlpSignal,
   Resource,
-  SignalHelpers,
+  SignalDescriptor,
 } from "@denocol/pdata";

@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { createSignalHelpers, OTLP_ID_FIELDS, type SignalHelpers } from "@denocol/pdata";
+import { defineSignal, OTLP_ID_FIELDS, type SignalDescriptor } from "@denocol/pdata";
 import {
   type ProfilesData,
   ProfilesDataSchema,
@@ -7,6 +7,8 @@ import {
 import {
   type ExportProfilesServiceRequest,
   ExportProfilesServiceRequestSchema,
+  ExportProfilesServiceResponseSchema,
+  ProfilesService,
 } from "./gen/opentelemetry/proto/collector/profiles/v1development/profiles_service_pb.ts";
 import { countSamples, mergeProfiles, splitProfiles } from "./merge_split.ts";
 import { createWireCodec } from "@denocol/pdata/wire";
@@ -19,10 +21,6 @@ import {
 /**
  * Profiles as the pipeline carries them: resource and scope groups of profiles, and the one
  * dictionary every profile indexes into (the generated `ProfilesData` message).
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export type Profiles = ProfilesData;
 
@@ -30,7 +28,8 @@ export type Profiles = ProfilesData;
 const PROFILES_ID_FIELDS = Object.freeze({ ...OTLP_ID_FIELDS, profile_id: 16 });
 
 /**
- * The helpers for profiles: protobuf and OTLP/JSON codecs (`profileId`, and the `traceId` and
+ * The profiles signal: OTLP over `/v1development/profiles` and `ProfilesService`, counted in
+ * samples (`profile_samples`); protobuf and OTLP/JSON codecs (`profileId`, and the `traceId` and
  * `spanId` of links, as hex in JSON), `count` (samples), `split` (chunks of at most N samples,
  * each with a dictionary pruned to what it references), `merge` (one dictionary rebuilt from all
  * parts, each entry kept exactly as sent, unknown fields included, and entries equal in every
@@ -39,13 +38,20 @@ const PROFILES_ID_FIELDS = Object.freeze({ ...OTLP_ID_FIELDS, profile_id: 16 });
  * Unlike the stable signals, `split` and `merge` leave their input untouched: every sample is
  * re-indexed into a new dictionary, so the result is a new value anyway. Both throw
  * `ProfileReferenceError` for an index outside its table.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
-export const profiles: SignalHelpers<Profiles> = createSignalHelpers<Profiles>({
+export const profiles: SignalDescriptor<Profiles, "profiles"> = defineSignal({
+  name: "profiles",
+  itemName: "profile_samples",
   schema: ProfilesDataSchema,
+  otlp: {
+    httpPath: "/v1development/profiles",
+    service: ProfilesService,
+    requestSchema: ExportProfilesServiceRequestSchema,
+    responseSchema: ExportProfilesServiceResponseSchema,
+    toRequest: profilesToRequest,
+    fromRequest: profilesFromRequest,
+    rejectedField: "rejectedProfiles",
+  },
   idFields: PROFILES_ID_FIELDS,
   // Generated for these same id fields (tools/gen_wire.ts), so ids are checked as in JSON.
   proto: createWireCodec({
@@ -62,10 +68,6 @@ export const profiles: SignalHelpers<Profiles> = createSignalHelpers<Profiles>({
 /**
  * The export request carrying these profiles (the same wire layout), sharing their resource
  * groups and dictionary.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export function profilesToRequest(data: Profiles): ExportProfilesServiceRequest {
   return create(ExportProfilesServiceRequestSchema, {
@@ -76,10 +78,6 @@ export function profilesToRequest(data: Profiles): ExportProfilesServiceRequest 
 
 /**
  * The profiles of a received export request, sharing its resource groups and dictionary.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export function profilesFromRequest(request: ExportProfilesServiceRequest): Profiles {
   return create(ProfilesDataSchema, {

@@ -13,10 +13,6 @@ export type ProfileTable =
  *
  * Index 0 is always accepted, even in an empty or missing table: it is the "unset" reference,
  * and it resolves to the table's zero value.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export class ProfileReferenceError extends Error {
   /** The dictionary table the index points into. */

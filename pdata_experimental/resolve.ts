@@ -17,10 +17,6 @@ import { ProfileReferenceError, type ProfileTable } from "./reference_error.ts";
 /**
  * An attribute of the dictionary's attribute table with its key and unit as strings and its
  * value free of string-table references.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export interface ResolvedAttribute {
   /** The attribute key. */
@@ -31,13 +27,7 @@ export interface ResolvedAttribute {
   unit: string;
 }
 
-/**
- * One source line of a location: the function and the position in its file.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
+/** One source line of a location: the function and the position in its file. */
 export interface ResolvedFrame {
   /** Human-readable function name, empty when unknown. */
   functionName: string;
@@ -53,13 +43,7 @@ export interface ResolvedFrame {
   column: bigint;
 }
 
-/**
- * A mapped binary or library, resolved.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
+/** A mapped binary or library, resolved. */
 export interface ResolvedMapping {
   /** Start address of the mapping. */
   memoryStart: bigint;
@@ -73,13 +57,7 @@ export interface ResolvedMapping {
   attributes: ResolvedAttribute[];
 }
 
-/**
- * One entry of a stack: an address with the lines it belongs to.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
+/** One entry of a stack: an address with the lines it belongs to. */
 export interface ResolvedLocation {
   /** Instruction address, 0 when not available. */
   address: bigint;
@@ -91,13 +69,7 @@ export interface ResolvedLocation {
   attributes: ResolvedAttribute[];
 }
 
-/**
- * The span a sample was recorded in, with ids as lower-case hex.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
+/** The span a sample was recorded in, with ids as lower-case hex. */
 export interface ResolvedLink {
   /** Trace id as hex (32 digits for a well-formed id). */
   traceId: string;
@@ -105,13 +77,7 @@ export interface ResolvedLink {
   spanId: string;
 }
 
-/**
- * A sample with every dictionary reference replaced by what it points at.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
+/** A sample with every dictionary reference replaced by what it points at. */
 export interface ResolvedSample {
   /** The stack, leaf first. */
   locations: ResolvedLocation[];
@@ -144,10 +110,6 @@ function entry<T>(
  * The string at `index` of the dictionary's string table.
  *
  * @throws {ProfileReferenceError} when `index` is out of range; `path` says where it came from.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export function resolveString(
   dictionary: ProfilesDictionary | undefined,
@@ -161,10 +123,6 @@ export function resolveString(
  * The type and unit of a `ValueType` (such as a profile's sample type) as strings.
  *
  * @throws {ProfileReferenceError} when an index is out of range.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export function resolveValueType(
   dictionary: ProfilesDictionary | undefined,
@@ -181,10 +139,6 @@ export function resolveValueType(
  * `keyStrindex`) is replaced by the string it points at.
  *
  * @throws {ProfileReferenceError} when an index is out of range.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export function resolveAnyValue(
   dictionary: ProfilesDictionary | undefined,
@@ -229,10 +183,6 @@ export function resolveAnyValue(
  * turned into `key` and string indices in values turned into strings.
  *
  * @throws {ProfileReferenceError} when an index is out of range.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export function resolveKeyValues(
   dictionary: ProfilesDictionary | undefined,
@@ -252,10 +202,6 @@ export function resolveKeyValues(
  * The attributes at `indices` of the dictionary's attribute table, resolved.
  *
  * @throws {ProfileReferenceError} when an index is out of range.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export function resolveAttributes(
   dictionary: ProfilesDictionary | undefined,
@@ -289,10 +235,6 @@ const HEX = (bytes: Uint8Array): string =>
  *
  * @throws {ProfileReferenceError} when an index is out of range (run `validateProfiles` first
  * for an error that names the full path).
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export function resolveSample(
   dictionary: ProfilesDictionary | undefined,

@@ -116,10 +116,6 @@ function checkKeyValues(
  *
  * @throws {ProfileReferenceError} naming the table, the index, the table length and where the
  * index was found, for the first index out of range.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export function validateProfiles(data: ProfilesData): void {
   const dictionary = data.dictionary;

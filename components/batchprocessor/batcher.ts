@@ -15,7 +15,7 @@ import type { BatchSettings } from "./config.ts";
 
 /**
  * What the batcher needs to know about one signal's data: how many items a request holds, and
- * how to cut and join requests. The pdata `SignalHelpers` of every signal fit.
+ * how to cut and join requests. The pdata descriptor of every signal fits.
  */
 export interface BatchOperations<T> {
   /** Items (spans, data points, log records, profile samples) in `data`. */

@@ -13,10 +13,9 @@ import {
   newExporter,
   type PushFunc,
   resolveTimeout,
-  type SignalSpec,
 } from "@denocol/exporter/exporterhelper";
 import { loadTlsClientConfig } from "@denocol/config";
-import type { OtlpSignal } from "@denocol/pdata";
+import type { SignalDescriptor } from "@denocol/pdata";
 import type * as http2 from "node:http2";
 import { isIP } from "node:net";
 import { connect as connectTls } from "node:tls";
@@ -35,17 +34,17 @@ type ExportClient = {
 };
 
 /**
- * Creates an otlp (gRPC) exporter for one signal: `otlp` says how OTLP carries it (service,
- * request, response), `spec` how the exporter helper counts and queues it. `helperOptions`
- * tunes the exporter helper beyond the config (such as a shorter shutdown drain in tests).
+ * Creates an otlp (gRPC) exporter for one signal: its descriptor says how OTLP carries it
+ * (service, request, response) and how the exporter helper counts and queues it.
+ * `helperOptions` tunes the exporter helper beyond the config (such as a shorter shutdown drain
+ * in tests).
  *
  * @throws {TypeError} when the endpoint or another setting is invalid.
  */
 export function createSignalExporter<T>(
   settings: Settings,
   config: OtlpGrpcConfig,
-  signal: OtlpSignal<T>,
-  spec: SignalSpec<T>,
+  signal: SignalDescriptor<T>,
   helperOptions: Pick<ExporterOptions, "drainTimeoutMs" | "random"> = {},
 ): Exporter<T> {
   const path = `exporters::${settings.id}`;
@@ -92,6 +91,8 @@ export function createSignalExporter<T>(
     return { rejectedItems: rejection.rejected, errorMessage: rejection.message };
   };
 
+  // The exporter helper takes the name, item name and codecs in a shape of its own.
+  const spec = { signal: signal.name, itemName: signal.itemName, helpers: signal };
   return newExporter(settings, spec, push, {
     ...exporterOptions(config, settings),
     ...helperOptions,

@@ -22,10 +22,9 @@ import {
   type OtlpGrpcConfig,
   resolveTarget,
 } from "./mod.ts";
-import { TRACES } from "@denocol/exporter/exporterhelper";
 import { isProfilesFactory } from "@denocol/exporter-experimental";
-import { type Message, OTLP_TRACES } from "@denocol/pdata";
-import { OTLP_PROFILES, profiles } from "@denocol/pdata-experimental";
+import { type Message, traces } from "@denocol/pdata";
+import { profiles } from "@denocol/pdata-experimental";
 
 function config(endpoint: string, overrides: Partial<OtlpGrpcConfig> = {}): OtlpGrpcConfig {
   const defaults = createDefaultConfig();
@@ -84,7 +83,7 @@ Deno.test("otlp: all four signals over h2c with gzip and metadata", async () => 
     }
     assert.ok(logger.messages("warn").some((m) => m.includes("balancer_name")));
     // The server decoded the profiles request; it carries every sample and the dictionary.
-    const received = OTLP_PROFILES.fromRequest(backend.calls[3].request as Message);
+    const received = profiles.fromRequest(backend.calls[3].request as Message);
     assert.ok(profiles.count(profileData) > 0);
     assert.equal(profiles.encodeJson(received), profiles.encodeJson(profileData));
     assert.equal(
@@ -352,8 +351,7 @@ Deno.test("otlp: shutdown drops what it cannot drain, counted and logged", async
   const exporter = createSignalExporter(
     settings,
     config(`127.0.0.1:${port}`),
-    OTLP_TRACES,
-    TRACES,
+    traces,
     {
       drainTimeoutMs: 200,
     },

@@ -1,10 +1,8 @@
 import { withValidateConfig } from "@denocol/component";
 import { withLogs, withMetrics, withTraces } from "@denocol/exporter";
-import { LOGS, METRICS, TRACES } from "@denocol/exporter/exporterhelper";
 import { newFactory, type ProfilesFactory, withProfiles } from "@denocol/exporter-experimental";
-import { PROFILES } from "@denocol/exporter-experimental/exporterhelper";
-import { OTLP_LOGS, OTLP_METRICS, OTLP_TRACES } from "@denocol/pdata";
-import { OTLP_PROFILES } from "@denocol/pdata-experimental";
+import { logs, metrics, traces } from "@denocol/pdata";
+import { profiles } from "@denocol/pdata-experimental";
 import { createDefaultConfig, type OtlpGrpcConfig, validateConfig } from "./config.ts";
 import { createSignalExporter } from "./exporter.ts";
 
@@ -23,17 +21,11 @@ export const TYPE = "otlp";
 export const factory: ProfilesFactory<OtlpGrpcConfig> = newFactory<OtlpGrpcConfig>(
   TYPE,
   createDefaultConfig,
-  withTraces(
-    (settings, config) => createSignalExporter(settings, config, OTLP_TRACES, TRACES),
-    "stable",
-  ),
-  withMetrics(
-    (settings, config) => createSignalExporter(settings, config, OTLP_METRICS, METRICS),
-    "stable",
-  ),
-  withLogs((settings, config) => createSignalExporter(settings, config, OTLP_LOGS, LOGS), "stable"),
+  withTraces((settings, config) => createSignalExporter(settings, config, traces), "stable"),
+  withMetrics((settings, config) => createSignalExporter(settings, config, metrics), "stable"),
+  withLogs((settings, config) => createSignalExporter(settings, config, logs), "stable"),
   withProfiles(
-    (settings, config) => createSignalExporter(settings, config, OTLP_PROFILES, PROFILES),
+    (settings, config) => createSignalExporter(settings, config, profiles),
     "development",
   ),
   withValidateConfig<OtlpGrpcConfig>((config) => validateConfig(config)),

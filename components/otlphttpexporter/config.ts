@@ -11,7 +11,7 @@ import {
   validateHeaders,
   validateTlsClientConfig,
 } from "@denocol/config";
-import type { OtlpSignal } from "@denocol/pdata";
+import type { SignalDescriptor } from "@denocol/pdata";
 
 /** Body encoding of requests. */
 export type Encoding = "proto" | "json";
@@ -88,23 +88,23 @@ function checkUrl(value: string, path: string): URL {
  * The URL requests of `signal` go to: its `<signal>_endpoint`, or `endpoint` with the signal's
  * OTLP/HTTP path (such as `/v1/traces`) appended.
  *
- * @param signal The signal's name and path, as in `@denocol/pdata`'s `OTLP_TRACES`.
+ * @param signal The signal's name and path, as in `@denocol/pdata`'s `traces`.
  * @param path Config path of the exporter, such as `exporters::otlphttp`.
  * @throws {TypeError} when neither is configured or the URL is invalid.
  */
 export function signalUrl(
   config: OtlpHttpConfig,
-  signal: Pick<OtlpSignal<unknown>, "signal" | "httpPath">,
+  signal: Pick<SignalDescriptor, "name" | "httpPath">,
   path: string,
 ): URL {
-  const key = `${signal.signal}_endpoint` as SignalEndpointKey;
+  const key = `${signal.name}_endpoint` as SignalEndpointKey;
   if (!SIGNAL_ENDPOINT_KEYS.includes(key)) {
-    throw new TypeError(`${path}: the otlphttp exporter does not send ${signal.signal}`);
+    throw new TypeError(`${path}: the otlphttp exporter does not send ${signal.name}`);
   }
   const specific = config[key];
   if (specific) return checkUrl(specific, `${path}::${key}`);
   if (!config.endpoint) {
-    throw new TypeError(`${path}: set endpoint or ${key} (the URL to send ${signal.signal} to)`);
+    throw new TypeError(`${path}: set endpoint or ${key} (the URL to send ${signal.name} to)`);
   }
   const base = checkUrl(config.endpoint, `${path}::endpoint`);
   base.pathname = base.pathname.replace(/\/+$/, "") + signal.httpPath;

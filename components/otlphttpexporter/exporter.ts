@@ -8,10 +8,9 @@ import {
   newExporter,
   type PartialSuccess,
   type PushFunc,
-  type SignalSpec,
 } from "@denocol/exporter/exporterhelper";
 import { loadTlsClientConfig } from "@denocol/config";
-import type { OtlpSignal } from "@denocol/pdata";
+import type { SignalDescriptor } from "@denocol/pdata";
 import * as http from "node:http";
 import * as https from "node:https";
 import { promisify } from "node:util";
@@ -80,8 +79,8 @@ function post(
 }
 
 /**
- * Creates an otlphttp exporter for one signal: `otlp` says how OTLP carries it (path, codecs,
- * response), `spec` how the exporter helper counts and queues it. `helperOptions` tunes the
+ * Creates an otlphttp exporter for one signal: its descriptor says how OTLP carries it (path,
+ * codecs, response) and how the exporter helper counts and queues it. `helperOptions` tunes the
  * exporter helper beyond the config (such as a shorter shutdown drain in tests).
  *
  * @throws {TypeError} when the signal's URL or another setting is invalid.
@@ -89,8 +88,7 @@ function post(
 export function createSignalExporter<T>(
   settings: Settings,
   config: OtlpHttpConfig,
-  signal: OtlpSignal<T>,
-  spec: SignalSpec<T>,
+  signal: SignalDescriptor<T>,
   helperOptions: Pick<ExporterOptions, "drainTimeoutMs" | "random"> = {},
 ): Exporter<T> {
   const path = `exporters::${settings.id}`;
@@ -109,9 +107,7 @@ export function createSignalExporter<T>(
   let agent: http.Agent | undefined;
 
   const push: PushFunc<T> = async (data, context) => {
-    const raw = json
-      ? new TextEncoder().encode(signal.helpers.encodeJson(data))
-      : signal.helpers.encodeProto(data);
+    const raw = json ? new TextEncoder().encode(signal.encodeJson(data)) : signal.encodeProto(data);
     const body = compress ? new Uint8Array(await gzipAsync(raw)) : raw;
     let response: RawResponse;
     try {
@@ -128,6 +124,8 @@ export function createSignalExporter<T>(
     return partialSuccessOf(response, signal, logger);
   };
 
+  // The exporter helper takes the name, item name and codecs in a shape of its own.
+  const spec = { signal: signal.name, itemName: signal.itemName, helpers: signal };
   return newExporter(settings, spec, push, {
     ...exporterOptions(config, settings),
     ...helperOptions,
@@ -147,7 +145,7 @@ export function createSignalExporter<T>(
 
 function partialSuccessOf<T>(
   response: RawResponse,
-  signal: OtlpSignal<T>,
+  signal: Pick<SignalDescriptor<T>, "responseSchema" | "rejection">,
   logger: Settings["telemetry"]["logger"],
 ): PartialSuccess | undefined {
   if (response.body.length === 0) return undefined;

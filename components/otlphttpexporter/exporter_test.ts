@@ -11,10 +11,7 @@ import {
 } from "@denocol/pdata";
 import { profiles } from "@denocol/pdata-experimental";
 import { generateProfiles } from "@denocol/pdata-experimental/profilestest";
-import { TRACES } from "@denocol/exporter/exporterhelper";
 import { isProfilesFactory } from "@denocol/exporter-experimental";
-import { OTLP_TRACES } from "@denocol/pdata";
-import { OTLP_PROFILES } from "@denocol/pdata-experimental";
 import {
   createDefaultConfig,
   createSignalExporter,
@@ -101,8 +98,8 @@ Deno.test("otlphttp: profiles through the twin factory, JSON to profiles_endpoin
     if (index === 0) return undefined;
     return new Response(
       toBinary(
-        OTLP_PROFILES.responseSchema,
-        OTLP_PROFILES.response({ rejected: 1, message: "stack 9 unknown" }),
+        profiles.responseSchema,
+        profiles.response({ rejected: 1, message: "stack 9 unknown" }),
       ),
       { headers: { "content-type": "application/x-protobuf" } },
     );
@@ -280,8 +277,7 @@ Deno.test("otlphttp: a full queue refuses upstream with a retryable error", asyn
       ...config(`http://127.0.0.1:${port}`),
       sending_queue: { ...createDefaultConfig().sending_queue, queue_size: 20, sizer: "items" },
     },
-    OTLP_TRACES,
-    TRACES,
+    traces,
     { drainTimeoutMs: 300 },
   );
   await exporter.start(nopHost());

@@ -8,8 +8,8 @@ import {
   type TlsServerConfig,
   validateTlsServerConfig,
 } from "@denocol/config";
-import { OTLP_LOGS, OTLP_METRICS, OTLP_TRACES } from "@denocol/pdata";
-import { OTLP_PROFILES } from "@denocol/pdata-experimental";
+import { logs, metrics, traces } from "@denocol/pdata";
+import { profiles } from "@denocol/pdata-experimental";
 
 /** Reference to a server authenticator extension (`auth`). */
 export interface AuthConfig {
@@ -195,10 +195,10 @@ export function defaultHttpConfig(): HttpProtocolConfig {
     compression_algorithms: [],
     include_metadata: false,
     response_headers: {},
-    traces_url_path: OTLP_TRACES.httpPath,
-    metrics_url_path: OTLP_METRICS.httpPath,
-    logs_url_path: OTLP_LOGS.httpPath,
-    profiles_url_path: OTLP_PROFILES.httpPath,
+    traces_url_path: traces.httpPath,
+    metrics_url_path: metrics.httpPath,
+    logs_url_path: logs.httpPath,
+    profiles_url_path: profiles.httpPath,
   };
 }
 

@@ -11,16 +11,16 @@ import {
 import type { Consumer } from "@denocol/consumer";
 import {
   type Logs,
+  logs,
   type Metrics,
-  OTLP_LOGS,
-  OTLP_METRICS,
-  OTLP_TRACES,
-  type OtlpSignal,
+  metrics,
+  type SignalDescriptor,
   type Traces,
+  traces,
 } from "@denocol/pdata";
 import { type Factory, newFactory, withLogs, withMetrics, withTraces } from "@denocol/receiver";
 import { ITEM_NAMES_WITH_PROFILES } from "@denocol/component-experimental";
-import { OTLP_PROFILES, type Profiles, validateProfiles } from "@denocol/pdata-experimental";
+import { type Profiles, profiles, validateProfiles } from "@denocol/pdata-experimental";
 import {
   newFactory as newProfilesFactory,
   type ProfilesFactory,
@@ -69,13 +69,13 @@ export class SharedReceivers {
   wire<T>(
     settings: Settings,
     config: OtlpReceiverConfig,
-    otlp: OtlpSignal<T>,
+    otlp: SignalDescriptor<T>,
     next: Consumer<T>,
     validate?: (data: T) => void,
   ): Component {
     const receiver = this.get(settings, config);
     receiver.register(
-      otlp.signal,
+      otlp.name,
       (observer: SignalObserver) =>
         signalEndpoint(otlp, next, observer, validate) as SignalEndpoint<unknown>,
     );
@@ -95,17 +95,15 @@ export function stableOptions(
 ): Parameters<typeof newFactory<OtlpReceiverConfig>>[2][] {
   return [
     withTraces<OtlpReceiverConfig>(
-      (settings, config, next: Consumer<Traces>) =>
-        shared.wire(settings, config, OTLP_TRACES, next),
+      (settings, config, next: Consumer<Traces>) => shared.wire(settings, config, traces, next),
       STABILITY,
     ),
     withMetrics<OtlpReceiverConfig>(
-      (settings, config, next: Consumer<Metrics>) =>
-        shared.wire(settings, config, OTLP_METRICS, next),
+      (settings, config, next: Consumer<Metrics>) => shared.wire(settings, config, metrics, next),
       STABILITY,
     ),
     withLogs<OtlpReceiverConfig>(
-      (settings, config, next: Consumer<Logs>) => shared.wire(settings, config, OTLP_LOGS, next),
+      (settings, config, next: Consumer<Logs>) => shared.wire(settings, config, logs, next),
       STABILITY,
     ),
     withUnmarshalConfig<OtlpReceiverConfig>((raw) => unmarshalConfig(raw)),
@@ -143,7 +141,7 @@ export function createFactory(): ProfilesFactory<OtlpReceiverConfig> {
     withProfiles<OtlpReceiverConfig>(
       (settings, config, next: Consumer<Profiles>) =>
         // Dangling dictionary references answer as malformed data.
-        shared.wire(settings, config, OTLP_PROFILES, next, validateProfiles),
+        shared.wire(settings, config, profiles, next, validateProfiles),
       PROFILES_STABILITY,
     ),
   );

@@ -1,8 +1,8 @@
-// A signal of pdata's OTLP table (`OTLP_TRACES`…, `OTLP_PROFILES` from the twin) as a transport
+// A signal's pdata descriptor (`traces`…, `profiles` from the twin) as a transport
 // endpoint: its codecs plus a next consumer, counted by the receiver's ObsReport.
 
 import type { Consumer } from "@denocol/consumer";
-import type { OtlpSignal } from "@denocol/pdata";
+import type { SignalDescriptor } from "@denocol/pdata";
 import type { SignalEndpoint } from "./endpoint.ts";
 
 /** Counts items into the receiver's accepted/refused counters around a push. */
@@ -16,26 +16,25 @@ export interface SignalObserver {
  * checks the codec does not make (a failure answers as malformed data).
  */
 export function signalEndpoint<T>(
-  otlp: OtlpSignal<T>,
+  otlp: SignalDescriptor<T>,
   next: Consumer<T>,
   observer: SignalObserver,
   validate?: (data: T) => void,
 ): SignalEndpoint<T> {
-  const { helpers } = otlp;
   const checked = (data: T): T => {
     validate?.(data);
     return data;
   };
   return {
-    signal: otlp.signal,
+    signal: otlp.name,
     grpcPath: `/${otlp.service.typeName}/Export`,
     responseSchema: otlp.responseSchema,
     response: (rejection) => otlp.response(rejection),
-    decodeProto: (bytes, options, cost) => checked(helpers.decodeProto(bytes, options, cost)),
-    decodeJson: (bytes) => checked(helpers.decodeJson(bytes)),
-    count: (data) => helpers.count(data),
+    decodeProto: (bytes, options, cost) => checked(otlp.decodeProto(bytes, options, cost)),
+    decodeJson: (bytes) => checked(otlp.decodeJson(bytes)),
+    count: (data) => otlp.count(data),
     consume: async (data, context) => {
-      await observer.observe(otlp.signal, helpers.count(data), () => next.consume(data, context));
+      await observer.observe(otlp.name, otlp.count(data), () => next.consume(data, context));
       return undefined;
     },
   };

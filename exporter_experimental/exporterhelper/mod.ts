@@ -11,40 +11,17 @@
  */
 
 import type { Settings } from "@denocol/component";
-import { ITEM_NAMES_WITH_PROFILES } from "@denocol/component-experimental";
 import type { Exporter } from "@denocol/exporter";
-import {
-  type ExporterOptions,
-  newExporter,
-  type PushFunc,
-  type SignalSpec,
-} from "@denocol/exporter/exporterhelper";
+import { type ExporterOptions, newExporter, type PushFunc } from "@denocol/exporter/exporterhelper";
 import { type Profiles, profiles } from "@denocol/pdata-experimental";
 
-/**
- * Profiles, counted in samples.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
-export const PROFILES: SignalSpec<Profiles> = {
-  signal: "profiles",
-  itemName: ITEM_NAMES_WITH_PROFILES.profiles,
-  helpers: profiles,
-};
-
-/**
- * A profiles exporter around `push`; see `newExporter` of `@denocol/exporter/exporterhelper`.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
+/** A profiles exporter around `push`; see `newExporter` of `@denocol/exporter/exporterhelper`. */
 export function newProfiles(
   settings: Settings,
   push: PushFunc<Profiles>,
   options: ExporterOptions = {},
 ): Exporter<Profiles> {
-  return newExporter(settings, PROFILES, push, options);
+  // The exporter helper takes the name, item name and codecs in a shape of its own.
+  const spec = { signal: profiles.name, itemName: profiles.itemName, helpers: profiles };
+  return newExporter(settings, spec, push, options);
 }

@@ -43,10 +43,6 @@ import {
 /**
  * Shape of the generated profiles. Every count is an upper bound; the generator picks a value
  * between 1 (0 for samples) and the bound.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export interface GenerateOptions {
   /** Seed of the pseudo-random sequence: equal seeds give equal profiles. */
@@ -87,10 +83,6 @@ export interface GenerateOptions {
 /**
  * A small, fast pseudo-random generator (mulberry32): good enough to vary shapes, reproducible
  * from its seed.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export class SeededRandom {
   #state: number;
@@ -140,10 +132,6 @@ const WORDS = [
  * in range, and the data uses every kind of reference (stacks, links, sample, profile, location
  * and mapping attributes, attribute values by string index, resource and scope attribute keys by
  * string index, and nested values).
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export function generateProfiles(options: GenerateOptions): Profiles {
   const random = new SeededRandom(options.seed);
