@@ -13,36 +13,37 @@ function queue(overrides: Partial<QueueConfig> = {}): QueueConfig {
 
 Deno.test("retryable failures are retried with growing backoff until success", async () => {
   const { settings, registry, logger } = telemetry();
-  const attempts: number[] = [];
+  let attempts = 0;
   const exporter = newExporter(settings, lines, (data) => {
-    attempts.push(performance.now());
-    if (attempts.length < 4) return Promise.reject(new Error("backend unavailable"));
+    attempts++;
+    if (attempts < 4) return Promise.reject(new Error(`backend unavailable ${attempts}`));
     assert.deepEqual(data, ["a", "b"]);
     return Promise.resolve();
   }, { retry: fastRetry(), queue: queue({ enabled: false }) });
   await exporter.start(nopHost());
   await exporter.consume(["a", "b"]);
   await exporter.shutdown();
-  assert.equal(attempts.length, 4);
-  const gaps = attempts.slice(1).map((t, i) => t - attempts[i]);
-  // initial 10ms, ×2, capped at 40ms; timers never fire early.
-  assert.ok(gaps[0] >= 9, `first gap ${gaps[0]}`);
-  assert.ok(gaps[1] >= 19, `second gap ${gaps[1]}`);
-  assert.ok(gaps[2] >= 39, `third gap ${gaps[2]}`);
+  assert.equal(attempts, 4);
+  // initial 10ms, ×2, capped at 40ms, no jitter: each wait is announced before it starts.
+  const retries = logger.records.filter((r) =>
+    r.message.startsWith("Exporting failed. Will retry")
+  );
+  assert.deepEqual(retries.map((r) => r.attributes.interval_ms), [10, 20, 40]);
+  assert.deepEqual(retries.map((r) => r.attributes.error), [
+    "backend unavailable 1",
+    "backend unavailable 2",
+    "backend unavailable 3",
+  ]);
   assert.equal(registry.value("otelcol_exporter_sent_log_records"), 2);
   assert.equal(registry.value("otelcol_exporter_send_failed_log_records"), undefined);
-  assert.equal(
-    logger.messages("info").filter((m) => m.startsWith("Exporting failed. Will retry")).length,
-    3,
-  );
 });
 
 Deno.test("a retry-after hint longer than the backoff is honoured", async () => {
-  const { settings } = telemetry();
-  const attempts: number[] = [];
+  const { settings, logger } = telemetry();
+  let attempts = 0;
   const exporter = newExporter(settings, lines, () => {
-    attempts.push(performance.now());
-    if (attempts.length === 1) {
+    attempts++;
+    if (attempts === 1) {
       return Promise.reject(new RetryableError("throttled", { retryAfterMs: 300 }));
     }
     return Promise.resolve();
@@ -50,8 +51,11 @@ Deno.test("a retry-after hint longer than the backoff is honoured", async () => 
   await exporter.start(nopHost());
   await exporter.consume(["x"]);
   await exporter.shutdown();
-  assert.equal(attempts.length, 2);
-  assert.ok(attempts[1] - attempts[0] >= 299, `waited ${attempts[1] - attempts[0]}ms`);
+  assert.equal(attempts, 2);
+  const retries = logger.records.filter((r) =>
+    r.message.startsWith("Exporting failed. Will retry")
+  );
+  assert.deepEqual(retries.map((r) => r.attributes.interval_ms), [300], "not the 10ms backoff");
 });
 
 Deno.test("permanent errors are not retried; queued ones are dropped, counted, logged", async () => {
@@ -137,13 +141,15 @@ Deno.test("max_elapsed_time exhausts retries: dropped, counted and logged", asyn
   await exporter.start(nopHost());
   await assert.rejects(exporter.consume(["a", "b"]), /connection refused/);
   await exporter.shutdown();
-  assert.ok(calls >= 2 && calls <= 6, `calls ${calls}`);
+  // Waits of 10, 20, 40, 40ms: at most 4 attempts fit in 100ms (fewer on a slow machine).
+  assert.ok(calls >= 1 && calls <= 4, `calls ${calls}`);
   assert.equal(
     registry.value("otelcol_exporter_dropped_items", { reason: "retries_exhausted" }),
     2,
   );
   assert.equal(registry.value("otelcol_exporter_send_failed_log_records"), 2);
-  assert.ok(logger.records.some((r) => r.attributes.reason === "retries_exhausted"));
+  const drop = logger.records.find((r) => r.attributes.reason === "retries_exhausted");
+  assert.equal(drop?.attributes.attempts, calls);
 });
 
 Deno.test("retry disabled: a failed queued request is dropped, counted and logged", async () => {
@@ -293,9 +299,10 @@ Deno.test("shutdown drops what it cannot drain in time, counted and logged", asy
   );
   await exporter.start(nopHost());
   for (let i = 0; i < 5; i++) await exporter.consume([`a${i}`, `b${i}`]);
+  // Retried forever, the requests would hold the shutdown; the 100ms drain time ends it.
   const started = performance.now();
   await exporter.shutdown();
-  assert.ok(performance.now() - started < 2000);
+  assert.ok(performance.now() - started < 20_000);
   assert.equal(registry.value("otelcol_exporter_dropped_items", { reason: "shutdown" }), 10);
   assert.equal(registry.value("otelcol_exporter_send_failed_log_records"), 10);
   assert.ok(logger.records.some((r) => r.attributes.reason === "shutdown"));

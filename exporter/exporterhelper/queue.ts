@@ -199,6 +199,11 @@ export abstract class BaseQueue<T, S> implements SendingQueue<T> {
       this.release(entry.items);
       throw error;
     }
+    if (this.#stopped && !this.keepsUnsent) {
+      // Stopped while this entry was being stored: nothing would ever send it.
+      this.release(entry.items);
+      throw new QueueClosedError("sending queue is closed");
+    }
     this.ready.push(stored);
     this.#available.notifyAll();
   }
