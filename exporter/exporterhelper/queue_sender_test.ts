@@ -45,6 +45,16 @@ function held() {
   };
 }
 
+/** A next step that passes requests to `next` and then reports them cut off by the drain. */
+function cutOffAfter(next: Sender<string[]>): Sender<string[]> {
+  return {
+    send: async (request) => {
+      await next.send(request);
+      throw new SendInterrupted(new Error("cut off"));
+    },
+  };
+}
+
 Deno.test("queue sender: the caller is answered once queued; consumers send in order", async () => {
   const next = held();
   const { sender, request, registry } = await started(next, { num_consumers: 1 });
@@ -119,13 +129,7 @@ Deno.test("queue sender: refusals are counted, retryable when full and permanent
 
 Deno.test("queue sender: at the deadline an in-memory queue drops what it holds and tells waiting callers", async () => {
   const next = held();
-  const cutOff: Sender<string[]> = {
-    send: async (r) => {
-      await next.send(r);
-      throw new SendInterrupted(new Error("cut off"));
-    },
-  };
-  const { sender, request, registry, drain } = await started(cutOff, {
+  const { sender, request, registry, drain } = await started(cutOffAfter(next), {
     num_consumers: 1,
     wait_for_result: true,
   });
@@ -165,14 +169,8 @@ Deno.test("queue sender: a request still being queued when the deadline passes i
 
 Deno.test("queue sender: a persistent queue keeps what is cut off, answers its callers, and stores late requests", async () => {
   const next = held();
-  const interrupted: Sender<string[]> = {
-    send: async (r) => {
-      await next.send(r);
-      throw new SendInterrupted(new Error("cut off"));
-    },
-  };
   const { sender, request, registry, drain, store, calls, logger } = await started(
-    interrupted,
+    cutOffAfter(next),
     { storage, num_consumers: 1, wait_for_result: true },
   );
   const inFlight = sender.send(request("in-flight"));
