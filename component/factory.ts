@@ -1,4 +1,4 @@
-import { type Kind, STABILITY_LEVELS, type StabilityLevel } from "./id.ts";
+import { type Kind, type Signal, STABILITY_LEVELS, type StabilityLevel } from "./id.ts";
 
 /**
  * Thrown when a factory is asked to create a component for a signal (or connector signal pair)
@@ -61,7 +61,9 @@ export function withUnmarshalConfig<C>(
 }
 
 /** Whether `value` is a {@linkcode ConfigOption}. */
-export function isConfigOption<C>(value: { readonly option?: unknown }): value is ConfigOption<C> {
+export function isConfigOption<C, O extends { readonly option?: unknown }>(
+  value: ConfigOption<C> | O,
+): value is ConfigOption<C> {
   return value.option === "validateConfig" || value.option === "unmarshalConfig";
 }
 
@@ -91,192 +93,170 @@ export function newBaseFactory<C>(
 }
 
 /**
- * One signal (or connector pair) a factory supports, with its create function `F`. Each kind's
- * `withTraces`-style options build one; twins build them for profiles.
+ * What a factory makes for one signal: the arguments its create function takes and what it
+ * returns. A kind's factory is described by one signature per signal (its {@linkcode SignatureMap}),
+ * and every member of the factory is typed from that map.
  */
-export interface SignalOption<S extends string, F> {
+export interface Signature<A extends readonly unknown[] = readonly unknown[], R = unknown> {
+  /** The arguments of the create function, such as `[settings, config, next]`. */
+  readonly args: A;
+  /** What the create function returns, such as a `Component`. */
+  readonly result: R;
+}
+
+/** The {@linkcode Signature} of each signal a factory kind knows, by signal name. */
+export type SignatureMap = { readonly [signal: string]: Signature };
+
+/** The create function of a signal with signature `S`. */
+export type SignatureFunc<S extends Signature> = (...args: S["args"]) => S["result"];
+
+/**
+ * One signal a factory supports, with its create function. Each kind's `withTraces`-style
+ * options build one; twins build them for profiles.
+ */
+export interface SignalOption<K extends string, S extends Signature> {
   /** Marks the option as a signal option. */
   readonly option: "signal";
-  /** The signal, or a connector pair key such as `tracesToMetrics`. */
-  readonly signal: S;
+  /** The signal. */
+  readonly signal: K;
   /** Creates the component for the signal. */
-  readonly create: F;
+  readonly create: SignatureFunc<S>;
   /** How mature the component is for the signal. */
   readonly stability: StabilityLevel;
 }
 
-/** Builds a {@linkcode SignalOption}. */
-export function signalOption<S extends string, F>(
-  signal: S,
-  create: F,
+/** Any signal option of the signals `K` of `M`, each with its own signature. */
+export type SignalOptionOf<M extends SignatureMap, K extends keyof M & string = keyof M & string> =
+  { [P in K]: SignalOption<P, M[P]> }[K];
+
+/** Builds a {@linkcode SignalOption}; the signature is the create function's. */
+export function signalOption<K extends string, A extends readonly unknown[], R>(
+  signal: K,
+  create: (...args: A) => R,
   stability: StabilityLevel,
-): SignalOption<S, F> {
+): SignalOption<K, Signature<A, R>> {
   return { option: "signal", signal, create, stability };
 }
 
-/** Whether `value` is a {@linkcode SignalOption}. */
-export function isSignalOption(
-  value: { readonly option?: unknown },
-): value is SignalOption<string, unknown> {
-  return value.option === "signal";
+/**
+ * The members the service drives a factory of any signal kind with: the stability and the
+ * create function of a signal named at run time. The Go-style members (`createTraces`,
+ * `tracesStability`, …) that component authors call are built on them.
+ */
+export interface SignalFactory<C, M extends SignatureMap> extends BaseFactory<C> {
+  /**
+   * How mature the factory is for `signal`; `"undefined"` when it does not support it,
+   * including a signal this kind of factory does not know.
+   */
+  stability(signal: string): StabilityLevel;
+  /**
+   * Creates the component for `signal`.
+   *
+   * @throws {SignalNotSupportedError} when the factory does not support `signal`.
+   */
+  create<K extends keyof M & string>(signal: K, ...args: M[K]["args"]): M[K]["result"];
 }
 
 /**
- * Collects the signal options among `options` by signal, checking that each signal is given
- * once with a real stability level.
+ * Throws unless `stability` is a level a supported signal can have (not `"undefined"`).
  *
- * @param kind Kind of the factory being built, for error messages.
- * @param type Type of the factory being built, for error messages.
- * @throws {TypeError} on a repeated signal or a stability of `"undefined"`.
+ * @param what The factory and signal, for the message: `receiver factory "otlp": traces`.
  */
-export function collectSignalOptions(
-  kind: Kind,
-  type: string,
-  options: ReadonlyArray<{ readonly option?: unknown }>,
-): ReadonlyMap<string, SignalOption<string, unknown>> {
-  const bySignal = new Map<string, SignalOption<string, unknown>>();
-  for (const option of options) {
-    if (!isSignalOption(option)) continue;
-    if (bySignal.has(option.signal)) {
-      throw new TypeError(`${kind} factory "${type}": ${option.signal} is configured twice`);
-    }
-    if (!STABILITY_LEVELS.includes(option.stability) || option.stability === "undefined") {
-      throw new TypeError(
-        `${kind} factory "${type}": ${option.signal} has stability ` +
-          `${JSON.stringify(option.stability)}; expected one of ${
-            STABILITY_LEVELS.filter((l) => l !== "undefined").join(", ")
-          }`,
-      );
-    }
-    bySignal.set(option.signal, option);
+export function checkStability(what: string, stability: StabilityLevel): void {
+  if (!STABILITY_LEVELS.includes(stability) || stability === "undefined") {
+    throw new TypeError(
+      `${what} has stability ${JSON.stringify(stability)}; expected one of ` +
+        STABILITY_LEVELS.filter((level) => level !== "undefined").join(", "),
+    );
   }
-  return bySignal;
 }
 
 /**
- * A signal as a factory's members name it: one signal such as `traces` (members `createTraces`
- * and `tracesStability`), or a connector pair `[from, to]` such as `["traces", "metrics"]`
- * (members `createTracesToMetrics` and `tracesToMetricsStability`).
- */
-export type FactorySignal = string | readonly [from: string, to: string];
-
-/**
- * The key of a signal pair, as used in option names and factory members: `tracesToMetrics`
- * names `createTracesToMetrics` and `tracesToMetricsStability`.
- */
-export function pairKey(from: string, to: string): string {
-  return `${from}To${capitalize(to)}`;
-}
-
-function capitalize(text: string): string {
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
-}
-
-/** The key of `signal` in option and member names: the signal itself, or its {@linkcode pairKey}. */
-export function signalKey(signal: FactorySignal): string {
-  return typeof signal === "string" ? signal : pairKey(signal[0], signal[1]);
-}
-
-/** The name of the factory member creating components for `key`: `traces` → `createTraces`. */
-export function createMemberName(key: string): string {
-  return `create${capitalize(key)}`;
-}
-
-/** The name of the factory member holding the stability for `key`: `traces` → `tracesStability`. */
-export function stabilityMemberName(key: string): string {
-  return `${key}Stability`;
-}
-
-/** A create member of a factory, whatever its kind and signal. */
-export type AnyCreate = (...args: never[]) => unknown;
-
-/**
- * The `create…` and `…Stability` members for each of `signals`, from the options
- * {@linkcode collectSignalOptions} collected. The create member of a signal without an option
- * throws {@linkcode SignalNotSupportedError} (naming a pair `from->to`), and its stability is
- * `"undefined"`; the create member of a signal with one passes its arguments to the option's
- * create function.
+ * Builds the {@linkcode SignalFactory} of a kind from its signal and config options: each
+ * signal at most once, with a real stability level. A signal without an option has stability
+ * `"undefined"`, and creating it throws {@linkcode SignalNotSupportedError}.
  *
- * @param kind Kind of the factory, for the error.
- * @param type Type of the factory, for the error.
- */
-export function signalMembers(
-  kind: Kind,
-  type: string,
-  bySignal: ReadonlyMap<string, SignalOption<string, unknown>>,
-  signals: readonly FactorySignal[],
-): Record<string, AnyCreate | StabilityLevel> {
-  const members: Record<string, AnyCreate | StabilityLevel> = {};
-  for (const signal of signals) {
-    const key = signalKey(signal);
-    const option = bySignal.get(key);
-    const name = typeof signal === "string" ? signal : `${signal[0]}->${signal[1]}`;
-    members[createMemberName(key)] = (...args: unknown[]): unknown => {
-      if (option === undefined) throw new SignalNotSupportedError(kind, type, name);
-      return (option.create as (...args: unknown[]) => unknown)(...args);
-    };
-    members[stabilityMemberName(key)] = option?.stability ?? "undefined";
-  }
-  return members;
-}
-
-/**
- * The whole of a kind's `newFactory`: the {@linkcode newBaseFactory} of the config options plus
- * the {@linkcode signalMembers} of `signals` from the signal options. Options of signals not in
- * `signals` are checked but get no member, so a twin can pass its whole option list through.
- *
- * `F` is the kind's `Factory` interface, which must declare a `create…` and a `…Stability`
- * member for each of `signals` taking the arguments its option's create function takes; that
- * is not checked, so each kind's own tests are what hold it.
- *
- * @param kind Kind of the factory.
+ * @param kind Kind of the factory, for errors.
  * @param type The component type.
  * @param createDefaultConfig Returns a fresh default config on every call.
  * @param options Signal and config options.
- * @param signals The signals (or connector pairs) the kind has members for.
  * @throws {TypeError} on an invalid type, a repeated signal or a bad stability.
  */
-export function newSignalFactory<F extends BaseFactory<C>, C>(
+export function newSignalFactory<C, M extends SignatureMap>(
   kind: Kind,
   type: string,
   createDefaultConfig: () => C,
-  options: ReadonlyArray<ConfigOption<C> | SignalOption<string, unknown>>,
-  signals: readonly FactorySignal[],
-): F {
-  const base = newBaseFactory(
-    type,
-    createDefaultConfig,
-    options.filter((o): o is ConfigOption<C> => o.option !== "signal"),
-  );
-  const bySignal = collectSignalOptions(kind, type, options);
-  return { ...base, ...signalMembers(kind, type, bySignal, signals) } as unknown as F;
+  options: ReadonlyArray<ConfigOption<C> | SignalOptionOf<M>>,
+): SignalFactory<C, M> {
+  const base = newBaseFactory(type, createDefaultConfig, options.filter(isConfigOption));
+  const creates: { [K in keyof M]?: SignatureFunc<M[K]> } = {};
+  const stabilities = new Map<string, StabilityLevel>();
+  const add = <K extends keyof M & string>(option: SignalOptionOf<M, K>) => {
+    if (stabilities.has(option.signal)) {
+      throw new TypeError(`${kind} factory "${type}": ${option.signal} is configured twice`);
+    }
+    checkStability(`${kind} factory "${type}": ${option.signal}`, option.stability);
+    stabilities.set(option.signal, option.stability);
+    creates[option.signal] = option.create;
+  };
+  for (const option of options) {
+    if (option.option === "signal") add(option);
+  }
+  return {
+    ...base,
+    stability: (signal) => stabilities.get(signal) ?? "undefined",
+    create: <K extends keyof M & string>(signal: K, ...args: M[K]["args"]): M[K]["result"] => {
+      const create = creates[signal];
+      if (create === undefined) throw new SignalNotSupportedError(kind, type, signal);
+      return create(...args);
+    },
+  };
 }
 
 /**
- * The stability `factory` declares for `key` (a signal or a {@linkcode pairKey}), `"undefined"`
- * when it has no such member: how the service asks a factory it knows only at run time.
+ * The Go-style members of a factory for the stable signals: `createTraces`, `createMetrics`,
+ * `createLogs` with the signatures of `M`, and `tracesStability`, `metricsStability`,
+ * `logsStability`.
  */
-export function memberStability(factory: object, key: string): StabilityLevel {
-  const member = (factory as Record<string, unknown>)[stabilityMemberName(key)];
-  return typeof member === "string" ? member as StabilityLevel : "undefined";
+export type StableSignalMembers<M extends Record<Signal, Signature>> =
+  & { readonly [S in Signal as `create${Capitalize<S>}`]: SignatureFunc<M[S]> }
+  & { readonly [S in Signal as `${S}Stability`]: StabilityLevel };
+
+/**
+ * The {@linkcode StableSignalMembers} of a factory, each calling its `create` or `stability`.
+ *
+ * @param factory The factory's {@linkcode SignalFactory} members.
+ */
+export function stableSignalMembers<M extends Record<Signal, Signature>>(
+  factory: Pick<SignalFactory<unknown, M>, "create" | "stability">,
+): StableSignalMembers<M> {
+  return {
+    createTraces: (...args) => factory.create("traces", ...args),
+    tracesStability: factory.stability("traces"),
+    createMetrics: (...args) => factory.create("metrics", ...args),
+    metricsStability: factory.stability("metrics"),
+    createLogs: (...args) => factory.create("logs", ...args),
+    logsStability: factory.stability("logs"),
+  };
 }
 
 /**
- * The create member of `factory` for `key` (a signal or a {@linkcode pairKey}) bound to the
- * factory, `undefined` when it has none.
+ * Builds a factory of a kind whose signals include the stable ones: the members of
+ * {@linkcode newSignalFactory} and the {@linkcode StableSignalMembers} on them. Each kind's
+ * `newFactory` is this with its signatures.
+ *
+ * @param kind Kind of the factory, for errors.
+ * @param type The component type.
+ * @param createDefaultConfig Returns a fresh default config on every call.
+ * @param options Signal and config options.
+ * @throws {TypeError} on an invalid type, a repeated signal or a bad stability.
  */
-export function memberCreate(
-  factory: object,
-  key: string,
-): ((...args: unknown[]) => unknown) | undefined {
-  const member = (factory as Record<string, unknown>)[createMemberName(key)];
-  if (typeof member !== "function") return undefined;
-  return (...args: unknown[]) => member.apply(factory, args);
-}
-
-/** Whether `factory` has both the create and the stability member for `key`. */
-export function hasSignalMembers(factory: object, key: string): boolean {
-  const members = factory as Record<string, unknown>;
-  return typeof members[createMemberName(key)] === "function" &&
-    typeof members[stabilityMemberName(key)] === "string";
+export function newStableSignalFactory<C, M extends SignatureMap & Record<Signal, Signature>>(
+  kind: Kind,
+  type: string,
+  createDefaultConfig: () => C,
+  options: ReadonlyArray<ConfigOption<C> | SignalOptionOf<M>>,
+): SignalFactory<C, M> & StableSignalMembers<M> {
+  const factory = newSignalFactory<C, M>(kind, type, createDefaultConfig, options);
+  return { ...factory, ...stableSignalMembers<M>(factory) };
 }

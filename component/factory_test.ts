@@ -1,99 +1,117 @@
 import assert from "node:assert/strict";
 import {
-  type BaseFactory,
-  hasSignalMembers,
-  memberCreate,
-  memberStability,
   newSignalFactory,
-  pairKey,
-  signalKey,
+  type SignalFactory,
   SignalNotSupportedError,
   signalOption,
+  type SignalOptionOf,
+  type Signature,
+  stableSignalMembers,
   withValidateConfig,
 } from "./mod.ts";
 
-interface Made {
-  readonly made: string;
-  readonly args: unknown[];
+interface Config {
+  port: number;
 }
 
-type Members<C> = BaseFactory<C> & Readonly<Record<string, unknown>>;
+/** A kind whose create functions take a label and return what they made. */
+type Made = { readonly made: string; readonly label: string };
+type Signatures = {
+  readonly traces: Signature<[label: string], Made>;
+  readonly metrics: Signature<[label: string], Made>;
+  readonly logs: Signature<[label: string], Made>;
+  readonly profiles: Signature<[label: string, extra: number], Made>;
+};
 
-Deno.test("pair keys and member names follow the option names", () => {
-  assert.equal(pairKey("traces", "metrics"), "tracesToMetrics");
-  assert.equal(signalKey("logs"), "logs");
-  assert.equal(signalKey(["logs", "traces"]), "logsToTraces");
-});
+function make(signal: string) {
+  return (label: string): Made => ({ made: signal, label });
+}
 
-Deno.test("newSignalFactory gives every listed signal a create and a stability member", () => {
-  const factory = newSignalFactory<Members<{ port: number }>, { port: number }>(
-    "receiver",
-    "pull",
-    () => ({ port: 1 }),
-    [
-      signalOption("metrics", (...args: unknown[]): Made => ({ made: "metrics", args }), "beta"),
-      withValidateConfig((config: { port: number }) => {
-        if (config.port < 1) throw new Error("port: expected >= 1");
-      }),
-      // A signal the kind does not list (a twin's) is checked but gets no member.
-      signalOption("profiles", () => undefined, "alpha"),
-    ],
-    ["traces", "metrics"],
+function pull(
+  ...options: SignalOptionOf<Signatures>[]
+): SignalFactory<Config, Signatures> {
+  return newSignalFactory<Config, Signatures>("receiver", "pull", () => ({ port: 1 }), [
+    ...options,
+    withValidateConfig((config: Config) => {
+      if (config.port < 1) throw new Error("port: expected >= 1");
+    }),
+  ]);
+}
+
+Deno.test("newSignalFactory creates and rates the signals it has options for", () => {
+  const factory = pull(
+    signalOption("metrics", make("metrics"), "beta"),
+    signalOption(
+      "profiles",
+      (label: string, extra: number) => ({ made: `p${extra}`, label }),
+      "alpha",
+    ),
   );
-  assert.deepEqual(
-    Object.keys(factory).filter((k) => k.startsWith("create") || k.endsWith("Stability")),
-    ["createDefaultConfig", "createTraces", "tracesStability", "createMetrics", "metricsStability"],
-  );
-  assert.equal(factory.metricsStability, "beta");
-  assert.equal(factory.tracesStability, "undefined");
-  assert.equal(factory.profilesStability, undefined);
-  const made = (factory.createMetrics as (...args: unknown[]) => Made)("s", "c", "n");
-  assert.deepEqual(made, { made: "metrics", args: ["s", "c", "n"] });
+  assert.equal(factory.stability("metrics"), "beta");
+  assert.equal(factory.stability("profiles"), "alpha");
+  assert.equal(factory.stability("traces"), "undefined");
+  assert.equal(factory.stability("entities"), "undefined");
+  assert.deepEqual(factory.create("metrics", "m"), { made: "metrics", label: "m" });
+  assert.deepEqual(factory.create("profiles", "p", 2), { made: "p2", label: "p" });
   assert.throws(
-    () => (factory.createTraces as () => unknown)(),
+    () => factory.create("traces", "t"),
     (e) =>
-      e instanceof SignalNotSupportedError &&
+      e instanceof SignalNotSupportedError && e.signal === "traces" &&
       e.message === 'receiver "pull" does not support the traces signal',
   );
   assert.throws(() => factory.validateConfig?.({ port: 0 }), /port/);
+  assert.deepEqual(factory.createDefaultConfig(), { port: 1 });
+});
+
+Deno.test("newSignalFactory refuses a signal given twice or without a real stability", () => {
   assert.throws(
-    () =>
-      newSignalFactory("receiver", "pull", () => ({}), [
-        signalOption("profiles", () => undefined, "alpha"),
-        signalOption("profiles", () => undefined, "beta"),
-      ], ["traces"]),
-    /receiver factory "pull": profiles is configured twice/,
+    () => pull(signalOption("logs", make("a"), "alpha"), signalOption("logs", make("b"), "beta")),
+    (e) =>
+      e instanceof TypeError && e.message === 'receiver factory "pull": logs is configured twice',
+  );
+  assert.throws(
+    () => pull(signalOption("logs", make("a"), "undefined")),
+    (e) =>
+      e instanceof TypeError &&
+      e.message === 'receiver factory "pull": logs has stability "undefined"; expected one of ' +
+          "unmaintained, deprecated, development, alpha, beta, stable",
+  );
+  assert.throws(
+    () => newSignalFactory("receiver", "bad-type", () => ({}), []),
+    /invalid component type "bad-type"/,
   );
 });
 
-Deno.test("pair members are named by pair key and refuse with from->to", () => {
-  const factory = newSignalFactory<Members<unknown>, unknown>(
-    "connector",
-    "count",
-    () => ({}),
-    [signalOption(pairKey("traces", "logs"), () => "joined", "development")],
-    [["traces", "logs"], ["logs", "traces"]],
+Deno.test("newSignalFactory keeps create functions typed by signal", () => {
+  const factory = pull(signalOption("traces", make("traces"), "beta"));
+  // @ts-expect-error: profiles takes a second argument
+  assert.throws(() => factory.create("profiles", "p"), SignalNotSupportedError);
+  // @ts-expect-error: traces takes a label, not a number
+  assert.deepEqual(factory.create("traces", 1), { made: "traces", label: 1 });
+  const wrong = pull(
+    // @ts-expect-error: metrics is given a create function of another signature
+    signalOption("metrics", (n: number) => ({ made: "metrics", label: `${n}` }), "beta"),
   );
-  assert.equal(memberStability(factory, "tracesToLogs"), "development");
-  assert.equal(memberStability(factory, "logsToTraces"), "undefined");
-  assert.equal(memberStability(factory, "tracesToTraces"), "undefined");
-  assert.equal(memberCreate(factory, "tracesToLogs")?.(), "joined");
-  assert.equal(memberCreate(factory, "tracesToTraces"), undefined);
-  assert.ok(hasSignalMembers(factory, "logsToTraces"));
-  assert.ok(!hasSignalMembers(factory, "metricsToTraces"));
-  assert.throws(
-    () => memberCreate(factory, "logsToTraces")?.(),
-    /connector "count" does not support the logs->traces signal/,
-  );
+  assert.equal(wrong.stability("metrics"), "beta");
 });
 
-Deno.test("memberCreate calls the member on its factory", () => {
-  const factory = {
-    type: "self",
-    prefix: "from",
-    createTraces(this: { prefix: string }, suffix: string) {
-      return `${this.prefix} ${suffix}`;
-    },
-  };
-  assert.equal(memberCreate(factory, "traces")?.("self"), "from self");
+Deno.test("stableSignalMembers are the Go-style members over create and stability", () => {
+  const factory = pull(
+    signalOption("traces", make("traces"), "development"),
+    signalOption("logs", make("logs"), "stable"),
+  );
+  const members = stableSignalMembers(factory);
+  assert.deepEqual(Object.keys(members), [
+    "createTraces",
+    "tracesStability",
+    "createMetrics",
+    "metricsStability",
+    "createLogs",
+    "logsStability",
+  ]);
+  assert.equal(members.tracesStability, "development");
+  assert.equal(members.metricsStability, "undefined");
+  assert.equal(members.logsStability, "stable");
+  assert.deepEqual(members.createLogs("l"), { made: "logs", label: "l" });
+  assert.throws(() => members.createMetrics("m"), SignalNotSupportedError);
 });

@@ -34,7 +34,11 @@ export const STABILITY_LEVELS: readonly StabilityLevel[] = [
   "stable",
 ];
 
-/** A stable telemetry signal that a pipeline carries. Profiles live in the experimental twin. */
+/**
+ * A stable telemetry signal that a pipeline carries, by the name the Go-style factory members are
+ * built from (`createTraces`, `tracesStability`). `@denocol/pdata` describes each one; profiles
+ * live in the experimental twins.
+ */
 export type Signal = "traces" | "metrics" | "logs";
 
 /** Every stable {@linkcode Signal}. */
@@ -43,6 +47,9 @@ export const SIGNALS: readonly Signal[] = ["traces", "metrics", "logs"];
 /**
  * What each signal is counted in, as used in internal metric names such as
  * `otelcol_receiver_accepted_spans`.
+ *
+ * @deprecated Use the `itemName` of each signal's descriptor (`traces.itemName` of
+ * `@denocol/pdata`).
  */
 export const ITEM_NAMES: Readonly<Record<Signal, string>> = {
   traces: "spans",

@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
 import {
-  collectSignalOptions,
   type Component,
   guardLifecycle,
   type Host,
   newBaseFactory,
   newComponent,
   SignalNotSupportedError,
-  signalOption,
   withValidateConfig,
 } from "./mod.ts";
 import { nopHost } from "./componenttest/mod.ts";
@@ -106,27 +104,4 @@ Deno.test("SignalNotSupportedError names the kind, type and signal", () => {
   const error = new SignalNotSupportedError("receiver", "filelog", "traces");
   assert.equal(error.message, 'receiver "filelog" does not support the traces signal');
   assert.equal(error.signal, "traces");
-});
-
-Deno.test("collectSignalOptions indexes by signal and rejects repeats and bad stability", () => {
-  const create = () => newComponent();
-  const collected = collectSignalOptions("receiver", "r", [
-    signalOption("traces", create, "beta"),
-    withValidateConfig(() => {}),
-    signalOption("logs", create, "alpha"),
-  ]);
-  assert.deepEqual([...collected.keys()], ["traces", "logs"]);
-  assert.equal(collected.get("logs")?.stability, "alpha");
-  assert.throws(
-    () =>
-      collectSignalOptions("receiver", "r", [
-        signalOption("traces", create, "beta"),
-        signalOption("traces", create, "stable"),
-      ]),
-    /receiver factory "r": traces is configured twice/,
-  );
-  assert.throws(
-    () => collectSignalOptions("exporter", "e", [signalOption("logs", create, "undefined")]),
-    /exporter factory "e": logs has stability "undefined"/,
-  );
 });

@@ -47,8 +47,14 @@ export interface Headroom {
   readonly source: MemoryLimitSource;
 }
 
+/** Bodies from this size on are large requests (see {@linkcode LARGE_POOL_SHARE}). */
+export const LARGE_REQUEST_BYTES = 1024 * 1024;
+
+/** Share of the limit that large requests may hold together. */
+export const LARGE_POOL_SHARE = 0.5;
+
 /** Share of the limit above which one request is refused for good rather than "retry later". */
-export const LARGEST_REQUEST_SHARE = 0.5;
+export const LARGEST_REQUEST_SHARE = 0.25;
 
 /** How long a measurement is reused, so that admission stays cheap under a flood of requests. */
 const MEASURE_REUSE_MS = 5;
@@ -63,6 +69,7 @@ function mib(bytes: number): string {
 export class MemoryBudget {
   readonly #sources = new Set<MemoryLimitSource>();
   #reserved = 0;
+  #reservedLarge = 0;
   #measuredAt = -Infinity;
   #measured = 0;
 
@@ -100,10 +107,11 @@ export class MemoryBudget {
   /**
    * What may still be admitted: the strictest limit, and how much of it is neither in use nor
    * reserved. `undefined` when no limit is in force.
+   *
+   * @param large Whether it is for a large request, which sees only what is left of the large
+   *   requests' share.
    */
-  headroom():
-    | { availableBytes: number; limitBytes: number; source: MemoryLimitSource }
-    | undefined {
+  headroom(large = false): Headroom | undefined {
     const source = this.#strictest();
     if (source === undefined) return undefined;
     const now = performance.now();
@@ -111,11 +119,13 @@ export class MemoryBudget {
       this.#measured = source.measure();
       this.#measuredAt = now;
     }
-    return {
-      availableBytes: Math.max(0, source.limitBytes - this.#measured - this.#reserved),
-      limitBytes: source.limitBytes,
-      source,
-    };
+    let available = source.limitBytes - this.#measured - this.#reserved;
+    // Large requests share part of the limit, so that a few of them cannot leave no room for
+    // the many small requests of other clients.
+    if (large) {
+      available = Math.min(available, source.limitBytes * LARGE_POOL_SHARE - this.#reservedLarge);
+    }
+    return { availableBytes: Math.max(0, available), limitBytes: source.limitBytes, source };
   }
 
   /**
@@ -123,19 +133,25 @@ export class MemoryBudget {
    * plus what is reserved plus `bytes` stays within the strictest limit.
    *
    * @param bytes The request's estimated cost once decoded.
+   * @param large Whether it is a large request ({@linkcode LARGE_REQUEST_BYTES} or more), which
+   *   may use only {@linkcode LARGE_POOL_SHARE} of the limit together with the other large ones.
    */
-  reserve(bytes: number): MemoryReservation | MemoryRefusal {
-    const room = this.headroom();
+  reserve(bytes: number, large = false): MemoryReservation | MemoryRefusal {
+    const room = this.headroom(large);
     if (room !== undefined && bytes > room.availableBytes) return this.refusal(bytes, room);
-    return this.hold(bytes);
+    return this.hold(bytes, large);
   }
 
   /**
    * Reserves `bytes` unconditionally: for memory already allocated within
    * {@linkcode MemoryBudget.headroom} (a decode that was given it as its limit).
+   *
+   * @param bytes What is held.
+   * @param large Whether it counts against the large requests' share.
    */
-  hold(bytes: number): MemoryReservation {
+  hold(bytes: number, large = false): MemoryReservation {
     this.#reserved += bytes;
+    if (large) this.#reservedLarge += bytes;
     let released = false;
     return {
       bytes,
@@ -143,13 +159,15 @@ export class MemoryBudget {
         if (released) return;
         released = true;
         this.#reserved -= bytes;
+        if (large) this.#reservedLarge -= bytes;
       },
     };
   }
 
   /**
    * The refusal of a request that needs more than the room left. It is final (`never`) when the
-   * request needs more than half of the limit ({@linkcode LARGEST_REQUEST_SHARE}): it would
+   * request needs more than a quarter of the limit ({@linkcode LARGEST_REQUEST_SHARE}), half of
+   * what large requests may hold together: it would
    * crowd out everything else even in an idle collector, so the client must send smaller
    * requests (or the limit be raised). Otherwise it may fit once memory is freed.
    *
@@ -162,7 +180,9 @@ export class MemoryBudget {
       return {
         kind: "never",
         message: `the request would take more than ${mib(bytes)} of memory once decoded, ` +
-          `more than half the ${mib(limitBytes)} the ${source.name} allows; send smaller requests`,
+          `more than a quarter of the ${
+            mib(limitBytes)
+          } the ${source.name} allows; send smaller requests`,
         retryAfterMs: 0,
       };
     }

@@ -1,81 +1,95 @@
 /**
- * EXPERIMENTAL: the profiles signal for the component model. May change or be removed in a later
- * release.
+ * EXPERIMENTAL: the profiles signal for the component model: the Go-style `createProfiles` and
+ * `profilesStability` members the receiver, processor and exporter twins give their factories,
+ * and {@linkcode newProfilesSignalFactory}, which builds such a factory.
  *
  * ```ts
- * import { isSignalWithProfiles, PROFILES } from "@denocol/component-experimental";
+ * import { newComponent, newSignalFactory, type Signature, signalOption } from "@denocol/component";
+ * import { profilesMembers } from "@denocol/component-experimental";
  *
- * console.log(isSignalWithProfiles(PROFILES)); // true
+ * type Signatures = { profiles: Signature<[], ReturnType<typeof newComponent>> };
+ * const core = newSignalFactory<unknown, Signatures>("receiver", "pprof", () => ({}), [
+ *   signalOption("profiles", () => newComponent(), "development"),
+ * ]);
+ * const factory = { ...core, ...profilesMembers(core) };
+ * console.log(factory.profilesStability); // "development"
  * ```
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
  *
  * @module
  */
 
 import {
-  type BaseFactory,
-  collectSignalOptions,
+  type ConfigOption,
   ITEM_NAMES,
   type Kind,
+  newStableSignalFactory,
   type Signal,
-  signalMembers,
-  type SignalOption,
-  SIGNALS,
+  type SignalFactory,
+  type SignalOptionOf,
+  type Signature,
+  type SignatureFunc,
+  type SignatureMap,
+  type StabilityLevel,
+  type StableSignalMembers,
 } from "@denocol/component";
 
-/** The experimental profiles signal. */
-export const PROFILES = "profiles";
-
-/** The profiles signal as a type. */
-export type ProfilesSignal = typeof PROFILES;
-
-/** A stable signal or profiles. */
-export type SignalWithProfiles = Signal | ProfilesSignal;
-
-/** Every signal including profiles, the stable ones first. */
-export const SIGNALS_WITH_PROFILES: readonly SignalWithProfiles[] = [...SIGNALS, PROFILES];
-
-/** Whether `value` names a stable signal or profiles. */
-export function isSignalWithProfiles(value: string): value is SignalWithProfiles {
-  return (SIGNALS_WITH_PROFILES as readonly string[]).includes(value);
+/** The Go-style profiles members of a factory: `createProfiles` and `profilesStability`. */
+export interface ProfilesMembers<M extends { readonly profiles: Signature }> {
+  /** Creates the profiles component; throws `SignalNotSupportedError` if not supported. */
+  readonly createProfiles: SignatureFunc<M["profiles"]>;
+  /** Stability for profiles; `"undefined"` when not supported. */
+  readonly profilesStability: StabilityLevel;
 }
 
 /**
- * What each signal including profiles is counted in, for internal metric names such as
- * `otelcol_receiver_accepted_profile_samples`.
+ * The {@linkcode ProfilesMembers} of a factory, calling its `create` and `stability`.
+ *
+ * @param factory The factory's `SignalFactory` members.
  */
-export const ITEM_NAMES_WITH_PROFILES: Readonly<Record<SignalWithProfiles, string>> = {
+export function profilesMembers<M extends { readonly profiles: Signature }>(
+  factory: Pick<SignalFactory<unknown, M>, "create" | "stability">,
+): ProfilesMembers<M> {
+  return {
+    createProfiles: (...args) => factory.create("profiles", ...args),
+    profilesStability: factory.stability("profiles"),
+  };
+}
+
+/**
+ * Builds a factory of a kind whose signals include the stable ones and profiles:
+ * `newStableSignalFactory` of `@denocol/component` with the {@linkcode ProfilesMembers} added.
+ * Each twin's `newFactory` is this with its signatures.
+ *
+ * @param kind Kind of the factory, for errors.
+ * @param type The component type.
+ * @param createDefaultConfig Returns a fresh default config on every call.
+ * @param options Signal and config options, profiles included.
+ * @throws {TypeError} on an invalid type, a repeated signal or a bad stability.
+ */
+export function newProfilesSignalFactory<
+  C,
+  M extends SignatureMap & Record<Signal | "profiles", Signature>,
+>(
+  kind: Kind,
+  type: string,
+  createDefaultConfig: () => C,
+  options: ReadonlyArray<ConfigOption<C> | SignalOptionOf<M>>,
+): SignalFactory<C, M> & StableSignalMembers<M> & ProfilesMembers<M> {
+  const factory = newStableSignalFactory<C, M>(kind, type, createDefaultConfig, options);
+  return { ...factory, ...profilesMembers<M>(factory) };
+}
+
+/**
+ * What each signal including profiles is counted in.
+ *
+ * @deprecated Use the `itemName` of each signal's descriptor (`profiles.itemName` of
+ * `@denocol/pdata-experimental`).
+ */
+export const ITEM_NAMES_WITH_PROFILES: Readonly<Record<Signal | "profiles", string>> = {
   ...ITEM_NAMES,
   profiles: "profile_samples",
 };
-
-/**
- * Builds a factory of any kind with the profiles signal added. The options that are not
- * profiles go to `newStable`, which builds the stable factory (and checks them); the
- * `"profiles"` option, at most one, then gives the factory `createProfiles` and
- * `profilesStability` as `signalMembers` of `@denocol/component` makes them.
- *
- * `F` is the twin's `ProfilesFactory` interface: the stable factory plus a `createProfiles`
- * taking the arguments the profiles option's create function takes; that is not checked.
- *
- * @param kind Kind of the factory, for errors.
- * @param type The component type, for errors.
- * @param options The stable options and the profiles option, in any order.
- * @param newStable Builds the stable factory from the stable options.
- * @throws {TypeError} when profiles is given twice or with a stability that is not a level
- *   (`"undefined"` included), after whatever `newStable` throws.
- */
-export function newProfilesFactory<F extends BaseFactory<unknown>, O extends object>(
-  kind: Kind,
-  type: string,
-  options: ReadonlyArray<O | SignalOption<ProfilesSignal, unknown>>,
-  newStable: (stableOptions: O[]) => BaseFactory<unknown>,
-): F {
-  const isProfiles = (o: object): o is SignalOption<ProfilesSignal, unknown> =>
-    (o as { option?: unknown }).option === "signal" &&
-    (o as { signal?: unknown }).signal === PROFILES;
-  const profileOptions = options.filter(isProfiles);
-  const stable = newStable(options.filter((o): o is O => !isProfiles(o)));
-  // The same checks (twice configured, a real stability level) as every stable signal gets.
-  const bySignal = collectSignalOptions(kind, type, profileOptions);
-  return { ...stable, ...signalMembers(kind, type, bySignal, [PROFILES]) } as unknown as F;
-}

@@ -6,10 +6,7 @@ import { newLogsSink, newMetricsSink, newTracesSink } from "@denocol/consumer/co
 import * as pdata from "@denocol/pdata";
 import {
   type Connector,
-  createPair,
   newFactory,
-  pairKey,
-  pairStability,
   withLogsToLogs,
   withMetricsToMetrics,
   withTracesToLogs,
@@ -55,17 +52,38 @@ Deno.test("forward and spanlog connectors pass the connector contract", async ()
   await checkConnectorFactory(spanLogFactory);
 });
 
-Deno.test("pairStability reports exactly the declared pairs", () => {
+Deno.test("stability reports exactly the declared pairs", () => {
   const supported: string[] = [];
   for (const from of SIGNALS) {
     for (const to of SIGNALS) {
-      if (pairStability(forwardFactory, from, to) !== "undefined") supported.push(`${from}->${to}`);
+      if (forwardFactory.stability(from, to) !== "undefined") supported.push(`${from}->${to}`);
     }
   }
   assert.deepEqual(supported, ["traces->traces", "metrics->metrics", "logs->logs"]);
-  assert.equal(pairStability(spanLogFactory, "traces", "logs"), "development");
+  assert.equal(spanLogFactory.stability("traces", "logs"), "development");
   assert.equal(spanLogFactory.tracesToLogsStability, "development");
-  assert.equal(pairKey("metrics", "logs"), "metricsToLogs");
+  assert.equal(spanLogFactory.metricsToLogsStability, "undefined");
+  assert.equal(spanLogFactory.stability("traces", "profiles"), "undefined");
+});
+
+Deno.test("newFactory refuses a pair given twice or without a real stability", () => {
+  const create = (_s: unknown, _c: unknown, next: Consumer<pdata.Logs>) => forward(next);
+  assert.throws(
+    () =>
+      newFactory(
+        "twice",
+        () => ({}),
+        withLogsToLogs(create, "beta"),
+        withLogsToLogs(create, "alpha"),
+      ),
+    (e) =>
+      e instanceof TypeError &&
+      e.message === 'connector factory "twice": logs->logs is configured twice',
+  );
+  assert.throws(
+    () => newFactory("none", () => ({}), withLogsToLogs(create, "undefined")),
+    /connector factory "none": logs->logs has stability "undefined"/,
+  );
 });
 
 Deno.test("a cross-signal connector turns spans into log records", async () => {
@@ -90,14 +108,7 @@ Deno.test("unsupported pairs throw SignalNotSupportedError naming from->to", () 
   );
   assert.throws(
     () =>
-      createPair(
-        forwardFactory,
-        "traces",
-        "metrics",
-        nopSettings("connector"),
-        {},
-        newMetricsSink(),
-      ),
+      forwardFactory.create("traces", "metrics", nopSettings("connector"), {}, newMetricsSink()),
     /does not support the traces->metrics signal/,
   );
 });

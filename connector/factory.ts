@@ -1,23 +1,20 @@
-import {
-  type BaseFactory,
-  type Component,
-  type ConfigOption,
-  memberCreate,
-  memberStability,
-  newSignalFactory,
-  pairKey,
-  type Settings,
-  type Signal,
-  SignalNotSupportedError,
-  type SignalOption,
-  signalOption,
-  SIGNALS,
-  type StabilityLevel,
+import type {
+  Component,
+  ConfigOption,
+  Settings,
+  Signal,
+  Signature,
+  StabilityLevel,
 } from "@denocol/component";
 import type { Consumer } from "@denocol/consumer";
 import type * as pdata from "@denocol/pdata";
-
-export { pairKey };
+import {
+  newPairFactory,
+  type PairFactory,
+  type PairMembers,
+  pairOption,
+  type PairOptionOf,
+} from "./pairs.ts";
 
 /**
  * A connector consuming data of type `T`: the exporter end of one pipeline, feeding the receiver
@@ -33,111 +30,37 @@ export type CreateFunc<C, From, To> = (
 ) => Connector<From>;
 
 /**
- * The nine pairs of stable signals, `from` signals in {@linkcode SIGNALS} order, then `to`; the
- * order of the factory's members.
+ * What a connector factory creates for each pair of signals of `D`, the stable signals of
+ * `@denocol/pdata` unless a twin passes more: from settings, config and the next consumer of the
+ * `to` signal's data, a connector consuming the `from` signal's data.
  */
-const PAIRS: readonly (readonly [Signal, Signal])[] = SIGNALS.flatMap((from) =>
-  SIGNALS.map((to) => [from, to] as const)
-);
+export type Signatures<C, D = pdata.SignalData> = {
+  readonly [F in keyof D]: {
+    readonly [T in keyof D]: Signature<Parameters<CreateFunc<C, D[F], D[T]>>, Connector<D[F]>>;
+  };
+};
 
 /** An option of {@linkcode newFactory}: a supported signal pair or a config hook. */
-export type FactoryOption<C> =
-  | SignalOption<"tracesToTraces", CreateFunc<C, pdata.Traces, pdata.Traces>>
-  | SignalOption<"tracesToMetrics", CreateFunc<C, pdata.Traces, pdata.Metrics>>
-  | SignalOption<"tracesToLogs", CreateFunc<C, pdata.Traces, pdata.Logs>>
-  | SignalOption<"metricsToTraces", CreateFunc<C, pdata.Metrics, pdata.Traces>>
-  | SignalOption<"metricsToMetrics", CreateFunc<C, pdata.Metrics, pdata.Metrics>>
-  | SignalOption<"metricsToLogs", CreateFunc<C, pdata.Metrics, pdata.Logs>>
-  | SignalOption<"logsToTraces", CreateFunc<C, pdata.Logs, pdata.Traces>>
-  | SignalOption<"logsToMetrics", CreateFunc<C, pdata.Logs, pdata.Metrics>>
-  | SignalOption<"logsToLogs", CreateFunc<C, pdata.Logs, pdata.Logs>>
-  | ConfigOption<C>;
+export type FactoryOption<C> = PairOptionOf<Signatures<C>> | ConfigOption<C>;
 
 /**
- * Creates connectors of one type. For each of the nine pairs of stable signals it has a create
- * function and a stability, `"undefined"` when the pair is not supported.
+ * Creates connectors of one type.
+ *
+ * For each of the nine pairs of stable signals it has a create member
+ * (`createTracesToMetrics(settings, config, next)`, …) that throws `SignalNotSupportedError`
+ * when the pair is not supported, and a stability (`tracesToMetricsStability`, …),
+ * `"undefined"` when not supported; the service reaches the same through
+ * `create(from, to, …)` and `stability(from, to)`.
  */
-export interface Factory<C = unknown> extends BaseFactory<C> {
-  /** Creates a connector from traces to traces; throws `SignalNotSupportedError` if unsupported. */
-  createTracesToTraces(
-    settings: Settings,
-    config: C,
-    next: Consumer<pdata.Traces>,
-  ): Connector<pdata.Traces>;
-  /** Stability of the traces to traces pair; `"undefined"` when not supported. */
-  readonly tracesToTracesStability: StabilityLevel;
-  /** Creates a connector from traces to metrics; throws `SignalNotSupportedError` if unsupported. */
-  createTracesToMetrics(
-    settings: Settings,
-    config: C,
-    next: Consumer<pdata.Metrics>,
-  ): Connector<pdata.Traces>;
-  /** Stability of the traces to metrics pair; `"undefined"` when not supported. */
-  readonly tracesToMetricsStability: StabilityLevel;
-  /** Creates a connector from traces to logs; throws `SignalNotSupportedError` if unsupported. */
-  createTracesToLogs(
-    settings: Settings,
-    config: C,
-    next: Consumer<pdata.Logs>,
-  ): Connector<pdata.Traces>;
-  /** Stability of the traces to logs pair; `"undefined"` when not supported. */
-  readonly tracesToLogsStability: StabilityLevel;
-  /** Creates a connector from metrics to traces; throws `SignalNotSupportedError` if unsupported. */
-  createMetricsToTraces(
-    settings: Settings,
-    config: C,
-    next: Consumer<pdata.Traces>,
-  ): Connector<pdata.Metrics>;
-  /** Stability of the metrics to traces pair; `"undefined"` when not supported. */
-  readonly metricsToTracesStability: StabilityLevel;
-  /** Creates a connector from metrics to metrics; throws `SignalNotSupportedError` if unsupported. */
-  createMetricsToMetrics(
-    settings: Settings,
-    config: C,
-    next: Consumer<pdata.Metrics>,
-  ): Connector<pdata.Metrics>;
-  /** Stability of the metrics to metrics pair; `"undefined"` when not supported. */
-  readonly metricsToMetricsStability: StabilityLevel;
-  /** Creates a connector from metrics to logs; throws `SignalNotSupportedError` if unsupported. */
-  createMetricsToLogs(
-    settings: Settings,
-    config: C,
-    next: Consumer<pdata.Logs>,
-  ): Connector<pdata.Metrics>;
-  /** Stability of the metrics to logs pair; `"undefined"` when not supported. */
-  readonly metricsToLogsStability: StabilityLevel;
-  /** Creates a connector from logs to traces; throws `SignalNotSupportedError` if unsupported. */
-  createLogsToTraces(
-    settings: Settings,
-    config: C,
-    next: Consumer<pdata.Traces>,
-  ): Connector<pdata.Logs>;
-  /** Stability of the logs to traces pair; `"undefined"` when not supported. */
-  readonly logsToTracesStability: StabilityLevel;
-  /** Creates a connector from logs to metrics; throws `SignalNotSupportedError` if unsupported. */
-  createLogsToMetrics(
-    settings: Settings,
-    config: C,
-    next: Consumer<pdata.Metrics>,
-  ): Connector<pdata.Logs>;
-  /** Stability of the logs to metrics pair; `"undefined"` when not supported. */
-  readonly logsToMetricsStability: StabilityLevel;
-  /** Creates a connector from logs to logs; throws `SignalNotSupportedError` if unsupported. */
-  createLogsToLogs(
-    settings: Settings,
-    config: C,
-    next: Consumer<pdata.Logs>,
-  ): Connector<pdata.Logs>;
-  /** Stability of the logs to logs pair; `"undefined"` when not supported. */
-  readonly logsToLogsStability: StabilityLevel;
-}
+export interface Factory<C = unknown>
+  extends PairFactory<C, Signatures<C>>, PairMembers<Signatures<C>, Signal, Signal> {}
 
 /** Declares that the connector type connects traces to traces. */
 export function withTracesToTraces<C>(
   create: CreateFunc<C, pdata.Traces, pdata.Traces>,
   stability: StabilityLevel,
 ): FactoryOption<C> {
-  return signalOption("tracesToTraces", create, stability);
+  return pairOption("traces", "traces", create, stability);
 }
 
 /** Declares that the connector type connects traces to metrics. */
@@ -145,7 +68,7 @@ export function withTracesToMetrics<C>(
   create: CreateFunc<C, pdata.Traces, pdata.Metrics>,
   stability: StabilityLevel,
 ): FactoryOption<C> {
-  return signalOption("tracesToMetrics", create, stability);
+  return pairOption("traces", "metrics", create, stability);
 }
 
 /** Declares that the connector type connects traces to logs. */
@@ -153,7 +76,7 @@ export function withTracesToLogs<C>(
   create: CreateFunc<C, pdata.Traces, pdata.Logs>,
   stability: StabilityLevel,
 ): FactoryOption<C> {
-  return signalOption("tracesToLogs", create, stability);
+  return pairOption("traces", "logs", create, stability);
 }
 
 /** Declares that the connector type connects metrics to traces. */
@@ -161,7 +84,7 @@ export function withMetricsToTraces<C>(
   create: CreateFunc<C, pdata.Metrics, pdata.Traces>,
   stability: StabilityLevel,
 ): FactoryOption<C> {
-  return signalOption("metricsToTraces", create, stability);
+  return pairOption("metrics", "traces", create, stability);
 }
 
 /** Declares that the connector type connects metrics to metrics. */
@@ -169,7 +92,7 @@ export function withMetricsToMetrics<C>(
   create: CreateFunc<C, pdata.Metrics, pdata.Metrics>,
   stability: StabilityLevel,
 ): FactoryOption<C> {
-  return signalOption("metricsToMetrics", create, stability);
+  return pairOption("metrics", "metrics", create, stability);
 }
 
 /** Declares that the connector type connects metrics to logs. */
@@ -177,7 +100,7 @@ export function withMetricsToLogs<C>(
   create: CreateFunc<C, pdata.Metrics, pdata.Logs>,
   stability: StabilityLevel,
 ): FactoryOption<C> {
-  return signalOption("metricsToLogs", create, stability);
+  return pairOption("metrics", "logs", create, stability);
 }
 
 /** Declares that the connector type connects logs to traces. */
@@ -185,7 +108,7 @@ export function withLogsToTraces<C>(
   create: CreateFunc<C, pdata.Logs, pdata.Traces>,
   stability: StabilityLevel,
 ): FactoryOption<C> {
-  return signalOption("logsToTraces", create, stability);
+  return pairOption("logs", "traces", create, stability);
 }
 
 /** Declares that the connector type connects logs to metrics. */
@@ -193,7 +116,7 @@ export function withLogsToMetrics<C>(
   create: CreateFunc<C, pdata.Logs, pdata.Metrics>,
   stability: StabilityLevel,
 ): FactoryOption<C> {
-  return signalOption("logsToMetrics", create, stability);
+  return pairOption("logs", "metrics", create, stability);
 }
 
 /** Declares that the connector type connects logs to logs. */
@@ -201,13 +124,12 @@ export function withLogsToLogs<C>(
   create: CreateFunc<C, pdata.Logs, pdata.Logs>,
   stability: StabilityLevel,
 ): FactoryOption<C> {
-  return signalOption("logsToLogs", create, stability);
+  return pairOption("logs", "logs", create, stability);
 }
 
 /**
  * Builds a connector factory. Pairs without an option are refused with
- * `SignalNotSupportedError` (its `signal` is `from->to`); options of pairs this package does not
- * know (a twin's) are ignored, so twins can pass their whole option list through.
+ * `SignalNotSupportedError` (its `signal` is `from->to`).
  *
  * @param type The component type, such as `spanmetrics`.
  * @param createDefaultConfig Returns a fresh default config on every call.
@@ -218,32 +140,39 @@ export function newFactory<C>(
   createDefaultConfig: () => C,
   ...options: FactoryOption<C>[]
 ): Factory<C> {
-  return newSignalFactory<Factory<C>, C>("connector", type, createDefaultConfig, options, PAIRS);
+  const factory = newPairFactory<C, Signatures<C>>(type, createDefaultConfig, options);
+  return { ...factory, ...stablePairMembers<Signatures<C>>(factory) };
 }
 
 /**
- * The stability of `factory` for the pair `from` to `to`, `"undefined"` when the pair is not
- * supported; how the service asks whether a connector can join two pipelines.
+ * The {@linkcode PairMembers} of the nine stable pairs, each calling the factory's `create` or
+ * `stability`.
+ *
+ * @param factory The factory's `PairFactory` members.
  */
-export function pairStability(factory: Factory, from: Signal, to: Signal): StabilityLevel {
-  return memberStability(factory, pairKey(from, to));
-}
-
-/**
- * Creates the connector of `factory` for the pair `from` to `to` when the pair is only known at
- * run time; throws `SignalNotSupportedError` when the pair is not supported.
- */
-export function createPair(
-  factory: Factory,
-  from: Signal,
-  to: Signal,
-  settings: Settings,
-  config: unknown,
-  next: Consumer<unknown>,
-): Connector<unknown> {
-  const create = memberCreate(factory, pairKey(from, to));
-  if (create === undefined) {
-    throw new SignalNotSupportedError("connector", factory.type, `${from}->${to}`);
-  }
-  return create(settings, config, next) as Connector<unknown>;
+export function stablePairMembers<
+  M extends { readonly [F in Signal]: { readonly [T in Signal]: Signature } },
+>(
+  factory: Pick<PairFactory<unknown, M>, "create" | "stability">,
+): PairMembers<M, Signal, Signal> {
+  return {
+    createTracesToTraces: (...args) => factory.create("traces", "traces", ...args),
+    tracesToTracesStability: factory.stability("traces", "traces"),
+    createTracesToMetrics: (...args) => factory.create("traces", "metrics", ...args),
+    tracesToMetricsStability: factory.stability("traces", "metrics"),
+    createTracesToLogs: (...args) => factory.create("traces", "logs", ...args),
+    tracesToLogsStability: factory.stability("traces", "logs"),
+    createMetricsToTraces: (...args) => factory.create("metrics", "traces", ...args),
+    metricsToTracesStability: factory.stability("metrics", "traces"),
+    createMetricsToMetrics: (...args) => factory.create("metrics", "metrics", ...args),
+    metricsToMetricsStability: factory.stability("metrics", "metrics"),
+    createMetricsToLogs: (...args) => factory.create("metrics", "logs", ...args),
+    metricsToLogsStability: factory.stability("metrics", "logs"),
+    createLogsToTraces: (...args) => factory.create("logs", "traces", ...args),
+    logsToTracesStability: factory.stability("logs", "traces"),
+    createLogsToMetrics: (...args) => factory.create("logs", "metrics", ...args),
+    logsToMetricsStability: factory.stability("logs", "metrics"),
+    createLogsToLogs: (...args) => factory.create("logs", "logs", ...args),
+    logsToLogsStability: factory.stability("logs", "logs"),
+  };
 }

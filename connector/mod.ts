@@ -6,7 +6,7 @@
  * import { newComponent } from "@denocol/component";
  * import { newConsumer } from "@denocol/consumer";
  * import * as pdata from "@denocol/pdata";
- * import { newFactory, pairStability, withTracesToLogs } from "@denocol/connector";
+ * import { newFactory, withTracesToLogs } from "@denocol/connector";
  *
  * // Emits one log record per batch of spans, saying how many spans it had.
  * export const factory = newFactory(
@@ -23,7 +23,8 @@
  *     ),
  *   }), "development"),
  * );
- * console.log(pairStability(factory, "traces", "logs")); // "development"
+ * console.log(factory.tracesToLogsStability); // "development"
+ * console.log(factory.stability("logs", "traces")); // "undefined"
  * ```
  *
  * @module
@@ -32,12 +33,11 @@
 export {
   type Connector,
   type CreateFunc,
-  createPair,
   type Factory,
   type FactoryOption,
   newFactory,
-  pairKey,
-  pairStability,
+  type Signatures,
+  stablePairMembers,
   withLogsToLogs,
   withLogsToMetrics,
   withLogsToTraces,
@@ -48,3 +48,14 @@ export {
   withTracesToMetrics,
   withTracesToTraces,
 } from "./factory.ts";
+export {
+  newPairFactory,
+  type PairFactory,
+  type PairMembers,
+  type PairOption,
+  pairOption,
+  type PairOptionFrom,
+  type PairOptionOf,
+  type PairSignatureMap,
+  type SignalPair,
+} from "./pairs.ts";

@@ -4,14 +4,14 @@
  *
  * `newFactory` here takes every option of `@denocol/connector`'s `newFactory` plus
  * `withTracesToProfiles`, …, `withProfilesToProfiles`, and builds a stable connector factory with
- * the profiles pairs added. `pairStability` and `createPair` answer for any pair, so the service
- * can ask whether a connector joins two pipelines of any signals.
+ * the profiles pairs added. Its `stability(from, to)` and `create(from, to, …)` answer for any
+ * pair, so the service can ask whether a connector joins two pipelines of any signals.
  *
  * ```ts
  * import { newComponent } from "@denocol/component";
  * import { newConsumer } from "@denocol/consumer";
  * import type { Profiles } from "@denocol/pdata-experimental";
- * import { newFactory, pairStability, withProfilesToProfiles } from "@denocol/connector-experimental";
+ * import { newFactory, withProfilesToProfiles } from "@denocol/connector-experimental";
  *
  * const factory = newFactory(
  *   "forward",
@@ -21,8 +21,8 @@
  *     ...newConsumer<Profiles>((data, context) => next.consume(data, context)),
  *   }), "development"),
  * );
- * console.log(pairStability(factory, "profiles", "profiles")); // "development"
- * console.log(pairStability(factory, "traces", "profiles")); // "undefined"
+ * console.log(factory.profilesToProfilesStability); // "development"
+ * console.log(factory.stability("traces", "profiles")); // "undefined"
  * ```
  *
  * # Experimental
@@ -33,13 +33,11 @@
  */
 
 export {
-  createPair,
   isProfilesFactory,
   newFactory,
-  pairStability,
-  PROFILE_PAIRS,
   type ProfilesFactory,
   type ProfilesPairOption,
+  type ProfilesSignatures,
   withLogsToProfiles,
   withMetricsToProfiles,
   withProfilesToLogs,

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { newComponent, SignalNotSupportedError } from "@denocol/component";
 import { nopHost, nopSettings } from "@denocol/component/componenttest";
-import { SIGNALS_WITH_PROFILES } from "@denocol/component-experimental";
 import { type Consumer, newConsumer } from "@denocol/consumer";
 import { newLogsSink, newMetricsSink } from "@denocol/consumer/consumertest";
 import { newProfilesSink } from "@denocol/consumer-experimental/consumertest";
@@ -10,11 +9,8 @@ import * as pdata from "@denocol/pdata";
 import { type Profiles, profiles } from "@denocol/pdata-experimental";
 import { generateProfiles } from "@denocol/pdata-experimental/profilestest";
 import {
-  createPair,
   isProfilesFactory,
   newFactory,
-  pairStability,
-  PROFILE_PAIRS,
   withProfilesToMetrics,
   withProfilesToProfiles,
 } from "./mod.ts";
@@ -54,17 +50,17 @@ Deno.test("samplecount passes the connector contract over all sixteen pairs", as
   await checkConnectorFactory(sampleCountFactory);
 });
 
-Deno.test("pairStability answers for every pair, stable or profiles", () => {
+Deno.test("stability answers for every pair, stable or profiles", () => {
+  const signals = [...Object.keys(pdata.SIGNALS), profiles.name];
   const supported: string[] = [];
-  for (const from of SIGNALS_WITH_PROFILES) {
-    for (const to of SIGNALS_WITH_PROFILES) {
-      if (pairStability(sampleCountFactory, from, to) !== "undefined") {
-        supported.push(`${from}->${to}`);
-      }
+  for (const from of signals) {
+    for (const to of signals) {
+      if (sampleCountFactory.stability(from, to) !== "undefined") supported.push(`${from}->${to}`);
     }
   }
   assert.deepEqual(supported, ["logs->logs", "profiles->metrics", "profiles->profiles"]);
-  assert.equal(PROFILE_PAIRS.length, 7);
+  assert.equal(sampleCountFactory.profilesToMetricsStability, "development");
+  assert.equal(sampleCountFactory.metricsToProfilesStability, "undefined");
   const stable = newStableFactory(
     "plain",
     () => ({}),
@@ -72,19 +68,24 @@ Deno.test("pairStability answers for every pair, stable or profiles", () => {
   );
   assert.ok(!isProfilesFactory(stable));
   assert.ok(isProfilesFactory(sampleCountFactory));
-  assert.equal(pairStability(stable, "profiles", "profiles"), "undefined");
-  assert.equal(pairStability(stable, "logs", "logs"), "beta");
+  assert.equal(stable.stability("profiles", "profiles"), "undefined");
+  assert.equal(stable.stability("logs", "logs"), "beta");
   assert.throws(
     () =>
-      createPair(stable, "profiles", "profiles", nopSettings("connector"), {}, newProfilesSink()),
-    (e: unknown) => e instanceof SignalNotSupportedError && e.signal === "profiles->profiles",
+      sampleCountFactory.create(
+        "metrics",
+        "profiles",
+        nopSettings("connector"),
+        {},
+        newProfilesSink(),
+      ),
+    (e: unknown) => e instanceof SignalNotSupportedError && e.signal === "metrics->profiles",
   );
 });
 
 Deno.test("profiles to metrics connector emits the sample count", async () => {
   const sink = newMetricsSink();
-  const connector = createPair(
-    sampleCountFactory,
+  const connector = sampleCountFactory.create(
     "profiles",
     "metrics",
     nopSettings("connector"),
@@ -107,7 +108,7 @@ Deno.test("unsupported profiles pairs throw and stable pairs still route", async
     /connector "samplecount" does not support the traces->profiles signal/,
   );
   const logs = newLogsSink();
-  await createPair(sampleCountFactory, "logs", "logs", nopSettings("connector"), {}, logs)
+  await sampleCountFactory.create("logs", "logs", nopSettings("connector"), {}, logs)
     .consume(pdata.logs.empty());
   assert.equal(logs.all.length, 1);
 });

@@ -1,13 +1,14 @@
 import {
-  type BaseFactory,
   type Component,
   type ConfigOption,
-  newSignalFactory,
+  newStableSignalFactory,
   type Settings,
-  type SignalOption,
+  type SignalFactory,
   signalOption,
-  SIGNALS,
+  type SignalOptionOf,
+  type Signature,
   type StabilityLevel,
+  type StableSignalMembers,
 } from "@denocol/component";
 import type { Consumer } from "@denocol/consumer";
 import type * as pdata from "@denocol/pdata";
@@ -18,28 +19,28 @@ export interface Exporter<T> extends Component, Consumer<T> {}
 /** Creates an exporter of data of type `T`. */
 export type CreateFunc<C, T> = (settings: Settings, config: C) => Exporter<T>;
 
-/** An option of {@linkcode newFactory}: a supported signal or a config hook. */
-export type FactoryOption<C> =
-  | SignalOption<"traces", CreateFunc<C, pdata.Traces>>
-  | SignalOption<"metrics", CreateFunc<C, pdata.Metrics>>
-  | SignalOption<"logs", CreateFunc<C, pdata.Logs>>
-  | ConfigOption<C>;
+/**
+ * What an exporter factory creates for each signal of `D`, the stable signals of
+ * `@denocol/pdata` unless a twin passes more: from settings and config, an exporter of the
+ * signal's data.
+ */
+export type Signatures<C, D = pdata.SignalData> = {
+  readonly [S in keyof D]: Signature<Parameters<CreateFunc<C, D[S]>>, Exporter<D[S]>>;
+};
 
-/** Creates exporters of one type. */
-export interface Factory<C = unknown> extends BaseFactory<C> {
-  /** Creates a traces exporter; throws `SignalNotSupportedError` if traces are not supported. */
-  createTraces(settings: Settings, config: C): Exporter<pdata.Traces>;
-  /** Stability for traces; `"undefined"` when not supported. */
-  readonly tracesStability: StabilityLevel;
-  /** Creates a metrics exporter; throws `SignalNotSupportedError` if metrics are not supported. */
-  createMetrics(settings: Settings, config: C): Exporter<pdata.Metrics>;
-  /** Stability for metrics; `"undefined"` when not supported. */
-  readonly metricsStability: StabilityLevel;
-  /** Creates a logs exporter; throws `SignalNotSupportedError` if logs are not supported. */
-  createLogs(settings: Settings, config: C): Exporter<pdata.Logs>;
-  /** Stability for logs; `"undefined"` when not supported. */
-  readonly logsStability: StabilityLevel;
-}
+/** An option of {@linkcode newFactory}: a supported signal or a config hook. */
+export type FactoryOption<C> = SignalOptionOf<Signatures<C>> | ConfigOption<C>;
+
+/**
+ * Creates exporters of one type.
+ *
+ * For each stable signal it has a create member (`createTraces(settings, config)`, …) that
+ * throws `SignalNotSupportedError` when the signal is not supported, and a stability
+ * (`tracesStability`, …), `"undefined"` when not supported; the service reaches the same through
+ * `create(signal, …)` and `stability(signal)`.
+ */
+export interface Factory<C = unknown>
+  extends SignalFactory<C, Signatures<C>>, StableSignalMembers<Signatures<C>> {}
 
 /** Declares that the exporter type supports traces. */
 export function withTraces<C>(
@@ -67,8 +68,7 @@ export function withLogs<C>(
 
 /**
  * Builds an exporter factory. Signals without an option are refused with
- * `SignalNotSupportedError`; options of signals this package does not know (a twin's) are
- * ignored, so twins can pass their whole option list through.
+ * `SignalNotSupportedError`.
  *
  * @param type The component type, such as `otlp`.
  * @param createDefaultConfig Returns a fresh default config on every call.
@@ -79,5 +79,5 @@ export function newFactory<C>(
   createDefaultConfig: () => C,
   ...options: FactoryOption<C>[]
 ): Factory<C> {
-  return newSignalFactory<Factory<C>, C>("exporter", type, createDefaultConfig, options, SIGNALS);
+  return newStableSignalFactory<C, Signatures<C>>("exporter", type, createDefaultConfig, options);
 }

@@ -28,6 +28,7 @@ export {
   type Factory,
   type FactoryOption,
   newFactory,
+  type Signatures,
   withLogs,
   withMetrics,
   withTraces,

@@ -1,35 +1,23 @@
 import {
-  hasSignalMembers,
   type Settings,
+  type SignalFactory,
   type SignalOption,
   signalOption,
   type StabilityLevel,
+  type StableSignalMembers,
 } from "@denocol/component";
-import {
-  ITEM_NAMES_WITH_PROFILES,
-  newProfilesFactory,
-  PROFILES,
-  type SignalWithProfiles,
-} from "@denocol/component-experimental";
+import { newProfilesSignalFactory, type ProfilesMembers } from "@denocol/component-experimental";
 import * as exporter from "@denocol/exporter";
-import type { Profiles } from "@denocol/pdata-experimental";
+import { SIGNALS } from "@denocol/pdata";
+import { type Profiles, profiles, type SignalDataWithProfiles } from "@denocol/pdata-experimental";
 
-/**
- * The option declaring that an exporter type supports profiles.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
-export type ProfilesOption<C> = SignalOption<"profiles", exporter.CreateFunc<C, Profiles>>;
+/** What an exporter factory creates for each signal, profiles included. */
+export type ProfilesSignatures<C> = exporter.Signatures<C, SignalDataWithProfiles>;
 
-/**
- * Declares that the exporter type supports profiles.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
+/** The option declaring that an exporter type supports profiles. */
+export type ProfilesOption<C> = SignalOption<"profiles", ProfilesSignatures<C>["profiles"]>;
+
+/** Declares that the exporter type supports profiles. */
 export function withProfiles<C>(
   create: exporter.CreateFunc<C, Profiles>,
   stability: StabilityLevel,
@@ -37,26 +25,15 @@ export function withProfiles<C>(
   return signalOption("profiles", create, stability);
 }
 
-/**
- * A stable exporter factory that can also create profiles exporters.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
-export interface ProfilesFactory<C = unknown> extends exporter.Factory<C> {
-  /** Creates a profiles exporter; throws `SignalNotSupportedError` if profiles are not supported. */
-  createProfiles(settings: Settings, config: C): exporter.Exporter<Profiles>;
-  /** Stability for profiles; `"undefined"` when not supported. */
-  readonly profilesStability: StabilityLevel;
-}
+/** A stable exporter factory that can also create profiles exporters. */
+export interface ProfilesFactory<C = unknown>
+  extends
+    SignalFactory<C, ProfilesSignatures<C>>,
+    StableSignalMembers<ProfilesSignatures<C>>,
+    ProfilesMembers<ProfilesSignatures<C>> {}
 
 /**
  * Builds an exporter factory from the stable options and `withProfiles`.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  *
  * @param type The component type.
  * @param createDefaultConfig Returns a fresh default config on every call.
@@ -67,35 +44,32 @@ export function newFactory<C>(
   createDefaultConfig: () => C,
   ...options: Array<exporter.FactoryOption<C> | ProfilesOption<C>>
 ): ProfilesFactory<C> {
-  return newProfilesFactory<ProfilesFactory<C>, exporter.FactoryOption<C>>(
+  return newProfilesSignalFactory<C, ProfilesSignatures<C>>(
     "exporter",
     type,
+    createDefaultConfig,
     options,
-    (stable) => exporter.newFactory(type, createDefaultConfig, ...stable),
   );
 }
 
-/**
- * Whether `factory` was built by this package's `newFactory`, and so has `createProfiles`.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
+/** Whether `factory` was built by this package's `newFactory`, and so has `createProfiles`. */
 export function isProfilesFactory<C>(
   factory: exporter.Factory<C>,
 ): factory is ProfilesFactory<C> {
-  return hasSignalMembers(factory, PROFILES);
+  return "createProfiles" in factory && "profilesStability" in factory;
 }
+
+/** What each signal including profiles is counted in, from the descriptors. */
+const ITEM_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  [...Object.values(SIGNALS), profiles].map((signal) => [signal.name, signal.itemName]),
+);
 
 /**
  * An exporter `ObsReport` that also counts profiles, as `otelcol_exporter_sent_profile_samples`
  * and its failure counters.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
-export function newObsReport(settings: Settings): exporter.ObsReport<SignalWithProfiles> {
-  return new exporter.ObsReport({ settings, itemNames: ITEM_NAMES_WITH_PROFILES });
+export function newObsReport(
+  settings: Settings,
+): exporter.ObsReport<keyof SignalDataWithProfiles> {
+  return new exporter.ObsReport({ settings, itemNames: ITEM_NAMES });
 }

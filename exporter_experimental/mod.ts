@@ -32,5 +32,6 @@ export {
   newObsReport,
   type ProfilesFactory,
   type ProfilesOption,
+  type ProfilesSignatures,
   withProfiles,
 } from "./factory.ts";

@@ -15,18 +15,21 @@
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import {
-  type AnyFactory,
   Collector,
   type CollectorOptions,
   ConfigErrors,
+  type ConnectorFactory,
+  type ExporterFactory,
   type Factories,
   FactoryIndex,
+  type FactoryOfKind,
   type FeatureGateRegistry,
   featureGatesFrom,
   type Kind,
-  pairStability,
+  type ProcessorFactory,
+  type ReceiverFactory,
   SHUTDOWN_ACCOUNTING_MS,
-  signalStability,
+  SIGNAL_NAMES,
   validateCollectorConfig,
 } from "@denocol/service";
 import {
@@ -86,8 +89,6 @@ const STABILITY_LABELS: Readonly<Record<string, string>> = {
   beta: "Beta",
   stable: "Stable",
 };
-
-const SIGNALS = ["traces", "metrics", "logs", "profiles"] as const;
 
 /**
  * Runs the command line and returns the process exit code: 0 on success, and after a shutdown
@@ -228,35 +229,35 @@ async function run(
 export function describeComponents(factories: Factories): string {
   const index = new FactoryIndex(factories);
   const label = (level: string) => STABILITY_LABELS[level] ?? level;
-  const perSignal = (kind: Kind, factory: AnyFactory) => {
+  const perSignal = (factory: ReceiverFactory | ProcessorFactory | ExporterFactory) => {
     const stability: Record<string, string> = {};
-    for (const signal of SIGNALS) {
-      const level = signalStability(kind, factory, signal);
+    for (const signal of SIGNAL_NAMES) {
+      const level = factory.stability(signal);
       if (level !== "undefined") stability[signal] = label(level);
     }
     return stability;
   };
-  const pairs = (factory: AnyFactory) => {
+  const pairs = (factory: ConnectorFactory) => {
     const stability: Record<string, string> = {};
-    for (const from of SIGNALS) {
-      for (const to of SIGNALS) {
-        const level = pairStability(factory, from, to);
+    for (const from of SIGNAL_NAMES) {
+      for (const to of SIGNAL_NAMES) {
+        const level = factory.stability(from, to);
         if (level !== "undefined") stability[`${from}-to-${to}`] = label(level);
       }
     }
     return stability;
   };
-  const list = (kind: Kind, stabilityOf: (factory: AnyFactory) => Record<string, string>) =>
-    index.list(kind).map((factory) => ({ name: factory.type, stability: stabilityOf(factory) }));
+  const list = <K extends Kind>(
+    kind: K,
+    stabilityOf: (factory: FactoryOfKind[K]) => Record<string, string>,
+  ) => index.list(kind).map((factory) => ({ name: factory.type, stability: stabilityOf(factory) }));
   return stringify({
     buildinfo: BUILD_INFO,
-    receivers: list("receiver", (f) => perSignal("receiver", f)),
-    processors: list("processor", (f) => perSignal("processor", f)),
-    exporters: list("exporter", (f) => perSignal("exporter", f)),
+    receivers: list("receiver", perSignal),
+    processors: list("processor", perSignal),
+    exporters: list("exporter", perSignal),
     connectors: list("connector", pairs),
-    extensions: list("extension", (f) => ({
-      extension: label((f as { stability?: string }).stability ?? "undefined"),
-    })),
+    extensions: list("extension", (f) => ({ extension: label(f.stability) })),
   }).trimEnd();
 }
 

@@ -31,12 +31,7 @@ import { factory as nopReceiver } from "@denocol/nopreceiver";
 import { factory as otlpExporter } from "@denocol/otlpexporter";
 import { factory as otlpHttpExporter } from "@denocol/otlphttpexporter";
 import { factory as otlpReceiver } from "@denocol/otlpreceiver";
-import {
-  type Factories,
-  FactoryIndex,
-  PROFILES_SUPPORT_GATE,
-  signalStability,
-} from "@denocol/service";
+import { type Factories, FactoryIndex, PROFILES_SUPPORT_GATE } from "@denocol/service";
 import denoJson from "./deno.json" with { type: "json" };
 
 export type { AnyFactory, Factories } from "@denocol/service";
@@ -95,7 +90,7 @@ export function createDefaultConfig(factories: Factories): Record<string, unknow
   ] as const;
   const supportsProfiles = profilesParts.every(([kind, type]) => {
     const factory = index.get(kind, type);
-    return factory !== undefined && signalStability(kind, factory, "profiles") !== "undefined";
+    return factory !== undefined && factory.stability("profiles") !== "undefined";
   });
   const pipeline = () => ({ receivers: ["otlp"], processors: ["batch"], exporters: ["debug"] });
   const pipelines: Record<string, unknown> = {

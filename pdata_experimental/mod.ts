@@ -52,6 +52,7 @@ export {
   profiles,
   profilesFromRequest,
   profilesToRequest,
+  type SignalDataWithProfiles,
 } from "./profiles.ts";
 export { ProfileReferenceError, type ProfileTable } from "./reference_error.ts";
 export { validateProfiles } from "./validate.ts";
@@ -219,5 +220,6 @@ export type {
   Message,
   OtlpRejection,
   Resource,
+  SignalData,
   SignalDescriptor,
 } from "@denocol/pdata";

@@ -1,5 +1,10 @@
 import { create } from "@bufbuild/protobuf";
-import { defineSignal, OTLP_ID_FIELDS, type SignalDescriptor } from "@denocol/pdata";
+import {
+  defineSignal,
+  OTLP_ID_FIELDS,
+  type SignalData,
+  type SignalDescriptor,
+} from "@denocol/pdata";
 import {
   type ProfilesData,
   ProfilesDataSchema,
@@ -23,6 +28,12 @@ import {
  * dictionary every profile indexes into (the generated `ProfilesData` message).
  */
 export type Profiles = ProfilesData;
+
+/**
+ * The data type of each signal including profiles, by name: `@denocol/pdata`'s `SignalData`
+ * and `profiles`.
+ */
+export type SignalDataWithProfiles = SignalData & { readonly profiles: Profiles };
 
 /** Byte lengths of the profile id fields OTLP/JSON writes as hex (trace and span ids of links). */
 const PROFILES_ID_FIELDS = Object.freeze({ ...OTLP_ID_FIELDS, profile_id: 16 });

@@ -1,13 +1,14 @@
 import {
-  type BaseFactory,
   type Component,
   type ConfigOption,
-  newSignalFactory,
+  newStableSignalFactory,
   type Settings,
-  type SignalOption,
+  type SignalFactory,
   signalOption,
-  SIGNALS,
+  type SignalOptionOf,
+  type Signature,
   type StabilityLevel,
+  type StableSignalMembers,
 } from "@denocol/component";
 import type { Consumer } from "@denocol/consumer";
 import type * as pdata from "@denocol/pdata";
@@ -18,36 +19,28 @@ export interface Processor<T> extends Component, Consumer<T> {}
 /** Creates a processor of data of type `T` that feeds `next`. */
 export type CreateFunc<C, T> = (settings: Settings, config: C, next: Consumer<T>) => Processor<T>;
 
-/** An option of {@linkcode newFactory}: a supported signal or a config hook. */
-export type FactoryOption<C> =
-  | SignalOption<"traces", CreateFunc<C, pdata.Traces>>
-  | SignalOption<"metrics", CreateFunc<C, pdata.Metrics>>
-  | SignalOption<"logs", CreateFunc<C, pdata.Logs>>
-  | ConfigOption<C>;
+/**
+ * What a processor factory creates for each signal of `D`, the stable signals of
+ * `@denocol/pdata` unless a twin passes more: from settings, config and the next consumer, a
+ * processor of the signal's data.
+ */
+export type Signatures<C, D = pdata.SignalData> = {
+  readonly [S in keyof D]: Signature<Parameters<CreateFunc<C, D[S]>>, Processor<D[S]>>;
+};
 
-/** Creates processors of one type. */
-export interface Factory<C = unknown> extends BaseFactory<C> {
-  /** Creates a traces processor; throws `SignalNotSupportedError` if traces are not supported. */
-  createTraces(
-    settings: Settings,
-    config: C,
-    next: Consumer<pdata.Traces>,
-  ): Processor<pdata.Traces>;
-  /** Stability for traces; `"undefined"` when not supported. */
-  readonly tracesStability: StabilityLevel;
-  /** Creates a metrics processor; throws `SignalNotSupportedError` if metrics are not supported. */
-  createMetrics(
-    settings: Settings,
-    config: C,
-    next: Consumer<pdata.Metrics>,
-  ): Processor<pdata.Metrics>;
-  /** Stability for metrics; `"undefined"` when not supported. */
-  readonly metricsStability: StabilityLevel;
-  /** Creates a logs processor; throws `SignalNotSupportedError` if logs are not supported. */
-  createLogs(settings: Settings, config: C, next: Consumer<pdata.Logs>): Processor<pdata.Logs>;
-  /** Stability for logs; `"undefined"` when not supported. */
-  readonly logsStability: StabilityLevel;
-}
+/** An option of {@linkcode newFactory}: a supported signal or a config hook. */
+export type FactoryOption<C> = SignalOptionOf<Signatures<C>> | ConfigOption<C>;
+
+/**
+ * Creates processors of one type.
+ *
+ * For each stable signal it has a create member (`createTraces(settings, config, next)`, …) that
+ * throws `SignalNotSupportedError` when the signal is not supported, and a stability
+ * (`tracesStability`, …), `"undefined"` when not supported; the service reaches the same through
+ * `create(signal, …)` and `stability(signal)`.
+ */
+export interface Factory<C = unknown>
+  extends SignalFactory<C, Signatures<C>>, StableSignalMembers<Signatures<C>> {}
 
 /** Declares that the processor type supports traces. */
 export function withTraces<C>(
@@ -75,8 +68,7 @@ export function withLogs<C>(
 
 /**
  * Builds a processor factory. Signals without an option are refused with
- * `SignalNotSupportedError`; options of signals this package does not know (a twin's) are
- * ignored, so twins can pass their whole option list through.
+ * `SignalNotSupportedError`.
  *
  * @param type The component type, such as `batch`.
  * @param createDefaultConfig Returns a fresh default config on every call.
@@ -87,5 +79,5 @@ export function newFactory<C>(
   createDefaultConfig: () => C,
   ...options: FactoryOption<C>[]
 ): Factory<C> {
-  return newSignalFactory<Factory<C>, C>("processor", type, createDefaultConfig, options, SIGNALS);
+  return newStableSignalFactory<C, Signatures<C>>("processor", type, createDefaultConfig, options);
 }

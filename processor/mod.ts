@@ -31,6 +31,7 @@ export {
   type FactoryOption,
   newFactory,
   type Processor,
+  type Signatures,
   withLogs,
   withMetrics,
   withTraces,

@@ -1,31 +1,22 @@
 import {
-  hasSignalMembers,
-  type Settings,
+  type SignalFactory,
   type SignalOption,
   signalOption,
   type StabilityLevel,
+  type StableSignalMembers,
 } from "@denocol/component";
-import { newProfilesFactory, PROFILES } from "@denocol/component-experimental";
+import { newProfilesSignalFactory, type ProfilesMembers } from "@denocol/component-experimental";
 import type { Consumer } from "@denocol/consumer";
-import type { Profiles } from "@denocol/pdata-experimental";
+import type { Profiles, SignalDataWithProfiles } from "@denocol/pdata-experimental";
 import * as processor from "@denocol/processor";
 
-/**
- * The option declaring that a processor type supports profiles.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
-export type ProfilesOption<C> = SignalOption<"profiles", processor.CreateFunc<C, Profiles>>;
+/** What a processor factory creates for each signal, profiles included. */
+export type ProfilesSignatures<C> = processor.Signatures<C, SignalDataWithProfiles>;
 
-/**
- * Declares that the processor type supports profiles.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
+/** The option declaring that a processor type supports profiles. */
+export type ProfilesOption<C> = SignalOption<"profiles", ProfilesSignatures<C>["profiles"]>;
+
+/** Declares that the processor type supports profiles. */
 export function withProfiles<C>(
   create: processor.CreateFunc<C, Profiles>,
   stability: StabilityLevel,
@@ -33,30 +24,15 @@ export function withProfiles<C>(
   return signalOption("profiles", create, stability);
 }
 
-/**
- * A stable processor factory that can also create profiles processors.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
-export interface ProfilesFactory<C = unknown> extends processor.Factory<C> {
-  /** Creates a profiles processor; throws `SignalNotSupportedError` if profiles are not supported. */
-  createProfiles(
-    settings: Settings,
-    config: C,
-    next: Consumer<Profiles>,
-  ): processor.Processor<Profiles>;
-  /** Stability for profiles; `"undefined"` when not supported. */
-  readonly profilesStability: StabilityLevel;
-}
+/** A stable processor factory that can also create profiles processors. */
+export interface ProfilesFactory<C = unknown>
+  extends
+    SignalFactory<C, ProfilesSignatures<C>>,
+    StableSignalMembers<ProfilesSignatures<C>>,
+    ProfilesMembers<ProfilesSignatures<C>> {}
 
 /**
  * Builds a processor factory from the stable options and `withProfiles`.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  *
  * @param type The component type.
  * @param createDefaultConfig Returns a fresh default config on every call.
@@ -67,34 +43,22 @@ export function newFactory<C>(
   createDefaultConfig: () => C,
   ...options: Array<processor.FactoryOption<C> | ProfilesOption<C>>
 ): ProfilesFactory<C> {
-  return newProfilesFactory<ProfilesFactory<C>, processor.FactoryOption<C>>(
+  return newProfilesSignalFactory<C, ProfilesSignatures<C>>(
     "processor",
     type,
+    createDefaultConfig,
     options,
-    (stable) => processor.newFactory(type, createDefaultConfig, ...stable),
   );
 }
 
-/**
- * Whether `factory` was built by this package's `newFactory`, and so has `createProfiles`.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
+/** Whether `factory` was built by this package's `newFactory`, and so has `createProfiles`. */
 export function isProfilesFactory<C>(
   factory: processor.Factory<C>,
 ): factory is ProfilesFactory<C> {
-  return hasSignalMembers(factory, PROFILES);
+  return "createProfiles" in factory && "profilesStability" in factory;
 }
 
-/**
- * `newProcessor` of `@denocol/processor` for profiles.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
+/** `newProcessor` of `@denocol/processor` for profiles. */
 export function newProfilesProcessor(
   next: Consumer<Profiles>,
   process: processor.ProcessFunc<Profiles>,

@@ -86,5 +86,6 @@ export {
   newProfilesProcessor,
   type ProfilesFactory,
   type ProfilesOption,
+  type ProfilesSignatures,
   withProfiles,
 } from "./factory.ts";

@@ -1,13 +1,14 @@
 import {
-  type BaseFactory,
   type Component,
   type ConfigOption,
-  newSignalFactory,
+  newStableSignalFactory,
   type Settings,
-  type SignalOption,
+  type SignalFactory,
   signalOption,
-  SIGNALS,
+  type SignalOptionOf,
+  type Signature,
   type StabilityLevel,
+  type StableSignalMembers,
 } from "@denocol/component";
 import type { Consumer } from "@denocol/consumer";
 import type * as pdata from "@denocol/pdata";
@@ -15,31 +16,29 @@ import type * as pdata from "@denocol/pdata";
 /** Creates a receiver that feeds `next` with data of type `T`. */
 export type CreateFunc<C, T> = (settings: Settings, config: C, next: Consumer<T>) => Component;
 
+/**
+ * What a receiver factory creates for each signal of `D`, the stable signals of `@denocol/pdata`
+ * unless a twin passes more: from settings, config and the next consumer of the signal's data, a
+ * receiver.
+ */
+export type Signatures<C, D = pdata.SignalData> = {
+  readonly [S in keyof D]: Signature<Parameters<CreateFunc<C, D[S]>>, Component>;
+};
+
 /** An option of {@linkcode newFactory}: a supported signal or a config hook. */
-export type FactoryOption<C> =
-  | SignalOption<"traces", CreateFunc<C, pdata.Traces>>
-  | SignalOption<"metrics", CreateFunc<C, pdata.Metrics>>
-  | SignalOption<"logs", CreateFunc<C, pdata.Logs>>
-  | ConfigOption<C>;
+export type FactoryOption<C> = SignalOptionOf<Signatures<C>> | ConfigOption<C>;
 
 /**
  * Creates receivers of one type. A receiver is a {@linkcode Component} that turns incoming data
  * (network requests, files, scrapes) into calls of its `next` consumer.
+ *
+ * For each stable signal it has a create member (`createTraces(settings, config, next)`, …) that
+ * throws `SignalNotSupportedError` when the signal is not supported, and a stability
+ * (`tracesStability`, …), `"undefined"` when not supported; the service reaches the same through
+ * `create(signal, …)` and `stability(signal)`.
  */
-export interface Factory<C = unknown> extends BaseFactory<C> {
-  /** Creates a traces receiver; throws `SignalNotSupportedError` if traces are not supported. */
-  createTraces(settings: Settings, config: C, next: Consumer<pdata.Traces>): Component;
-  /** Stability for traces; `"undefined"` when not supported. */
-  readonly tracesStability: StabilityLevel;
-  /** Creates a metrics receiver; throws `SignalNotSupportedError` if metrics are not supported. */
-  createMetrics(settings: Settings, config: C, next: Consumer<pdata.Metrics>): Component;
-  /** Stability for metrics; `"undefined"` when not supported. */
-  readonly metricsStability: StabilityLevel;
-  /** Creates a logs receiver; throws `SignalNotSupportedError` if logs are not supported. */
-  createLogs(settings: Settings, config: C, next: Consumer<pdata.Logs>): Component;
-  /** Stability for logs; `"undefined"` when not supported. */
-  readonly logsStability: StabilityLevel;
-}
+export interface Factory<C = unknown>
+  extends SignalFactory<C, Signatures<C>>, StableSignalMembers<Signatures<C>> {}
 
 /** Declares that the receiver type supports traces. */
 export function withTraces<C>(
@@ -67,8 +66,7 @@ export function withLogs<C>(
 
 /**
  * Builds a receiver factory. Signals without an option are refused with
- * `SignalNotSupportedError`; options of signals this package does not know (a twin's) are
- * ignored, so twins can pass their whole option list through.
+ * `SignalNotSupportedError`.
  *
  * @param type The component type, such as `otlp`.
  * @param createDefaultConfig Returns a fresh default config on every call.
@@ -79,5 +77,5 @@ export function newFactory<C>(
   createDefaultConfig: () => C,
   ...options: FactoryOption<C>[]
 ): Factory<C> {
-  return newSignalFactory<Factory<C>, C>("receiver", type, createDefaultConfig, options, SIGNALS);
+  return newStableSignalFactory<C, Signatures<C>>("receiver", type, createDefaultConfig, options);
 }

@@ -29,6 +29,7 @@ export {
   type Factory,
   type FactoryOption,
   newFactory,
+  type Signatures,
   withLogs,
   withMetrics,
   withTraces,

@@ -1,4 +1,10 @@
-import { type Counter, ITEM_NAMES, type Settings, type Signal } from "@denocol/component";
+import type { Counter, Settings } from "@denocol/component";
+import { type SignalName, SIGNALS } from "@denocol/pdata";
+
+/** What each stable signal is counted in, from its descriptor. */
+const STABLE_ITEM_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.values(SIGNALS).map((signal) => [signal.name, signal.itemName]),
+);
 
 /** Options of {@linkcode ObsReport}. */
 export interface ObsReportOptions<S extends string> {
@@ -7,8 +13,8 @@ export interface ObsReportOptions<S extends string> {
   /** How data arrives, such as `grpc` or `http`; the `transport` attribute. */
   transport: string;
   /**
-   * What each signal is counted in; default the stable `ITEM_NAMES`. Twins pass their table to
-   * count experimental signals.
+   * What each signal is counted in; default the `itemName` of each stable signal's descriptor.
+   * Twins pass their table to count experimental signals.
    */
   itemNames?: Readonly<Record<S, string>>;
 }
@@ -18,14 +24,14 @@ export interface ObsReportOptions<S extends string> {
  * counters `otelcol_receiver_accepted_<items>` and `otelcol_receiver_refused_<items>` (items:
  * `spans`, `metric_points`, `log_records`) with attributes `receiver` and `transport`.
  */
-export class ObsReport<S extends string = Signal> {
+export class ObsReport<S extends string = SignalName> {
   readonly #accepted = new Map<string, Counter>();
   readonly #refused = new Map<string, Counter>();
   readonly #attributes: Readonly<Record<string, string>>;
 
   /** Creates the counters on the receiver's meter. */
   constructor(options: ObsReportOptions<S>) {
-    const itemNames: Readonly<Record<string, string>> = options.itemNames ?? ITEM_NAMES;
+    const itemNames: Readonly<Record<string, string>> = options.itemNames ?? STABLE_ITEM_NAMES;
     const meter = options.settings.telemetry.meter;
     for (const [signal, items] of Object.entries(itemNames)) {
       this.#accepted.set(

@@ -28,39 +28,30 @@
  */
 
 import {
-  type Component,
-  hasSignalMembers,
   type Settings,
+  type SignalFactory,
   type SignalOption,
   signalOption,
   type StabilityLevel,
+  type StableSignalMembers,
 } from "@denocol/component";
-import {
-  ITEM_NAMES_WITH_PROFILES,
-  newProfilesFactory,
-  PROFILES,
-  type SignalWithProfiles,
-} from "@denocol/component-experimental";
-import type { Consumer } from "@denocol/consumer";
-import type { Profiles } from "@denocol/pdata-experimental";
+import { newProfilesSignalFactory, type ProfilesMembers } from "@denocol/component-experimental";
+import { SIGNALS } from "@denocol/pdata";
+import { type Profiles, profiles, type SignalDataWithProfiles } from "@denocol/pdata-experimental";
 import * as receiver from "@denocol/receiver";
 
-/**
- * The option declaring that a receiver type supports profiles.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
-export type ProfilesOption<C> = SignalOption<"profiles", receiver.CreateFunc<C, Profiles>>;
+/** What each signal including profiles is counted in, from the descriptors. */
+const ITEM_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  [...Object.values(SIGNALS), profiles].map((signal) => [signal.name, signal.itemName]),
+);
 
-/**
- * Declares that the receiver type supports profiles.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
+/** What a receiver factory creates for each signal, profiles included. */
+export type ProfilesSignatures<C> = receiver.Signatures<C, SignalDataWithProfiles>;
+
+/** The option declaring that a receiver type supports profiles. */
+export type ProfilesOption<C> = SignalOption<"profiles", ProfilesSignatures<C>["profiles"]>;
+
+/** Declares that the receiver type supports profiles. */
 export function withProfiles<C>(
   create: receiver.CreateFunc<C, Profiles>,
   stability: StabilityLevel,
@@ -68,26 +59,15 @@ export function withProfiles<C>(
   return signalOption("profiles", create, stability);
 }
 
-/**
- * A stable receiver factory that can also create profiles receivers.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
-export interface ProfilesFactory<C = unknown> extends receiver.Factory<C> {
-  /** Creates a profiles receiver; throws `SignalNotSupportedError` if profiles are not supported. */
-  createProfiles(settings: Settings, config: C, next: Consumer<Profiles>): Component;
-  /** Stability for profiles; `"undefined"` when not supported. */
-  readonly profilesStability: StabilityLevel;
-}
+/** A stable receiver factory that can also create profiles receivers. */
+export interface ProfilesFactory<C = unknown>
+  extends
+    SignalFactory<C, ProfilesSignatures<C>>,
+    StableSignalMembers<ProfilesSignatures<C>>,
+    ProfilesMembers<ProfilesSignatures<C>> {}
 
 /**
  * Builds a receiver factory from the stable options and `withProfiles`.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  *
  * @param type The component type.
  * @param createDefaultConfig Returns a fresh default config on every call.
@@ -98,39 +78,31 @@ export function newFactory<C>(
   createDefaultConfig: () => C,
   ...options: Array<receiver.FactoryOption<C> | ProfilesOption<C>>
 ): ProfilesFactory<C> {
-  return newProfilesFactory<ProfilesFactory<C>, receiver.FactoryOption<C>>(
+  return newProfilesSignalFactory<C, ProfilesSignatures<C>>(
     "receiver",
     type,
+    createDefaultConfig,
     options,
-    (stable) => receiver.newFactory(type, createDefaultConfig, ...stable),
   );
 }
 
 /**
  * Whether `factory` was built by this package's `newFactory`, and so has `createProfiles`.
  * Its `profilesStability` says whether it actually supports profiles.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export function isProfilesFactory<C>(
   factory: receiver.Factory<C>,
 ): factory is ProfilesFactory<C> {
-  return hasSignalMembers(factory, PROFILES);
+  return "createProfiles" in factory && "profilesStability" in factory;
 }
 
 /**
  * A receiver `ObsReport` that also counts profiles, as
  * `otelcol_receiver_accepted_profile_samples` / `otelcol_receiver_refused_profile_samples`.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export function newObsReport(
   settings: Settings,
   transport: string,
-): receiver.ObsReport<SignalWithProfiles> {
-  return new receiver.ObsReport({ settings, transport, itemNames: ITEM_NAMES_WITH_PROFILES });
+): receiver.ObsReport<keyof SignalDataWithProfiles> {
+  return new receiver.ObsReport({ settings, transport, itemNames: ITEM_NAMES });
 }

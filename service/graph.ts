@@ -13,17 +13,12 @@
  */
 
 import type { Component, Host, ID, Kind, Settings } from "@denocol/component";
-import type { Consumer } from "@denocol/consumer";
+import { type Consumer, fanOut } from "@denocol/consumer";
 import { isPipelineWatcher } from "@denocol/extension";
 import type { PipelineConfig, ValidatedConfig } from "./config/mod.ts";
-import {
-  type AnyFactory,
-  type FactoryIndex,
-  pairCreate,
-  pairStability,
-  signalCreate,
-} from "./factories.ts";
-import { signalOps } from "./signals.ts";
+import type { FactoryIndex, FactoryOfKind } from "./factories.ts";
+import type { SignalDescriptor } from "@denocol/pdata";
+import { type SignalName, SIGNALS } from "./signals.ts";
 
 /** Identity attributes of one graph node, also added to its logger. */
 export interface NodeAttributes {
@@ -242,7 +237,7 @@ export class PipelineGraph {
         id,
         attributes,
         () =>
-          (factory as unknown as { create: (s: Settings, c: unknown) => Component }).create(
+          factory.create(
             this.#options.settings("extension", id, attributes),
             this.#componentConfig("extension", id),
           ),
@@ -267,7 +262,7 @@ export class PipelineGraph {
     return this.#options.config.config.components.connector.has(id.toString());
   }
 
-  #factory(kind: Kind, id: ID): AnyFactory {
+  #factory<K extends Kind>(kind: K, id: ID): FactoryOfKind[K] {
     const factory = this.#options.factories.get(kind, id.type);
     if (factory === undefined) {
       throw new GraphBuildError(
@@ -313,7 +308,7 @@ export class PipelineGraph {
     return node;
   }
 
-  #pipelinesOf(signal: string, receiver: ID): PipelineConfig[] {
+  #pipelinesOf(signal: SignalName, receiver: ID): PipelineConfig[] {
     const key = receiver.toString();
     return [...this.#options.config.config.service.pipelines.values()].filter((pipeline) =>
       pipeline.signal === signal &&
@@ -322,16 +317,16 @@ export class PipelineGraph {
   }
 
   /** Fan-out to the heads of `pipelines`, and the nodes it leads to. */
-  #feed(signal: string, pipelines: readonly PipelineConfig[]): Wired {
+  #feed(signal: SignalName, pipelines: readonly PipelineConfig[]): Wired {
     const heads = pipelines.map((pipeline) => this.#pipelineHead(pipeline));
     return {
-      consumer: signalOps(signal).fanOut(heads.map((head) => head.consumer)),
+      consumer: fanOutOf(signal, heads.map((head) => head.consumer)),
       nodes: heads.flatMap((head) => head.nodes),
       heads: heads.map((head) => head.consumer),
     };
   }
 
-  #receiver(id: ID, signal: string): void {
+  #receiver(id: ID, signal: SignalName): void {
     const key = `receiver ${id} ${signal}`;
     if (this.#nodes.has(key)) return;
     const next = this.#feed(signal, this.#pipelinesOf(signal, id));
@@ -342,16 +337,17 @@ export class PipelineGraph {
     };
     const factory = this.#factory("receiver", id);
     const component = this.#create("receiver", id, attributes, () =>
-      signalCreate(factory, signal)(
+      factory.create(
+        signal,
         this.#options.settings("receiver", id, attributes),
         this.#componentConfig("receiver", id),
         next.consumer,
-      ) as Component);
+      ));
     this.#addNode(key, "receiver", id, attributes, component);
     this.#edges.set(key, [...next.nodes]);
   }
 
-  #exporter(id: ID, signal: string): Wired {
+  #exporter(id: ID, signal: SignalName): Wired {
     const key = `exporter ${id} ${signal}`;
     const existing = this.#nodes.get(key);
     if (existing !== undefined) {
@@ -368,16 +364,17 @@ export class PipelineGraph {
     };
     const factory = this.#factory("exporter", id);
     const component = this.#create("exporter", id, attributes, () =>
-      signalCreate(factory, signal)(
+      factory.create(
+        signal,
         this.#options.settings("exporter", id, attributes),
         this.#componentConfig("exporter", id),
-      ) as Component & Consumer<unknown>);
+      ));
     this.#addNode(key, "exporter", id, attributes, component);
     this.#edges.set(key, []);
     return { consumer: component, nodes: [key], heads: [] };
   }
 
-  #connector(id: ID, from: string, to: string): Wired {
+  #connector(id: ID, from: SignalName, to: SignalName): Wired {
     const key = `connector ${id} ${from} ${to}`;
     const existing = this.#connectorInputs.get(key);
     if (existing !== undefined) return existing;
@@ -389,12 +386,19 @@ export class PipelineGraph {
       "otelcol.signal.output": to,
     };
     const factory = this.#factory("connector", id);
-    const component = this.#create("connector", id, attributes, () =>
-      pairCreate(factory, from, to)(
-        this.#options.settings("connector", id, attributes),
-        this.#componentConfig("connector", id),
-        next.consumer,
-      ) as Component & Consumer<unknown>);
+    const component = this.#create<Component & Consumer<unknown>>(
+      "connector",
+      id,
+      attributes,
+      () =>
+        factory.create(
+          from,
+          to,
+          this.#options.settings("connector", id, attributes),
+          this.#componentConfig("connector", id),
+          next.consumer,
+        ),
+    );
     this.#addNode(key, "connector", id, attributes, component);
     this.#edges.set(key, [...next.nodes]);
     // A connector may pass the very data it was given to the pipelines it feeds, so it mutates
@@ -425,18 +429,17 @@ export class PipelineGraph {
         continue;
       }
       const factory = this.#factory("connector", reference.id);
-      const targets = new Set<string>();
+      const targets = new Set<SignalName>();
       for (const target of this.#options.config.config.service.pipelines.values()) {
         const feeds = target.receivers.some((r) => r.id.equals(reference.id));
-        if (feeds && pairStability(factory, signal, target.signal) !== "undefined") {
+        if (feeds && factory.stability(signal, target.signal) !== "undefined") {
           targets.add(target.signal);
         }
       }
       for (const to of targets) ends.push(this.#connector(reference.id, signal, to));
     }
-    const ops = signalOps(signal);
     let next: Wired = {
-      consumer: ops.fanOut(ends.map((end) => end.consumer)),
+      consumer: fanOutOf(signal, ends.map((end) => end.consumer)),
       nodes: ends.flatMap((end) => end.nodes),
       heads: [],
     };
@@ -457,11 +460,12 @@ export class PipelineGraph {
         id,
         attributes,
         () =>
-          signalCreate(factory, signal)(
+          factory.create(
+            signal,
             this.#options.settings("processor", id, attributes),
             this.#componentConfig("processor", id),
             downstream.consumer,
-          ) as Component & Consumer<unknown>,
+          ),
       );
       this.#addNode(key, "processor", id, attributes, component);
       this.#edges.set(key, [...downstream.nodes]);
@@ -512,4 +516,10 @@ export class PipelineGraph {
 function wrapShutdownError(node: GraphNode, error: unknown, what: string): Error {
   const detail = error instanceof Error ? error.message : String(error);
   return new Error(`failed to ${what} ${describeNode(node)}: ${detail}`, { cause: error });
+}
+
+/** A consumer handing `signal`'s data to every one of `consumers`, copying it with its descriptor. */
+function fanOutOf(signal: SignalName, consumers: readonly Consumer<unknown>[]): Consumer<unknown> {
+  const descriptor: SignalDescriptor = SIGNALS[signal];
+  return fanOut(consumers, (data) => descriptor.clone(data));
 }

@@ -28,21 +28,22 @@
 export * from "./config/mod.ts";
 export {
   type AnyFactory,
-  type CreateMember,
+  type ConnectorFactory,
+  type ExporterFactory,
+  type ExtensionFactory,
   type Factories,
   FactoryIndex,
-  pairCreate,
-  pairStability,
-  signalCreate,
-  signalStability,
+  type FactoryOfKind,
+  type ProcessorFactory,
+  type ReceiverFactory,
 } from "./factories.ts";
-export { type SignalOps, signalOps } from "./signals.ts";
 export {
-  createProfilesPair,
-  PROFILES_OPS,
-  profilesPairStability,
-  profilesStabilityOf,
-} from "./profiles.ts";
+  isSignalName,
+  SIGNAL_NAMES,
+  type SignalData,
+  type SignalName,
+  SIGNALS,
+} from "./signals.ts";
 export {
   ComponentStartError,
   describeNode,

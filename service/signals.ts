@@ -1,47 +1,56 @@
-/** Per-signal operations the pipeline graph needs: copying, counting and fanning out data. */
+/**
+ * The one table of the signals a pipeline can carry.
+ *
+ * # Experimental
+ *
+ * It includes the experimental profiles signal; profiles pipelines are refused unless the
+ * `service.profilesSupport` feature gate is enabled. This API is EXPERIMENTAL and may be changed
+ * or removed in a later release.
+ */
 
-import { type Consumer, fanOutLogs, fanOutMetrics, fanOutTraces } from "@denocol/consumer";
 import * as pdata from "@denocol/pdata";
-import { PROFILES_OPS } from "./profiles.ts";
+import { profiles } from "@denocol/pdata-experimental";
 
-/** What the graph does with data of one signal without knowing its type. */
-export interface SignalOps {
-  /** The signal. */
-  readonly signal: string;
-  /** A deep copy of `data`. */
-  clone(data: unknown): unknown;
-  /** The number of items (spans, data points, log records, samples) in `data`. */
-  count(data: unknown): number;
-  /** A consumer handing each item to every consumer, copying for mutating ones. */
-  fanOut(consumers: readonly Consumer<unknown>[]): Consumer<unknown>;
+/**
+ * Every signal a pipeline can carry, by name: the stable signals of `@denocol/pdata`, then the
+ * profiles of `@denocol/pdata-experimental`. Validation, the pipeline graph and the `components`
+ * listing all work from this table.
+ *
+ * # Experimental
+ *
+ * `profiles` is EXPERIMENTAL and may be changed or removed in a later release.
+ */
+export const SIGNALS: typeof pdata.SIGNALS & { readonly profiles: typeof profiles } = pdata
+  .signalTable({ ...pdata.SIGNALS, profiles });
+
+/**
+ * The name of a signal a pipeline can carry.
+ *
+ * # Experimental
+ *
+ * `profiles` is EXPERIMENTAL and may be changed or removed in a later release.
+ */
+export type SignalName = keyof typeof SIGNALS;
+
+/**
+ * The data type of each signal a pipeline can carry, by name.
+ *
+ * # Experimental
+ *
+ * `profiles` is EXPERIMENTAL and may be changed or removed in a later release.
+ */
+export type SignalData = { [S in SignalName]: pdata.DataOf<(typeof SIGNALS)[S]> };
+
+/** Whether `name` is the name of a signal in {@linkcode SIGNALS}. */
+export function isSignalName(name: string): name is SignalName {
+  return Object.hasOwn(SIGNALS, name);
 }
 
-const STABLE_OPS: Readonly<Record<string, SignalOps>> = {
-  traces: {
-    signal: "traces",
-    clone: (data) => pdata.traces.clone(data as pdata.Traces),
-    count: (data) => pdata.traces.count(data as pdata.Traces),
-    fanOut: (consumers) => fanOutTraces(consumers as Consumer<pdata.Traces>[]) as Consumer<unknown>,
-  },
-  metrics: {
-    signal: "metrics",
-    clone: (data) => pdata.metrics.clone(data as pdata.Metrics),
-    count: (data) => pdata.metrics.count(data as pdata.Metrics),
-    fanOut: (consumers) =>
-      fanOutMetrics(consumers as Consumer<pdata.Metrics>[]) as Consumer<unknown>,
-  },
-  logs: {
-    signal: "logs",
-    clone: (data) => pdata.logs.clone(data as pdata.Logs),
-    count: (data) => pdata.logs.count(data as pdata.Logs),
-    fanOut: (consumers) => fanOutLogs(consumers as Consumer<pdata.Logs>[]) as Consumer<unknown>,
-  },
-};
-
-/** The operations of `signal`; throws `RangeError` for a signal the service does not know. */
-export function signalOps(signal: string): SignalOps {
-  if (signal === "profiles") return PROFILES_OPS;
-  const ops = STABLE_OPS[signal];
-  if (ops === undefined) throw new RangeError(`unknown signal ${JSON.stringify(signal)}`);
-  return ops;
-}
+/**
+ * The names of {@linkcode SIGNALS}, stable signals first.
+ *
+ * # Experimental
+ *
+ * `profiles` is EXPERIMENTAL and may be changed or removed in a later release.
+ */
+export const SIGNAL_NAMES: readonly SignalName[] = Object.keys(SIGNALS).filter(isSignalName);

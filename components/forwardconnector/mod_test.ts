@@ -3,7 +3,6 @@ import { nopHost, nopSettings } from "@denocol/component/componenttest";
 import { clientMetadata, RetryableError } from "@denocol/consumer";
 import { errorConsumer, SinkConsumer } from "@denocol/consumer/consumertest";
 import { type Logs, logs, type Metrics, metrics, type Traces, traces } from "@denocol/pdata";
-import { pairStability } from "@denocol/connector-experimental";
 import { type Profiles, profiles } from "@denocol/pdata-experimental";
 import { factory } from "./mod.ts";
 
@@ -30,7 +29,7 @@ Deno.test("forward connector: passes each stable signal through with its context
   assert.equal(traceSink.contexts[0], context);
   for (const c of [t, m, l]) await c.shutdown();
   for (const [from, to] of [["traces", "traces"], ["metrics", "metrics"], ["logs", "logs"]]) {
-    assert.equal(pairStability(factory, from as "traces", to as "traces"), "beta");
+    assert.equal(factory.stability(from, to), "beta");
   }
 });
 
@@ -52,5 +51,5 @@ Deno.test("forward connector: passes profiles through", async () => {
   await connector.consume(data);
   await connector.shutdown();
   assert.equal(sink.all[0], data);
-  assert.equal(pairStability(factory, "profiles", "profiles"), "alpha");
+  assert.equal(factory.stability("profiles", "profiles"), "alpha");
 });

@@ -18,13 +18,7 @@
  * @module
  */
 
-import {
-  type Component,
-  type Settings,
-  type Signal,
-  SIGNALS,
-  type StabilityLevel,
-} from "@denocol/component";
+import type { Component, Settings, Signature } from "@denocol/component";
 import {
   checkFactoryContract,
   type FactoryContract,
@@ -32,43 +26,41 @@ import {
 } from "@denocol/component/componenttest";
 import type { Consumer } from "@denocol/consumer";
 import { SinkConsumer } from "@denocol/consumer/consumertest";
-import { createPair, type Factory, pairStability } from "@denocol/connector";
-import * as pdata from "@denocol/pdata";
+import type { Connector, Factory, PairFactory } from "@denocol/connector";
+import { type SignalDescriptor, SIGNALS } from "@denocol/pdata";
 
 /** Options of {@linkcode checkConnectorFactory}. */
 export type ConnectorContractOptions<C> = Omit<FactoryContract<C>, "kind" | "factory" | "cases">;
 
-/** How to reach one kind of connector factory for {@linkcode pairCases}. */
-export interface PairAccess<C, S extends string> {
-  /** Every signal pair of the factory kind, supported or not. */
-  pairs: ReadonlyArray<readonly [S, S]>;
-  /** The stability of a pair. */
-  stability(from: S, to: S): StabilityLevel;
-  /** Creates the connector of a pair. */
-  create(from: S, to: S, settings: Settings, config: C, next: Consumer<unknown>): Component;
-  /** An empty item of each signal, consumed once the connector has started. */
-  empty: Readonly<Record<S, () => unknown>>;
-}
+/** A connector factory as the contract drives it: by pairs of signals named at run time. */
+export type AnyPairFactory<C> = PairFactory<C, {
+  readonly [from: string]: {
+    readonly [to: string]: Signature<
+      [settings: Settings, config: C, next: Consumer<unknown>],
+      Connector<unknown>
+    >;
+  };
+}>;
 
 /**
- * Contract cases for connector pairs (labelled `from->to`): each creates the connector in front of
- * a sink and, once started, feeds it one empty item. Twins use it with their own pairs.
+ * Contract cases for every pair of `signals` (labelled `from->to`): each creates the connector in
+ * front of a sink and, once started, feeds it one empty item of its `from` signal. Twins pass
+ * their signals.
  */
-export function pairCases<C, S extends string>(access: PairAccess<C, S>): SignalCase<C>[] {
-  return access.pairs.map(([from, to]) => ({
-    signal: `${from}->${to}`,
-    stability: access.stability(from, to),
-    create: (settings: Settings, config: C) =>
-      access.create(from, to, settings, config, new SinkConsumer<unknown>()),
-    exercise: (component: Component) =>
-      (component as Component & Consumer<unknown>).consume(access.empty[from]()),
-  }));
+export function pairCases<C>(
+  factory: AnyPairFactory<C>,
+  signals: readonly Pick<SignalDescriptor, "name" | "empty">[],
+): SignalCase<C>[] {
+  return signals.flatMap((from) =>
+    signals.map((to) => ({
+      signal: `${from.name}->${to.name}`,
+      stability: factory.stability(from.name, to.name),
+      create: (settings: Settings, config: C) =>
+        factory.create(from.name, to.name, settings, config, new SinkConsumer<unknown>()),
+      exercise: (component: Component) => (component as Connector<unknown>).consume(from.empty()),
+    }))
+  );
 }
-
-/** Every pair of stable signals. */
-export const STABLE_PAIRS: ReadonlyArray<readonly [Signal, Signal]> = SIGNALS.flatMap((from) =>
-  SIGNALS.map((to) => [from, to] as const)
-);
 
 /**
  * Runs the factory contract (see `checkFactoryContract` in `@denocol/component/componenttest`)
@@ -82,16 +74,6 @@ export function checkConnectorFactory<C>(
     ...options,
     kind: "connector",
     factory,
-    cases: pairCases({
-      pairs: STABLE_PAIRS,
-      stability: (from, to) => pairStability(factory, from, to),
-      create: (from, to, settings, config, next) =>
-        createPair(factory, from, to, settings, config, next),
-      empty: {
-        traces: () => pdata.traces.empty(),
-        metrics: () => pdata.metrics.empty(),
-        logs: () => pdata.logs.empty(),
-      },
-    }),
+    cases: pairCases(factory, Object.values(SIGNALS)),
   });
 }

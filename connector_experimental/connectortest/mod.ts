@@ -27,23 +27,13 @@
 
 import { checkFactoryContract } from "@denocol/component/componenttest";
 import type { Factory } from "@denocol/connector";
-import {
-  type ConnectorContractOptions,
-  pairCases,
-  STABLE_PAIRS,
-} from "@denocol/connector/connectortest";
-import { createPair, pairStability, PROFILE_PAIRS } from "@denocol/connector-experimental";
-import * as pdata from "@denocol/pdata";
+import { type ConnectorContractOptions, pairCases } from "@denocol/connector/connectortest";
+import { SIGNALS } from "@denocol/pdata";
 import { profiles } from "@denocol/pdata-experimental";
 
 /**
  * Runs the factory contract (see `checkFactoryContract` in `@denocol/component/componenttest`)
- * against a connector factory over the nine stable pairs and the seven pairs involving
- * profiles.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
+ * against a connector factory over the sixteen pairs of the stable signals and profiles.
  */
 export function checkConnectorFactory<C>(
   factory: Factory<C>,
@@ -53,17 +43,6 @@ export function checkConnectorFactory<C>(
     ...options,
     kind: "connector",
     factory,
-    cases: pairCases({
-      pairs: [...STABLE_PAIRS, ...PROFILE_PAIRS],
-      stability: (from, to) => pairStability(factory, from, to),
-      create: (from, to, settings, config, next) =>
-        createPair(factory, from, to, settings, config, next),
-      empty: {
-        traces: () => pdata.traces.empty(),
-        metrics: () => pdata.metrics.empty(),
-        logs: () => pdata.logs.empty(),
-        profiles: () => profiles.empty(),
-      },
-    }),
+    cases: pairCases(factory, [...Object.values(SIGNALS), profiles]),
   });
 }

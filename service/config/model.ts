@@ -3,7 +3,8 @@
  * section with its extensions, pipelines and internal telemetry.
  */
 
-import { ID, IDError, type Kind } from "@denocol/component";
+import { ID, IDError, type Kind, KINDS } from "@denocol/component";
+import { isSignalName, SIGNAL_NAMES, type SignalName } from "../signals.ts";
 import { type Position, ProblemCollector } from "./errors.ts";
 import type { PathSegment } from "./errors.ts";
 import { closest, decodeComponentConfigInto } from "./component_config.ts";
@@ -19,23 +20,10 @@ export const SECTION_OF_KIND: Readonly<Record<Kind, string>> = {
   extension: "extensions",
 };
 
-/** Every top-level key a configuration may have. */
+/** Every top-level key a configuration may have: a section per kind, then `service`. */
 export const CONFIG_SECTIONS: readonly string[] = [
-  "receivers",
-  "processors",
-  "exporters",
-  "connectors",
-  "extensions",
+  ...KINDS.map((kind) => SECTION_OF_KIND[kind]),
   "service",
-];
-
-/** Kinds in the order their sections are read. */
-const KINDS_IN_ORDER: readonly Kind[] = [
-  "receiver",
-  "processor",
-  "exporter",
-  "connector",
-  "extension",
 ];
 
 /**
@@ -47,7 +35,7 @@ const KINDS_IN_ORDER: readonly Kind[] = [
  *
  * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
-export const PIPELINE_SIGNALS: readonly string[] = ["traces", "metrics", "logs", "profiles"];
+export const PIPELINE_SIGNALS: readonly SignalName[] = SIGNAL_NAMES;
 
 /** One configured component: its ID and the raw keys the user wrote. */
 export interface ComponentEntry {
@@ -86,7 +74,7 @@ export interface PipelineConfig {
    */
   readonly id: string;
   /** The signal, the part of the ID before `/`. */
-  readonly signal: string;
+  readonly signal: SignalName;
   /** The name after `/`, or `""`. */
   readonly name: string;
   /** Receivers (and connectors) feeding the pipeline. */
@@ -197,7 +185,7 @@ export function readConfig(root: ConfigNode, problems: ProblemCollector): Config
     }
   }
   const components = {} as Record<Kind, Map<string, ComponentEntry>>;
-  for (const kind of KINDS_IN_ORDER) {
+  for (const kind of KINDS) {
     components[kind] = readSection(kind, rootMap, problems);
   }
   const serviceEntry = rootMap.entries.get("service");
@@ -333,7 +321,7 @@ function readPipelines(
     const slash = id.indexOf("/");
     const signal = slash < 0 ? id : id.slice(0, slash);
     const name = slash < 0 ? "" : id.slice(slash + 1);
-    if (!PIPELINE_SIGNALS.includes(signal)) {
+    if (!isSignalName(signal)) {
       problems.error(
         path,
         entry.keyPosition,

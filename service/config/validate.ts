@@ -4,7 +4,7 @@
  * sources, its file, line and column.
  */
 
-import type { ID, Kind } from "@denocol/component";
+import { type ID, type Kind, KINDS } from "@denocol/component";
 import { type ConfigWarning, type PathSegment, ProblemCollector } from "./errors.ts";
 import { closest, decodeComponentConfig } from "./component_config.ts";
 import {
@@ -119,8 +119,6 @@ export function resolveConfig(
   problems.throwIfAny();
   return result;
 }
-
-const KINDS: readonly Kind[] = ["receiver", "processor", "exporter", "connector", "extension"];
 
 function check(
   config: Config,
