@@ -27,22 +27,10 @@ import {
 } from "@denocol/consumer";
 import * as pdataExperimental from "@denocol/pdata-experimental";
 
-/**
- * A consumer of profiles.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
+/** A consumer of profiles. */
 export type Profiles = Consumer<pdataExperimental.Profiles>;
 
-/**
- * A profiles consumer backed by `consume`; see `newConsumer` in `@denocol/consumer`.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
+/** A profiles consumer backed by `consume`; see `newConsumer` in `@denocol/consumer`. */
 export function newProfiles(
   consume: ConsumeFunc<pdataExperimental.Profiles>,
   options?: ConsumerOptions,
@@ -50,13 +38,7 @@ export function newProfiles(
   return newConsumer(consume, options);
 }
 
-/**
- * `fanOut` of `@denocol/consumer` for profiles, cloning with `profiles.clone`.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
+/** `fanOut` of `@denocol/consumer` for profiles, cloning with `profiles.clone`. */
 export function fanOutProfiles(consumers: readonly Profiles[]): Profiles {
   return fanOut(consumers, (data) => pdataExperimental.profiles.clone(data));
 }

@@ -15,38 +15,39 @@ import { SIGNAL_NAMES, type SignalData } from "./signals.ts";
 
 /**
  * A receiver factory as the service drives it: by the name of any signal a pipeline carries. Every
- * receiver factory, stable or built by a twin, is one.
+ * receiver factory, stable or built by a twin, is one. Its signals include profiles.
  *
  * # Experimental
  *
- * Its signals include the EXPERIMENTAL profiles.
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export type ReceiverFactory = SignalFactory<unknown, receiver.Signatures<unknown, SignalData>>;
 
 /**
- * A processor factory as the service drives it.
+ * A processor factory as the service drives it. Its signals include profiles.
  *
  * # Experimental
  *
- * Its signals include the EXPERIMENTAL profiles.
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export type ProcessorFactory = SignalFactory<unknown, processor.Signatures<unknown, SignalData>>;
 
 /**
- * An exporter factory as the service drives it.
+ * An exporter factory as the service drives it. Its signals include profiles.
  *
  * # Experimental
  *
- * Its signals include the EXPERIMENTAL profiles.
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export type ExporterFactory = SignalFactory<unknown, exporter.Signatures<unknown, SignalData>>;
 
 /**
- * A connector factory as the service drives it: by any pair of signals pipelines carry.
+ * A connector factory as the service drives it: by any pair of signals pipelines carry,
+ * profiles included.
  *
  * # Experimental
  *
- * Its signals include the EXPERIMENTAL profiles.
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export type ConnectorFactory = connector.PairFactory<
   unknown,
@@ -57,11 +58,11 @@ export type ConnectorFactory = connector.PairFactory<
 export type ExtensionFactory = extension.Factory<unknown>;
 
 /**
- * The factory type of each kind.
+ * The factory type of each kind, as the service drives it (profiles included).
  *
  * # Experimental
  *
- * Its signals include the EXPERIMENTAL profiles.
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export interface FactoryOfKind {
   /** Receiver factories. */
@@ -76,7 +77,13 @@ export interface FactoryOfKind {
   readonly extension: ExtensionFactory;
 }
 
-/** A factory of any kind. */
+/**
+ * A factory of any kind, as the service drives it.
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
+ */
 export type AnyFactory = FactoryOfKind[Kind];
 
 /**
@@ -85,7 +92,7 @@ export type AnyFactory = FactoryOfKind[Kind];
  *
  * # Experimental
  *
- * Factories built by the twins add the EXPERIMENTAL profiles signal.
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export interface Factories {
   /** Receiver factories. */

@@ -1,11 +1,10 @@
 /**
- * The one table of the signals a pipeline can carry.
+ * The one table of the signals a pipeline can carry, the experimental profiles included;
+ * profiles pipelines are refused unless the `service.profilesSupport` feature gate is enabled.
  *
  * # Experimental
  *
- * It includes the experimental profiles signal; profiles pipelines are refused unless the
- * `service.profilesSupport` feature gate is enabled. This API is EXPERIMENTAL and may be changed
- * or removed in a later release.
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 
 import * as pdata from "@denocol/pdata";
@@ -18,39 +17,45 @@ import { profiles } from "@denocol/pdata-experimental";
  *
  * # Experimental
  *
- * `profiles` is EXPERIMENTAL and may be changed or removed in a later release.
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export const SIGNALS: typeof pdata.SIGNALS & { readonly profiles: typeof profiles } = pdata
   .signalTable({ ...pdata.SIGNALS, profiles });
 
 /**
- * The name of a signal a pipeline can carry.
+ * The name of a signal a pipeline can carry, profiles included.
  *
  * # Experimental
  *
- * `profiles` is EXPERIMENTAL and may be changed or removed in a later release.
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export type SignalName = keyof typeof SIGNALS;
 
 /**
- * The data type of each signal a pipeline can carry, by name.
+ * The data type of each signal a pipeline can carry, by name, profiles included.
  *
  * # Experimental
  *
- * `profiles` is EXPERIMENTAL and may be changed or removed in a later release.
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export type SignalData = { [S in SignalName]: pdata.DataOf<(typeof SIGNALS)[S]> };
 
-/** Whether `name` is the name of a signal in {@linkcode SIGNALS}. */
+/**
+ * Whether `name` is the name of a signal in {@linkcode SIGNALS}, profiles included.
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
+ */
 export function isSignalName(name: string): name is SignalName {
   return Object.hasOwn(SIGNALS, name);
 }
 
 /**
- * The names of {@linkcode SIGNALS}, stable signals first.
+ * The names of {@linkcode SIGNALS}, stable signals first, then profiles.
  *
  * # Experimental
  *
- * `profiles` is EXPERIMENTAL and may be changed or removed in a later release.
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export const SIGNAL_NAMES: readonly SignalName[] = Object.keys(SIGNALS).filter(isSignalName);

@@ -21,13 +21,7 @@
 import { SinkConsumer, type SinkOptions } from "@denocol/consumer/consumertest";
 import * as pdataExperimental from "@denocol/pdata-experimental";
 
-/**
- * A sink of profiles whose `count` is the number of samples received.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
+/** A sink of profiles whose `count` is the number of samples received. */
 export function newProfilesSink(
   options: Omit<SinkOptions<pdataExperimental.Profiles>, "countItems"> = {},
 ): SinkConsumer<pdataExperimental.Profiles> {

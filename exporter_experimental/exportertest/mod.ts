@@ -39,10 +39,6 @@ import { profiles } from "@denocol/pdata-experimental";
 /**
  * The exporter contract of `@denocol/exporter/exportertest` over the stable signals and, when
  * the factory was built by this twin, profiles.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export function checkExporterFactory<C>(
   factory: Factory<C>,

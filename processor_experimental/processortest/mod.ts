@@ -33,10 +33,6 @@ import { isProfilesFactory } from "@denocol/processor-experimental";
 /**
  * The processor contract of `@denocol/processor/processortest` over the stable signals and, when
  * the factory was built by this twin, profiles.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export function checkProcessorFactory<C>(
   factory: Factory<C>,

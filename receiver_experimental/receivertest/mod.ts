@@ -28,10 +28,6 @@ import { isProfilesFactory } from "@denocol/receiver-experimental";
 /**
  * The receiver contract of `@denocol/receiver/receivertest` over the stable signals and, when the
  * factory was built by this twin, profiles.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
  */
 export function checkReceiverFactory<C>(
   factory: Factory<C>,

@@ -73,7 +73,13 @@ export interface PipelineConfig {
    * This API is EXPERIMENTAL and may be changed or removed in a later release.
    */
   readonly id: string;
-  /** The signal, the part of the ID before `/`. */
+  /**
+   * The signal, the part of the ID before `/`; may be the experimental `profiles`.
+   *
+   * # Experimental
+   *
+   * This API is EXPERIMENTAL and may be changed or removed in a later release.
+   */
   readonly signal: SignalName;
   /** The name after `/`, or `""`. */
   readonly name: string;
