@@ -16,44 +16,44 @@
  * @module
  */
 
+import type { Settings, SignalFactory, Signature } from "@denocol/component";
 import {
   checkFactoryContract,
   type FactoryContract,
   type SignalCase,
 } from "@denocol/component/componenttest";
-import { newLogsSink, newMetricsSink, newTracesSink } from "@denocol/consumer/consumertest";
-import type { Factory } from "@denocol/processor";
-import * as pdata from "@denocol/pdata";
+import type { Consumer } from "@denocol/consumer";
+import { SinkConsumer } from "@denocol/consumer/consumertest";
+import { type SignalDescriptor, SIGNALS } from "@denocol/pdata";
+import type { Factory, Processor } from "@denocol/processor";
 
 /** Options of {@linkcode checkProcessorFactory}. */
 export type ProcessorContractOptions<C> = Omit<FactoryContract<C>, "kind" | "factory" | "cases">;
 
+/** A processor factory as the contract drives it: by signals named at run time. */
+export type AnyProcessorFactory<C> = SignalFactory<C, {
+  readonly [signal: string]: Signature<
+    [settings: Settings, config: C, next: Consumer<unknown>],
+    Processor<unknown>
+  >;
+}>;
+
 /**
- * The contract cases for the stable signals of `factory`: each creates the processor in front of
- * a sink, and once started it must accept an empty item. Twins append their own cases.
+ * The contract cases for `signals` (the stable signals of `@denocol/pdata` unless twins pass
+ * theirs): each creates the processor in front of a sink, and once started it must accept an
+ * empty item of its signal.
  */
-export function processorSignalCases<C>(factory: Factory<C>): SignalCase<C>[] {
-  return [
-    {
-      signal: "traces",
-      stability: factory.tracesStability,
-      create: (settings, config) => factory.createTraces(settings, config, newTracesSink()),
-      exercise: (p) => (p as ReturnType<Factory<C>["createTraces"]>).consume(pdata.traces.empty()),
-    },
-    {
-      signal: "metrics",
-      stability: factory.metricsStability,
-      create: (settings, config) => factory.createMetrics(settings, config, newMetricsSink()),
-      exercise: (p) =>
-        (p as ReturnType<Factory<C>["createMetrics"]>).consume(pdata.metrics.empty()),
-    },
-    {
-      signal: "logs",
-      stability: factory.logsStability,
-      create: (settings, config) => factory.createLogs(settings, config, newLogsSink()),
-      exercise: (p) => (p as ReturnType<Factory<C>["createLogs"]>).consume(pdata.logs.empty()),
-    },
-  ];
+export function processorSignalCases<C>(
+  factory: AnyProcessorFactory<C>,
+  signals: readonly Pick<SignalDescriptor, "name" | "empty">[] = Object.values(SIGNALS),
+): SignalCase<C>[] {
+  return signals.map((signal) => ({
+    signal: signal.name,
+    stability: factory.stability(signal.name),
+    create: (settings: Settings, config: C) =>
+      factory.create(signal.name, settings, config, new SinkConsumer<unknown>()),
+    exercise: (processor) => (processor as Processor<unknown>).consume(signal.empty()),
+  }));
 }
 
 /**

@@ -21,31 +21,26 @@
  */
 
 import { checkFactoryContract } from "@denocol/component/componenttest";
-import { newProfilesSink } from "@denocol/consumer-experimental/consumertest";
+import { SIGNALS } from "@denocol/pdata";
 import { profiles } from "@denocol/pdata-experimental";
-import type { Factory, Processor } from "@denocol/processor";
+import type { Factory } from "@denocol/processor";
 import {
   type ProcessorContractOptions,
   processorSignalCases,
 } from "@denocol/processor/processortest";
-import { isProfilesFactory } from "@denocol/processor-experimental";
 
 /**
- * The processor contract of `@denocol/processor/processortest` over the stable signals and, when
- * the factory was built by this twin, profiles.
+ * The processor contract of `@denocol/processor/processortest` over the stable signals and
+ * profiles; a factory built without the twin must refuse profiles.
  */
 export function checkProcessorFactory<C>(
   factory: Factory<C>,
   options: ProcessorContractOptions<C> = {},
 ): Promise<void> {
-  const cases = processorSignalCases(factory);
-  if (isProfilesFactory(factory)) {
-    cases.push({
-      signal: "profiles",
-      stability: factory.profilesStability,
-      create: (settings, config) => factory.createProfiles(settings, config, newProfilesSink()),
-      exercise: (p) => (p as Processor<unknown>).consume(profiles.empty()),
-    });
-  }
-  return checkFactoryContract({ ...options, kind: "processor", factory, cases });
+  return checkFactoryContract({
+    ...options,
+    kind: "processor",
+    factory,
+    cases: processorSignalCases(factory, [...Object.values(SIGNALS), profiles]),
+  });
 }

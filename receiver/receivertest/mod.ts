@@ -13,36 +13,42 @@
  * @module
  */
 
-import type { SignalCase } from "@denocol/component/componenttest";
-import { checkFactoryContract, type FactoryContract } from "@denocol/component/componenttest";
-import { newLogsSink, newMetricsSink, newTracesSink } from "@denocol/consumer/consumertest";
+import type { Component, Settings, SignalFactory, Signature } from "@denocol/component";
+import {
+  checkFactoryContract,
+  type FactoryContract,
+  type SignalCase,
+} from "@denocol/component/componenttest";
+import type { Consumer } from "@denocol/consumer";
+import { SinkConsumer } from "@denocol/consumer/consumertest";
+import { type SignalDescriptor, SIGNALS } from "@denocol/pdata";
 import type { Factory } from "@denocol/receiver";
 
 /** Options of {@linkcode checkReceiverFactory}. */
 export type ReceiverContractOptions<C> = Omit<FactoryContract<C>, "kind" | "factory" | "cases">;
 
+/** A receiver factory as the contract drives it: by signals named at run time. */
+export type AnyReceiverFactory<C> = SignalFactory<C, {
+  readonly [signal: string]: Signature<
+    [settings: Settings, config: C, next: Consumer<unknown>],
+    Component
+  >;
+}>;
+
 /**
- * The contract cases for the stable signals of `factory`, each creating the receiver with a
- * sink as its next consumer. Twins append their own cases.
+ * The contract cases for `signals` (the stable signals of `@denocol/pdata` unless twins pass
+ * theirs), each creating the receiver with a sink as its next consumer.
  */
-export function receiverSignalCases<C>(factory: Factory<C>): SignalCase<C>[] {
-  return [
-    {
-      signal: "traces",
-      stability: factory.tracesStability,
-      create: (settings, config) => factory.createTraces(settings, config, newTracesSink()),
-    },
-    {
-      signal: "metrics",
-      stability: factory.metricsStability,
-      create: (settings, config) => factory.createMetrics(settings, config, newMetricsSink()),
-    },
-    {
-      signal: "logs",
-      stability: factory.logsStability,
-      create: (settings, config) => factory.createLogs(settings, config, newLogsSink()),
-    },
-  ];
+export function receiverSignalCases<C>(
+  factory: AnyReceiverFactory<C>,
+  signals: readonly Pick<SignalDescriptor, "name">[] = Object.values(SIGNALS),
+): SignalCase<C>[] {
+  return signals.map(({ name }) => ({
+    signal: name,
+    stability: factory.stability(name),
+    create: (settings: Settings, config: C) =>
+      factory.create(name, settings, config, new SinkConsumer<unknown>()),
+  }));
 }
 
 /**

@@ -20,26 +20,23 @@
  */
 
 import { checkFactoryContract } from "@denocol/component/componenttest";
-import { newProfilesSink } from "@denocol/consumer-experimental/consumertest";
+import { SIGNALS } from "@denocol/pdata";
+import { profiles } from "@denocol/pdata-experimental";
 import type { Factory } from "@denocol/receiver";
 import { type ReceiverContractOptions, receiverSignalCases } from "@denocol/receiver/receivertest";
-import { isProfilesFactory } from "@denocol/receiver-experimental";
 
 /**
- * The receiver contract of `@denocol/receiver/receivertest` over the stable signals and, when the
- * factory was built by this twin, profiles.
+ * The receiver contract of `@denocol/receiver/receivertest` over the stable signals and
+ * profiles; a factory built without the twin must refuse profiles.
  */
 export function checkReceiverFactory<C>(
   factory: Factory<C>,
   options: ReceiverContractOptions<C> = {},
 ): Promise<void> {
-  const cases = receiverSignalCases(factory);
-  if (isProfilesFactory(factory)) {
-    cases.push({
-      signal: "profiles",
-      stability: factory.profilesStability,
-      create: (settings, config) => factory.createProfiles(settings, config, newProfilesSink()),
-    });
-  }
-  return checkFactoryContract({ ...options, kind: "receiver", factory, cases });
+  return checkFactoryContract({
+    ...options,
+    kind: "receiver",
+    factory,
+    cases: receiverSignalCases(factory, [...Object.values(SIGNALS), profiles]),
+  });
 }
