@@ -191,6 +191,7 @@ export function newSignalFactory<C, M extends SignatureMap>(
   const base = newBaseFactory(type, createDefaultConfig, options.filter(isConfigOption));
   const creates: { [K in keyof M]?: SignatureFunc<M[K]> } = {};
   const stabilities = new Map<string, StabilityLevel>();
+  // Generic in the signal, so that each create function is stored under its own signal's type.
   const add = <K extends keyof M & string>(option: SignalOptionOf<M, K>) => {
     if (stabilities.has(option.signal)) {
       throw new TypeError(`${kind} factory "${type}": ${option.signal} is configured twice`);

@@ -98,6 +98,7 @@ export function newPairFactory<C, M extends PairSignatureMap>(
   const base = newBaseFactory(type, createDefaultConfig, options.filter(isConfigOption));
   const creates: { [F in keyof M]?: { [T in keyof M[F]]?: SignatureFunc<M[F][T]> } } = {};
   const stabilities = new Map<string, Map<string, StabilityLevel>>();
+  // Generic in the pair, so that each create function is stored under its own pair's type.
   const add = <F extends keyof M & string, T extends keyof M[F] & string>(
     option: PairOptionFrom<M, F, T>,
   ) => {
