@@ -96,7 +96,11 @@ export class GrpcClient {
   #session: http2.ClientHttp2Session | undefined;
   #closed = false;
 
-  /** @param options Where to connect and how. */
+  /**
+   * Creates the client; it connects on the first call.
+   *
+   * @param options Where to connect and how.
+   */
   constructor(options: GrpcClientOptions) {
     this.#options = options;
   }

@@ -7,7 +7,7 @@
 
 import * as http2 from "node:http2";
 import zlib from "node:zlib";
-import { type BodyBudget, HttpHeaders } from "./http_exchange.ts";
+import { type BodyBudget, freeBody, HttpHeaders } from "./http_exchange.ts";
 
 /** gRPC status codes (from the gRPC specification). */
 export const GrpcStatus = {
@@ -202,6 +202,7 @@ function readUnaryMessage(
       shutdown?.removeEventListener("abort", onShutdown);
       if (error !== undefined) {
         stream.pause();
+        freeBody(message);
         reject(error);
       } else resolve(value!);
     };
@@ -268,6 +269,7 @@ function readUnaryMessage(
           if (!grant(capacity - message!.length)) return;
           const grown = new Uint8Array(capacity);
           grown.set(message!.subarray(0, filled));
+          freeBody(message);
           message = grown;
         }
         message!.set(chunk.subarray(at, at + n), filled);
@@ -304,7 +306,9 @@ function readUnaryMessage(
         return;
       }
       try {
-        finish(undefined, decompress(encoding, body, limits.maxRecvMsgBytes));
+        const decompressed = decompress(encoding, body, limits.maxRecvMsgBytes);
+        freeBody(message);
+        finish(undefined, decompressed);
       } catch (error) {
         finish(error as GrpcStatusError);
       }

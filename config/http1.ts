@@ -12,6 +12,7 @@ import {
   type BodyBudget,
   BodyReadError,
   errorResponse,
+  freeBody,
   HttpHeaders,
   type ServerHandler,
   type ServerRequest,
@@ -474,20 +475,26 @@ export class Http1Connection {
     body.set(this.#buffer.subarray(this.#start, this.#start + buffered));
     this.#start += buffered;
     let filled = buffered;
-    while (filled < length) {
-      if (filled === body.length) {
-        // Grows by doubling up to the declared length: memory follows what actually arrived.
-        const size = Math.min(length, body.length * 2);
-        takeFromBudget(budget, size - body.length);
-        const grown = new Uint8Array(size);
-        grown.set(body);
-        body = grown;
+    try {
+      while (filled < length) {
+        if (filled === body.length) {
+          // Grows by doubling up to the declared length: memory follows what actually arrived.
+          const size = Math.min(length, body.length * 2);
+          takeFromBudget(budget, size - body.length);
+          const grown = new Uint8Array(size);
+          grown.set(body);
+          freeBody(body);
+          body = grown;
+        }
+        const n = await this.#stream.read(body.subarray(filled));
+        if (n === null) {
+          throw new BodyReadError(400, `request body ended after ${filled} of ${length} bytes`);
+        }
+        filled += n;
       }
-      const n = await this.#stream.read(body.subarray(filled));
-      if (n === null) {
-        throw new BodyReadError(400, `request body ended after ${filled} of ${length} bytes`);
-      }
-      filled += n;
+    } catch (error) {
+      freeBody(body);
+      throw error;
     }
     return body;
   }
@@ -497,41 +504,47 @@ export class Http1Connection {
     takeFromBudget(budget, FIRST_BODY_CHUNK);
     let body = new Uint8Array(FIRST_BODY_CHUNK);
     let size = 0;
-    for (;;) {
-      const line = await this.#readLine();
-      const sizeText = line.split(";")[0].trim();
-      if (!/^[0-9a-fA-F]{1,12}$/.test(sizeText)) {
-        throw new BodyReadError(400, "malformed chunk size");
-      }
-      const chunkSize = parseInt(sizeText, 16);
-      if (chunkSize === 0) break;
-      if (size + chunkSize > maxBytes) {
-        throw new BodyReadError(413, `request body exceeds the limit of ${maxBytes} bytes`);
-      }
-      if (size + chunkSize > body.length) {
-        const capacity = Math.min(maxBytes, Math.max(size + chunkSize, body.length * 2));
-        takeFromBudget(budget, capacity - body.length);
-        const grown = new Uint8Array(capacity);
-        grown.set(body.subarray(0, size));
-        body = grown;
-      }
-      let remaining = chunkSize;
-      while (remaining > 0) {
-        if (this.#end === this.#start && !await this.#fill(Infinity)) {
-          throw new BodyReadError(400, "request body ended inside a chunk");
+    try {
+      for (;;) {
+        const line = await this.#readLine();
+        const sizeText = line.split(";")[0].trim();
+        if (!/^[0-9a-fA-F]{1,12}$/.test(sizeText)) {
+          throw new BodyReadError(400, "malformed chunk size");
         }
-        const n = Math.min(remaining, this.#end - this.#start);
-        body.set(this.#buffer.subarray(this.#start, this.#start + n), size);
-        size += n;
-        this.#start += n;
-        remaining -= n;
+        const chunkSize = parseInt(sizeText, 16);
+        if (chunkSize === 0) break;
+        if (size + chunkSize > maxBytes) {
+          throw new BodyReadError(413, `request body exceeds the limit of ${maxBytes} bytes`);
+        }
+        if (size + chunkSize > body.length) {
+          const capacity = Math.min(maxBytes, Math.max(size + chunkSize, body.length * 2));
+          takeFromBudget(budget, capacity - body.length);
+          const grown = new Uint8Array(capacity);
+          grown.set(body.subarray(0, size));
+          freeBody(body);
+          body = grown;
+        }
+        let remaining = chunkSize;
+        while (remaining > 0) {
+          if (this.#end === this.#start && !await this.#fill(Infinity)) {
+            throw new BodyReadError(400, "request body ended inside a chunk");
+          }
+          const n = Math.min(remaining, this.#end - this.#start);
+          body.set(this.#buffer.subarray(this.#start, this.#start + n), size);
+          size += n;
+          this.#start += n;
+          remaining -= n;
+        }
+        if ((await this.#readLine()) !== "") throw new BodyReadError(400, "malformed chunk end");
       }
-      if ((await this.#readLine()) !== "") throw new BodyReadError(400, "malformed chunk end");
+      while ((await this.#readLine()) !== "") {
+        // trailer fields
+      }
+      return body.subarray(0, size);
+    } catch (error) {
+      freeBody(body);
+      throw error;
     }
-    while ((await this.#readLine()) !== "") {
-      // trailer fields
-    }
-    return body.subarray(0, size);
   }
 
   /** One CRLF-terminated line of the chunked framing (at most 4 KiB). */

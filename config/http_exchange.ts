@@ -104,6 +104,23 @@ export function takeFromBudget(budget: BodyBudget | undefined, bytes: number): v
   }
 }
 
+/**
+ * Frees the memory of a body buffer the caller owns and will not use again (a refused request),
+ * at once rather than at V8's next garbage collection: a refused 20 MB body otherwise stays
+ * counted as memory in use, and refuses the next requests, until V8 gets round to collecting it.
+ * Every view of the buffer becomes empty, so it must not be called on a buffer anything still
+ * reads (decoded data keeps views of its request body).
+ */
+export function freeBody(body: Uint8Array | undefined): void {
+  const buffer = body?.buffer;
+  if (!(buffer instanceof ArrayBuffer) || buffer.detached) return;
+  try {
+    buffer.transfer(0);
+  } catch {
+    // not transferable (a WebAssembly memory or a non-resizable view of one): left to the GC
+  }
+}
+
 /** A request as a handler sees it. */
 export interface ServerRequest {
   /** Method, as sent (`POST`). */

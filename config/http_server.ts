@@ -12,6 +12,7 @@ import { Http1Connection, type Http1Limits } from "./http1.ts";
 import {
   BodyReadError,
   errorResponse,
+  freeBody,
   HttpHeaders,
   type ServerHandler,
   type ServerRequest,
@@ -194,6 +195,7 @@ function serveHttp2Stream(
         let timer: ReturnType<typeof setTimeout> | undefined;
         const onShutdown = () => fail(new BodyReadError(503, "the server is shutting down"));
         const fail = (error: BodyReadError) => {
+          freeBody(body);
           clearTimeout(timer);
           shutdown.removeEventListener("abort", onShutdown);
           stream.off("data", onData);
@@ -224,6 +226,7 @@ function serveHttp2Stream(
             }
             const grown = new Uint8Array(capacity);
             grown.set(body.subarray(0, size));
+            freeBody(body);
             body = grown;
           }
           body.set(chunk, size);

@@ -24,6 +24,7 @@ export { type ByteStream, denoConnStream, nodeSocketStream } from "./byte_stream
 export {
   type BodyBudget,
   BodyReadError,
+  freeBody,
   HttpHeaders,
   type ServerHandler,
   type ServerRequest,

@@ -14,6 +14,14 @@ import type { SignalName } from "./signals.ts";
 /** The repository root (the parent of `testbed/`). */
 export const REPO_ROOT: string = new URL("..", import.meta.url).pathname;
 
+/** The `--v8-flags` of the root deno.json's `collector` task (read from it, not restated). */
+export const COLLECTOR_V8_FLAGS: readonly string[] = (() => {
+  const config = JSON.parse(Deno.readTextFileSync(`${REPO_ROOT}deno.json`));
+  return (config.tasks.collector as string).split(" ").filter((arg) =>
+    arg.startsWith("--v8-flags=")
+  );
+})();
+
 /** A free TCP port on 127.0.0.1 (bound and released; another process could take it meanwhile). */
 export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -111,6 +119,8 @@ export class Collector {
     const args = [
       "run",
       "-A",
+      // The V8 flags of `deno task collector`, so that scenarios run what users run.
+      ...COLLECTOR_V8_FLAGS,
       ...(options.denoFlags ?? []),
       ...(options.script ?? [`${REPO_ROOT}otelcol/main.ts`, "--config", configPath]),
     ];

@@ -21,6 +21,7 @@ import { scenarios as restart } from "./scenarios/restart.ts";
 import { scenarios as memoryLimiter } from "./scenarios/memory_limiter.ts";
 import { scenarios as malformed } from "./scenarios/malformed.ts";
 import { scenarios as clientChurn } from "./scenarios/client_churn.ts";
+import { scenarios as hostile } from "./scenarios/hostile.ts";
 
 /** Every scenario, in the order they run. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -30,6 +31,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...memoryLimiter,
   ...malformed,
   ...clientChurn,
+  ...hostile,
 ];
 
 /** Runs the scenarios selected by `args`; returns the exit code. */

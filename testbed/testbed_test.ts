@@ -20,6 +20,7 @@ const EXPECTED = [
   "memory-limiter-overload",
   "malformed-storm",
   "grpc-client-churn",
+  "hostile-clients",
 ];
 
 const SCENARIO_DIR = new URL("./scenarios/", import.meta.url);

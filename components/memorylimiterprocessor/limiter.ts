@@ -5,6 +5,7 @@ import {
   fullGarbageCollector,
   measureMemoryBytes,
   MIB_BYTES,
+  tightenHeapGrowth,
   toMib,
   totalMemoryBytes,
 } from "./memory.ts";
@@ -130,6 +131,7 @@ export class MemoryLimiter {
     this.#users++;
     if (this.#users === 1) {
       this.#timer = setInterval(() => this.check(), this.#timings.checkIntervalMs);
+      tightenHeapGrowth();
       // Receivers admit requests against the soft limit before decoding them, counting what
       // requests in flight will hold on top of what is measured now.
       this.#removeLimit = this.#budget.addLimit({

@@ -4,8 +4,10 @@
 // `receive`, so the same input gets the same checks, limits and messages on both.
 
 import { type DescMessage, type Message, toBinary, toJsonString } from "@bufbuild/protobuf";
+import { freeBody } from "@denocol/config";
 import {
   isMemoryRefusal,
+  LARGE_REQUEST_BYTES,
   type MemoryBudget,
   type MemoryRefusal,
   type MemoryReservation,
@@ -106,16 +108,23 @@ export function estimateJsonBytes(bytes: Uint8Array): number {
 export class BodyHold {
   readonly #budget: MemoryBudget;
   #held: MemoryReservation[] = [];
+  #taken = 0;
 
-  /** @param budget Where the memory is taken from. */
+  /**
+   * Creates an empty hold.
+   *
+   * @param budget Where the memory is taken from.
+   */
   constructor(budget: MemoryBudget) {
     this.#budget = budget;
   }
 
   /** Takes `bytes`; returns the wait to suggest to the client when there is no room. */
   take(bytes: number): number | undefined {
-    const result = this.#budget.reserve(bytes);
+    const large = this.#taken + bytes >= LARGE_REQUEST_BYTES;
+    const result = this.#budget.reserve(bytes, large);
     if (isMemoryRefusal(result)) return Math.max(1, result.retryAfterMs);
+    this.#taken += bytes;
     this.#held.push(result);
     return undefined;
   }
@@ -172,7 +181,10 @@ function decodeWithin<T>(
 ): { ok: true; data: T; reservation: MemoryReservation } | ReceiveOutcome & { ok: false } {
   const budget = options.budget;
   if (options.format === "json") {
-    const reservation = budget.reserve(estimateJsonBytes(bytes));
+    const reservation = budget.reserve(
+      estimateJsonBytes(bytes),
+      bytes.length >= LARGE_REQUEST_BYTES,
+    );
     if (isMemoryRefusal(reservation)) return refused(reservation) as ReceiveOutcome & { ok: false };
     try {
       return { ok: true, data: endpoint.decodeJson(bytes), reservation };
@@ -181,7 +193,8 @@ function decodeWithin<T>(
       return malformed(endpoint as SignalEndpoint<unknown>, "json", error);
     }
   }
-  const room = budget.headroom();
+  const large = bytes.length >= LARGE_REQUEST_BYTES;
+  const room = budget.headroom(large);
   const cost: DecodeCost = { memoryBytes: 0 };
   try {
     const data = endpoint.decodeProto(
@@ -190,7 +203,7 @@ function decodeWithin<T>(
       cost,
     );
     // Decoded ids are views of the body, which therefore stays alive as long as the data does.
-    return { ok: true, data, reservation: budget.hold(cost.memoryBytes + bytes.length) };
+    return { ok: true, data, reservation: budget.hold(cost.memoryBytes + bytes.length, large) };
   } catch (error) {
     if (error instanceof DecodeBudgetError && room !== undefined) {
       return refused(budget.refusal(room.availableBytes, room)) as
@@ -226,7 +239,11 @@ export async function receive<T>(
 ): Promise<ReceiveOutcome> {
   const decoded = decodeWithin(endpoint, bytes, options);
   options.bodyHold?.release();
-  if (!decoded.ok) return decoded;
+  if (!decoded.ok) {
+    // Refused before the pipeline saw it: nothing else holds the body, so its memory is freed now.
+    freeBody(bytes);
+    return decoded;
+  }
   const { data, reservation } = decoded;
   try {
     let partial: OtlpRejection | undefined;

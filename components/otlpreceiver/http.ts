@@ -4,7 +4,7 @@
 // read is `receive`, shared with gRPC.
 
 import type { MemoryBudget } from "@denocol/component";
-import { BodyReadError, type ServerRequest, type ServerResponse } from "@denocol/config";
+import { BodyReadError, freeBody, type ServerRequest, type ServerResponse } from "@denocol/config";
 import { BodyError, decodeBody } from "./body.ts";
 import {
   type AuthenticateFn,
@@ -228,7 +228,12 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): OtlpHttp
     const bodyHold = new BodyHold(options.budget);
     try {
       const raw = await request.readBody(maxRequestBodySize, bodyHold);
-      bytes = decodeBody(raw, request.headers.get("content-encoding") ?? "", maxRequestBodySize);
+      try {
+        bytes = decodeBody(raw, request.headers.get("content-encoding") ?? "", maxRequestBodySize);
+      } finally {
+        // The compressed body is not needed once decoded (nor when it could not be).
+        if (bytes! !== raw) freeBody(raw);
+      }
     } catch (error) {
       bodyHold.release();
       if (error instanceof BodyReadError) {
