@@ -6,9 +6,10 @@ import * as exporterExperimental from "@denocol/exporter-experimental";
 import { factory as forwardFactory } from "@denocol/forwardconnector";
 import type * as pdata from "@denocol/pdata";
 import { profiles } from "@denocol/pdata-experimental";
+import * as processor from "@denocol/processor";
 import * as receiver from "@denocol/receiver";
 import * as receiverExperimental from "@denocol/receiver-experimental";
-import { ComponentStartError } from "./graph.ts";
+import { ComponentStartError } from "./errors.ts";
 import {
   buildGraph,
   Recorder,
@@ -231,4 +232,41 @@ Deno.test("graph: a profiles pipeline is built through the twins when the gate i
   await next!.consume(data);
   assert.deepEqual(received, [data]);
   await graph.shutdown();
+});
+
+Deno.test("graph: a pipeline whose later processor mutates gets its own copy from a shared receiver", async () => {
+  const recorder = new Recorder();
+  const factories = testFactories(recorder);
+  const passThrough = processor.newFactory(
+    "pass",
+    () => ({}),
+    processor.withTraces(
+      (_settings, _config, next) =>
+        processor.newTracesProcessor(next, (traces) => traces, {
+          capabilities: { mutatesData: false },
+        }),
+      "development",
+    ),
+  );
+  const graph = buildGraph({ ...factories, processors: [...factories.processors!, passThrough] }, {
+    receivers: { push: null },
+    processors: { pass: null, rename: null },
+    exporters: { "sink/a": null, "sink/b": null },
+    service: {
+      pipelines: {
+        "traces/a": { receivers: ["push"], processors: ["pass", "rename"], exporters: ["sink/a"] },
+        "traces/b": { receivers: ["push"], exporters: ["sink/b"] },
+      },
+    },
+  });
+  await graph.start(nopHost());
+  try {
+    const sent = tracesWithSpans("a");
+    await recorder.receiver("receiver push traces").consume(sent);
+    assert.deepEqual(spanNames(sent), ["a"], "the receiver's data is not changed");
+    assert.deepEqual(recorder.received("exporter sink/a traces").map(spanNames), [["a-renamed"]]);
+    assert.deepEqual(recorder.received("exporter sink/b traces").map(spanNames), [["a"]]);
+  } finally {
+    assert.deepEqual(await graph.shutdown(), []);
+  }
 });

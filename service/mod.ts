@@ -44,16 +44,7 @@ export {
   type SignalName,
   SIGNALS,
 } from "./signals.ts";
-export {
-  ComponentStartError,
-  describeNode,
-  GraphBuildError,
-  type GraphNode,
-  type GraphOptions,
-  type NodeAttributes,
-  PipelineGraph,
-  type SettingsFactory,
-} from "./graph.ts";
+export { ComponentStartError, type FailedComponent, GraphBuildError } from "./errors.ts";
 export {
   loggerFromConfig,
   type LoggerOptions,

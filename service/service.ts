@@ -29,7 +29,8 @@ import {
   type ValidatedConfig,
 } from "./config/mod.ts";
 import { type Factories, FactoryIndex } from "./factories.ts";
-import { type NodeAttributes, PipelineGraph } from "./graph.ts";
+import { PipelineGraph } from "./graph.ts";
+import type { NodeAttributes } from "./graph_nodes.ts";
 import {
   exporterTotals,
   loggerFromConfig,
@@ -291,12 +292,14 @@ export class Collector {
       buildInfo,
       telemetry: { logger: this.#logger.with({ ...attributes }), meter: this.#registry },
     });
-    this.#graph = new PipelineGraph({
+    const graph = new PipelineGraph({
       factories: new FactoryIndex(this.#options.factories),
       config: validated,
       settings,
     });
-    const graph = this.#graph;
+    // Set before building, so that a shutdown after a failed build stops what was created.
+    this.#graph = graph;
+    graph.build();
     const host: DrainDeadlineHost = {
       getExtension: (id) => graph.extensions().get(id.toString()),
       extensions: () => graph.extensions(),

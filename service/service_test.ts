@@ -6,7 +6,7 @@ import { newTraces } from "@denocol/exporter/exporterhelper";
 import type * as pdata from "@denocol/pdata";
 import * as receiver from "@denocol/receiver";
 import { ConfigErrors } from "./config/mod.ts";
-import { ComponentStartError } from "./graph.ts";
+import { ComponentStartError } from "./errors.ts";
 import { Collector, validateCollectorConfig } from "./service.ts";
 import { Recorder, sinkExporterFactory, testFactories, tracesWithSpans } from "./testutil_test.ts";
 

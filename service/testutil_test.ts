@@ -18,7 +18,8 @@ import * as processor from "@denocol/processor";
 import * as receiver from "@denocol/receiver";
 import { FactoryIndex } from "./factories.ts";
 import { fromPlain, newFeatureGateRegistry, resolveConfig } from "./config/mod.ts";
-import { type NodeAttributes, PipelineGraph } from "./graph.ts";
+import { PipelineGraph } from "./graph.ts";
+import type { NodeAttributes } from "./graph_nodes.ts";
 import type { Factories } from "./factories.ts";
 
 /** Everything the test components saw. */
@@ -219,7 +220,9 @@ export function buildGraph(
   const featureGates = newFeatureGateRegistry();
   featureGates.applyFlag(gates);
   const validated = resolveConfig(fromPlain(config), index.catalog(), { featureGates });
-  return new PipelineGraph({ factories: index, config: validated, settings: testSettings });
+  const graph = new PipelineGraph({ factories: index, config: validated, settings: testSettings });
+  graph.build();
+  return graph;
 }
 
 /** The core test factories sharing `recorder`. */
