@@ -15,8 +15,6 @@
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import {
-  Collector,
-  type CollectorOptions,
   ConfigErrors,
   type ConnectorFactory,
   type ExporterFactory,
@@ -32,8 +30,8 @@ import {
   SIGNAL_NAMES,
   validateCollectorConfig,
 } from "@denocol/service";
+import { BUILD_INFO, Collector, type CollectorOptions } from "./collector.ts";
 import {
-  BUILD_INFO,
   components as coreComponents,
   DEFAULT_CONFIG_FEATURE_GATES,
   defaultConfig,

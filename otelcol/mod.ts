@@ -1,21 +1,45 @@
 /**
- * The denocol collector distribution: the core component factories, the built-in default
- * configuration and the `otelcol` command line (`@denocol/otelcol/main`).
+ * The denocol collector distribution: the {@linkcode Collector} that runs any set of component
+ * factories, the core factories ({@linkcode components}), the built-in default configuration and
+ * the `otelcol` command line (`@denocol/otelcol/main`).
  *
- * Build a collector in code from the core components:
+ * Two packages share the work, as `otelcol` and `service` do in the Go collector:
  *
- * ```ts ignore
- * import { components, defaultConfig } from "@denocol/otelcol";
- * import { Collector } from "@denocol/service";
+ * - `@denocol/otelcol` is what a distribution uses. Its `Collector` takes factories and where the
+ *   configuration comes from (an object or YAML in code, `--config` URIs, `--set` overrides,
+ *   feature gates), loads and validates it, runs it, and stops on `shutdown` or when a
+ *   component reports a fatal error. `main(args, { factories })` is the command line around it.
+ * - `@denocol/service` is what the collector runs: configuration loading and validation, and
+ *   the `Service` that one validated configuration becomes (internal telemetry, extensions,
+ *   the pipeline graph, the shutdown drain). Component packages and distributions rarely need
+ *   more of it than the factory types.
+ *
+ * A collector of the core components, stopped again at once:
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Collector, components } from "@denocol/otelcol";
  *
  * const collector = new Collector({
  *   factories: components(),
- *   config: defaultConfig,
- *   featureGates: "service.profilesSupport",
+ *   config: {
+ *     receivers: { nop: null },
+ *     exporters: { nop: null },
+ *     service: {
+ *       telemetry: { metrics: { level: "none" } },
+ *       pipelines: { traces: { receivers: ["nop"], exporters: ["nop"] } },
+ *     },
+ *   },
+ *   writeLog: () => {},
  * });
  * await collector.start();
- * await collector.shutdown(5000);
+ * assert.equal(collector.state, "running");
+ * const exit = await collector.shutdown(5000);
+ * assert.deepEqual(exit.shutdownErrors, []);
  * ```
+ *
+ * A distribution of its own passes its factories instead: `components()` spread with its own,
+ * or a list of its choosing, to `new Collector({ factories, ... })` or to `main`.
  *
  * @module
  */
@@ -32,16 +56,15 @@ import { factory as otlpExporter } from "@denocol/otlpexporter";
 import { factory as otlpHttpExporter } from "@denocol/otlphttpexporter";
 import { factory as otlpReceiver } from "@denocol/otlpreceiver";
 import { type Factories, FactoryIndex, PROFILES_SUPPORT_GATE } from "@denocol/service";
-import denoJson from "./deno.json" with { type: "json" };
 
 export type { AnyFactory, Factories } from "@denocol/service";
-
-/** Name, description and version of this distribution. */
-export const BUILD_INFO: { command: string; description: string; version: string } = {
-  command: "otelcol",
-  description: "denocol, an OpenTelemetry Collector for Deno",
-  version: denoJson.version,
-};
+export {
+  BUILD_INFO,
+  Collector,
+  type CollectorExit,
+  type CollectorOptions,
+  type CollectorState,
+} from "./collector.ts";
 
 /**
  * The core factories: receivers `otlp`, `nop`; processors `batch`, `memory_limiter`; exporters

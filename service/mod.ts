@@ -1,20 +1,43 @@
 /**
- * The service that turns configuration and factories into a running collector: the
- * configuration layer, the pipeline graph, the collector lifecycle and its internal telemetry.
+ * What a collector runs: configuration loading and validation, and the {@linkcode Service} one
+ * validated configuration becomes, with the collector's own telemetry, its extensions and
+ * pipelines, and a shutdown that drains within a deadline. The factory types every distribution
+ * lists its components with are here too.
  *
- * ```ts ignore
- * import { Collector } from "@denocol/service";
+ * The `Collector` of `@denocol/otelcol` is built on this package, as the Go collector's
+ * `otelcol.Collector` wraps `service.Service`: the collector takes configuration sources and
+ * owns the lifecycle (fatal errors, signals, the command line); the service runs what one
+ * configuration describes. A program with its own way of running things can do what the
+ * collector does:
  *
- * const collector = new Collector({
- *   factories: { receivers: [otlpFactory], exporters: [debugFactory] },
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { factory as nopExporter } from "@denocol/nopexporter";
+ * import { factory as nopReceiver } from "@denocol/nopreceiver";
+ * import { Service, validateCollectorConfig } from "@denocol/service";
+ *
+ * const factories = { receivers: [nopReceiver], exporters: [nopExporter] };
+ * const config = await validateCollectorConfig({
+ *   factories,
  *   config: {
- *     receivers: { otlp: { protocols: { grpc: null } } },
- *     exporters: { debug: null },
- *     service: { pipelines: { traces: { receivers: ["otlp"], exporters: ["debug"] } } },
+ *     receivers: { nop: null },
+ *     exporters: { nop: null },
+ *     service: {
+ *       telemetry: { metrics: { level: "none" } },
+ *       pipelines: { logs: { receivers: ["nop"], exporters: ["nop"] } },
+ *     },
  *   },
  * });
- * await collector.start();
- * await collector.shutdown(5000);
+ * const service = new Service({
+ *   factories,
+ *   config,
+ *   buildInfo: { command: "example", description: "an example", version: "1.0.0" },
+ *   reportFatalError: () => void service.shutdown(),
+ *   writeLog: () => {},
+ * });
+ * await service.start();
+ * assert.equal(service.metricsAddress, undefined, "metrics level none serves nothing");
+ * assert.deepEqual(await service.shutdown(5000), []);
  * ```
  *
  * # Experimental
@@ -25,7 +48,23 @@
  * @module
  */
 
-export * from "./config/mod.ts";
+export {
+  type CollectorConfigOptions,
+  type ConfigSourceOptions,
+  featureGatesFrom,
+  loadCollectorConfig,
+  type LoadedCollectorConfig,
+  validateCollectorConfig,
+} from "./collector_config.ts";
+export {
+  Service,
+  type ServiceOptions,
+  SHUTDOWN_ACCOUNTING_MS,
+  type ShutdownTiming,
+  shutdownTiming,
+} from "./service.ts";
+export { ComponentStartError, type FailedComponent, GraphBuildError } from "./errors.ts";
+export { type LoggerOptions, newLogger } from "./telemetry.ts";
 export {
   type AnyFactory,
   type ConnectorFactory,
@@ -44,32 +83,79 @@ export {
   type SignalName,
   SIGNALS,
 } from "./signals.ts";
-export { ComponentStartError, type FailedComponent, GraphBuildError } from "./errors.ts";
 export {
-  loggerFromConfig,
-  type LoggerOptions,
-  logWriterFor,
-  type MetricsServer,
-  newLogger,
-  registerProcessMetrics,
-  serveMetrics,
-  splitHostPort,
-  writeStderr,
-} from "./telemetry.ts";
+  CONFIG_SOURCE_SCHEMES,
+  ConfigError,
+  ConfigErrors,
+  type ConfigNode,
+  ConfigWarning,
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DurationError,
+  expandNode,
+  type ExpandOptions,
+  type ExpandResult,
+  EXPANSION_SCHEMES,
+  type FeatureGate,
+  FeatureGateError,
+  type FeatureGateOptions,
+  FeatureGateRegistry,
+  type FeatureGateStage,
+  formatDuration,
+  formatPath,
+  formatPosition,
+  fromPlain,
+  ID,
+  isConfigNode,
+  isNullNode,
+  type Kind,
+  type ListNode,
+  loadConfig,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  type MapEntry,
+  type MapNode,
+  mergeNodes,
+  newFeatureGateRegistry,
+  nodeAt,
+  parseDuration,
+  parseSetFlag,
+  parseYaml,
+  type PathSegment,
+  type PlainValue,
+  type Position,
+  positionAt,
+  PROFILES_SUPPORT_GATE,
+  readConfigSource,
+  registerServiceFeatureGates,
+  type ScalarNode,
+  type ScalarValue,
+  type SourceOptions,
+  toPlain,
+} from "./config/mod.ts";
 export {
-  Collector,
-  type CollectorExit,
-  type CollectorOptions,
-  type CollectorState,
-  type ConfigSourceOptions,
-  DEFAULT_BUILD_INFO,
-  featureGatesFrom,
-  loadCollectorConfig,
-  SHUTDOWN_ACCOUNTING_MS,
-  type ShutdownTiming,
-  shutdownTiming,
-  validateCollectorConfig,
-} from "./service.ts";
+  type CatalogEntry,
+  type ComponentCatalog,
+  type ComponentEntry,
+  type ComponentReference,
+  type Config,
+  CONFIG_SECTIONS,
+  type FeatureGateReader,
+  parseConfig,
+  PIPELINE_SIGNALS,
+  type PipelineConfig,
+  resolveConfig,
+  SECTION_OF_KIND,
+  type ServiceConfig,
+  type ShutdownConfig,
+  type TelemetryConfig,
+  type TelemetryLogLevel,
+  type TelemetryLogsConfig,
+  type TelemetryMetricsConfig,
+  type TelemetryMetricsLevel,
+  validateConfig,
+  type ValidatedConfig,
+  type ValidateOptions,
+} from "./config/mod.ts";
 export {
   type Attributes,
   type AttributeValue,

@@ -1,6 +1,6 @@
 /**
- * The collector a program or a library user runs: configuration in, running pipelines out, with
- * internal telemetry, fatal-error handling and a graceful shutdown within a deadline.
+ * The service: one validated configuration running, with the collector's own telemetry, its
+ * extensions and pipelines, and a graceful shutdown within a deadline.
  */
 
 import {
@@ -12,22 +12,7 @@ import {
   type Settings,
 } from "@denocol/component";
 import type { DrainDeadlineHost } from "@denocol/exporter";
-import {
-  type ConfigNode,
-  type ConfigWarning,
-  DEFAULT_DRAIN_TIMEOUT_MS,
-  expandNode,
-  FeatureGateRegistry,
-  fromPlain,
-  loadConfig,
-  mergeNodes,
-  newFeatureGateRegistry,
-  parseSetFlag,
-  parseYaml,
-  ProblemCollector,
-  resolveConfig,
-  type ValidatedConfig,
-} from "./config/mod.ts";
+import type { ValidatedConfig } from "./config/mod.ts";
 import { type Factories, FactoryIndex } from "./factories.ts";
 import { PipelineGraph } from "./graph.ts";
 import type { NodeAttributes } from "./graph_nodes.ts";
@@ -37,65 +22,26 @@ import {
   type MetricsServer,
   registerProcessMetrics,
   serveMetrics,
-  writeStderr,
 } from "./telemetry.ts";
 
-/** Where a collector's configuration comes from. */
-export interface ConfigSourceOptions {
-  /**
-   * The configuration written in code: a plain object in the YAML's shape, or YAML text.
-   * Ignored when `configs` is given.
-   */
-  readonly config?: Readonly<Record<string, unknown>> | string;
-  /** `--config` values (file paths, `file:`, `env:`, `yaml:` URIs), merged in order. */
-  readonly configs?: readonly string[];
-  /** `--set key.path=value` overrides applied over the configuration. */
-  readonly sets?: readonly string[];
-  /** Reads environment variables for `${env:NAME}`; defaults to `Deno.env.get`. */
-  readonly getEnv?: (name: string) => string | undefined;
-}
-
-/** Options of {@linkcode Collector}. */
-export interface CollectorOptions extends ConfigSourceOptions {
-  /** The factories of every component type the collector can run. */
+/** Options of {@linkcode Service}. */
+export interface ServiceOptions {
+  /** The factories of every component type the configuration may use. */
   readonly factories: Factories;
+  /** The configuration to run, as `validateCollectorConfig` or `resolveConfig` returns it. */
+  readonly config: ValidatedConfig;
+  /** Name and version of the distribution, reported in logs and given to every component. */
+  readonly buildInfo: BuildInfo;
   /**
-   * Feature gates: a registry (with the service's gates registered) or a `--feature-gates`
-   * value such as `service.profilesSupport`.
-   *
-   * # Experimental
-   *
-   * `service.profilesSupport` allows profiles pipelines. This API is EXPERIMENTAL and may be
-   * changed or removed in a later release.
+   * Called when a component reports an error it cannot recover from through
+   * `host.reportFatalError`; whoever runs the service should shut it down.
    */
-  readonly featureGates?: FeatureGateRegistry | string;
-  /** Name and version reported by the collector; default `otelcol` of denocol. */
-  readonly buildInfo?: BuildInfo;
+  readonly reportFatalError: (error: Error) => void;
+  /** The registry of internal metrics; default a new one. */
+  readonly metrics?: MetricsRegistry;
   /** Where log lines go; default `service.telemetry.logs.output_paths` (standard error). */
   readonly writeLog?: (line: string) => void;
 }
-
-/**
- * How a collector ended. Data dropped because the drain time ran out is not an error (it is the
- * documented outcome, logged and counted by each exporter); a collector whose components all
- * stopped in time ends with no `shutdownErrors`.
- */
-export interface CollectorExit {
-  /** The error a component reported through `host.reportFatalError`, if any. */
-  readonly fatalError?: Error;
-  /** Errors of components that failed to shut down, or a missed deadline. */
-  readonly shutdownErrors: readonly Error[];
-}
-
-/** The collector's lifecycle state. */
-export type CollectorState = "created" | "starting" | "running" | "stopping" | "stopped";
-
-/** Default build information. */
-export const DEFAULT_BUILD_INFO: BuildInfo = {
-  command: "otelcol",
-  description: "denocol, an OpenTelemetry Collector for Deno",
-  version: "0.1.0",
-};
 
 /**
  * Time a shutdown leaves after the drain time (`service.shutdown.drain_timeout`) for exporters
@@ -108,7 +54,7 @@ export const SHUTDOWN_ACCOUNTING_MS = 5_000;
 export interface ShutdownTiming {
   /** When exporters stop sending and drop what they hold. */
   readonly drainMs: number;
-  /** When the collector stops waiting for components. */
+  /** When the service stops waiting for components. */
   readonly deadlineMs: number;
 }
 
@@ -130,110 +76,46 @@ export function shutdownTiming(
 }
 
 /**
- * Loads the configuration tree from code, YAML text or `--config` sources, applies `--set`
- * and expands `${...}` references. Throws `ConfigErrors`.
- */
-export async function loadCollectorConfig(
-  options: ConfigSourceOptions,
-): Promise<{ root: ConfigNode; warnings: readonly ConfigWarning[] }> {
-  if (options.configs !== undefined && options.configs.length > 0) {
-    return await loadConfig({
-      configs: options.configs,
-      sets: options.sets,
-      getEnv: options.getEnv,
-    });
-  }
-  let root: ConfigNode = typeof options.config === "string"
-    ? parseYaml(options.config, "<config>")
-    : fromPlain(options.config ?? {});
-  const problems = new ProblemCollector();
-  for (const [index, flag] of (options.sets ?? []).entries()) {
-    try {
-      root = mergeNodes(root, parseSetFlag(flag, index));
-    } catch (error) {
-      problems.absorb(error, { path: "--set" });
-    }
-  }
-  problems.throwIfAny();
-  const expanded = expandNode(root, { getEnv: options.getEnv });
-  return { root: expanded.node, warnings: expanded.warnings };
-}
-
-/** The feature gate registry of `option`, applying a `--feature-gates` value. */
-export function featureGatesFrom(
-  option: FeatureGateRegistry | string | undefined,
-): FeatureGateRegistry {
-  if (option instanceof FeatureGateRegistry) return option;
-  const registry = newFeatureGateRegistry();
-  if (option !== undefined) registry.applyFlag(option);
-  return registry;
-}
-
-/**
- * Loads and validates a configuration against `factories` without creating any component;
- * what the `validate` command runs. Throws `ConfigErrors` listing every problem.
- */
-export async function validateCollectorConfig(
-  options: CollectorOptions,
-): Promise<ValidatedConfig & { readonly loadWarnings: readonly ConfigWarning[] }> {
-  const index = new FactoryIndex(options.factories);
-  const featureGates = featureGatesFrom(options.featureGates);
-  const { root, warnings } = await loadCollectorConfig(options);
-  const validated = resolveConfig(root, index.catalog(), { featureGates });
-  return { ...validated, loadWarnings: warnings };
-}
-
-/**
- * A collector built from factories and a configuration.
+ * One validated configuration, running: the logger and internal metrics of
+ * `service.telemetry`, then the extensions and pipelines. A collector (`Collector` of
+ * `@denocol/otelcol`) loads and validates the configuration, makes a service of it, and shuts it
+ * down on a signal or a fatal error; a program that has its configuration already validated may
+ * run a service itself.
  *
- * ```ts ignore
- * const collector = new Collector({ factories, config: { receivers: { ... }, service: { ... } } });
- * await collector.start();
- * // ... later, or on SIGTERM:
- * await collector.shutdown(5000);
- * ```
- *
- * `start` loads and validates the configuration, serves internal metrics, builds the pipeline
- * graph and starts it; when it fails, everything already started is shut down before it
- * rejects. A component's `host.reportFatalError` logs the error and shuts the collector down;
- * {@linkcode Collector.done} then resolves with it.
+ * The logger exists from construction (it may throw when a configured output path cannot be
+ * opened); `start` serves the internal metrics, creates every component and starts them
+ * (extensions, exporters, processors and connectors downstream first, receivers last); when it
+ * rejects, call `shutdown` to stop what was created.
  */
-export class Collector {
-  readonly #options: CollectorOptions;
-  readonly #registry = new MetricsRegistry();
-  readonly #exit = Promise.withResolvers<CollectorExit>();
-  #logger: Logger;
-  #state: CollectorState = "created";
-  #graph: PipelineGraph | undefined;
-  #metricsServer: MetricsServer | undefined;
-  #fatalError: Error | undefined;
-  #stopping: Promise<CollectorExit> | undefined;
-  #config: ValidatedConfig | undefined;
+export class Service {
+  readonly #options: ServiceOptions;
+  readonly #registry: MetricsRegistry;
+  readonly #logger: Logger;
   /** Aborted when the shutdown's drain time is over; exporters then drop what they hold. */
   readonly #drainDeadline = new AbortController();
+  #graph: PipelineGraph | undefined;
+  #metricsServer: MetricsServer | undefined;
+  #started = false;
+  #stopping: Promise<Error[]> | undefined;
 
-  /** Creates the collector; nothing runs until {@linkcode Collector.start}. */
-  constructor(options: CollectorOptions) {
+  /** Creates the service and its logger; nothing runs until {@linkcode Service.start}. */
+  constructor(options: ServiceOptions) {
     this.#options = options;
+    this.#registry = options.metrics ?? new MetricsRegistry();
     this.#logger = loggerFromConfig(
-      { level: "info", encoding: "console", outputPaths: ["stderr"], initialFields: {} },
-      options.writeLog ?? writeStderr,
+      options.config.config.service.telemetry.logs,
+      options.writeLog,
     );
   }
 
-  /** The current lifecycle state. */
-  get state(): CollectorState {
-    return this.#state;
-  }
-
-  /** The registry holding every internal metric of the collector and its components. */
-  get metrics(): MetricsRegistry {
-    return this.#registry;
-  }
-
-  /** The collector's logger (configured by `service.telemetry.logs` once started). */
+  /** The logger configured by `service.telemetry.logs`. */
   get logger(): Logger {
     return this.#logger;
+  }
+
+  /** The registry holding every internal metric of the service and its components. */
+  get metrics(): MetricsRegistry {
+    return this.#registry;
   }
 
   /** The `host:port` the internal metrics are served on, once started; undefined when off. */
@@ -241,43 +123,24 @@ export class Collector {
     return this.#metricsServer?.address;
   }
 
-  /** The validated configuration, once `start` has loaded it. */
-  get config(): ValidatedConfig | undefined {
-    return this.#config;
-  }
-
-  /** Resolves once the collector has stopped, saying why. */
-  get done(): Promise<CollectorExit> {
-    return this.#exit.promise;
+  /** The configuration the service runs. */
+  get config(): ValidatedConfig {
+    return this.#options.config;
   }
 
   /**
-   * Loads the configuration, then starts telemetry and every component. Rejects with
-   * `ConfigErrors` for an invalid configuration, or with the error of the component that
-   * failed to start (after shutting down everything created).
+   * Logs the configuration's warnings, serves the internal metrics, creates every component
+   * and starts them. Rejects with `GraphBuildError` when a component cannot be created,
+   * `ComponentStartError` when one fails to start, or the error of the metrics endpoint; call
+   * `shutdown` afterwards in every case.
    */
   async start(): Promise<void> {
-    if (this.#state !== "created") {
-      throw new Error(`the collector cannot start: it is ${this.#state}`);
-    }
-    this.#state = "starting";
-    try {
-      await this.#start();
-    } catch (error) {
-      await this.#stop(undefined);
-      throw error;
-    }
-    if (this.#stopping === undefined) this.#state = "running";
-  }
-
-  async #start(): Promise<void> {
-    const validated = await validateCollectorConfig(this.#options);
-    this.#config = validated;
-    const telemetry = validated.config.service.telemetry;
-    this.#logger = loggerFromConfig(telemetry.logs, this.#options.writeLog);
-    for (const warning of [...validated.loadWarnings, ...validated.warnings]) {
-      this.#logger.warn(warning.message);
-    }
+    if (this.#started) throw new Error("the service has already been started");
+    if (this.#stopping !== undefined) throw new Error("the service has been shut down");
+    this.#started = true;
+    const { config, buildInfo } = this.#options;
+    for (const warning of config.warnings) this.#logger.warn(warning.message);
+    const telemetry = config.config.service.telemetry;
     const refresh = registerProcessMetrics(this.#registry);
     if (telemetry.metrics.address !== null) {
       this.#metricsServer = await serveMetrics(telemetry.metrics.address, this.#registry, refresh);
@@ -285,7 +148,6 @@ export class Collector {
         address: `http://${this.#metricsServer.address}/metrics`,
       });
     }
-    const buildInfo = this.#options.buildInfo ?? DEFAULT_BUILD_INFO;
     const settings = (kind: Kind, id: ID, attributes: NodeAttributes): Settings => ({
       id,
       kind,
@@ -294,37 +156,23 @@ export class Collector {
     });
     const graph = new PipelineGraph({
       factories: new FactoryIndex(this.#options.factories),
-      config: validated,
+      config,
       settings,
     });
-    // Set before building, so that a shutdown after a failed build stops what was created.
     this.#graph = graph;
     graph.build();
     const host: DrainDeadlineHost = {
       getExtension: (id) => graph.extensions().get(id.toString()),
       extensions: () => graph.extensions(),
-      reportFatalError: (error) => this.#onFatal(error),
+      reportFatalError: (error) => this.#options.reportFatalError(error),
       drainDeadline: this.#drainDeadline.signal,
     };
     this.#logger.info("starting", {
       version: buildInfo.version,
-      pipelines: [...validated.config.service.pipelines.keys()].join(","),
+      pipelines: [...config.config.service.pipelines.keys()].join(","),
     });
     await graph.start(host);
     this.#logger.info("everything is ready; begin running and processing data");
-  }
-
-  #onFatal(error: Error): void {
-    if (this.#fatalError !== undefined || this.#stopping !== undefined) {
-      this.#logger.error("fatal error reported during shutdown", { error: error.message });
-      return;
-    }
-    this.#fatalError = error;
-    this.#logger.error("fatal error reported by a component; shutting down", {
-      error: error.message,
-    });
-    // Let the reporting call return before components are torn down under it.
-    queueMicrotask(() => void this.#stop(undefined));
   }
 
   /**
@@ -334,70 +182,65 @@ export class Collector {
    * Exporters keep sending for the drain time (`service.shutdown.drain_timeout`, default 10 s;
    * 0 for no limit); then they drop what they still hold, logging one line per exporter with the
    * item count and counting it in `otelcol_exporter_send_failed_<items>` (a persistent queue
-   * keeps it for the next start). The collector gives up waiting {@linkcode SHUTDOWN_ACCOUNTING_MS}
+   * keeps it for the next start). The service gives up waiting {@linkcode SHUTDOWN_ACCOUNTING_MS}
    * after that, or at `deadlineMs` when given (the drain then ends early enough to leave time
-   * for the accounting), and reports the components still stopping. Resolves with how the
-   * collector ended; later calls return the same outcome.
+   * for the accounting), and reports the components still stopping. Resolves with the errors
+   * of components that failed to stop or missed the deadline, each also logged; later calls
+   * return the same outcome.
    */
-  shutdown(deadlineMs?: number): Promise<CollectorExit> {
-    return this.#stop(deadlineMs);
+  shutdown(deadlineMs?: number): Promise<Error[]> {
+    this.#stopping ??= this.#shutdown(deadlineMs);
+    return this.#stopping;
   }
 
-  #stop(deadlineMs: number | undefined): Promise<CollectorExit> {
-    this.#stopping ??= (async () => {
-      this.#state = "stopping";
-      const errors: Error[] = [];
-      const graph = this.#graph;
-      if (graph !== undefined) {
-        const timing = shutdownTiming(
-          this.#config?.config.service.shutdown.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
-          deadlineMs,
-        );
-        const shown = (ms: number) => Number.isFinite(ms) ? ms : "none";
-        this.#logger.info("shutting down", {
-          drain_timeout_ms: shown(timing.drainMs),
-          deadline_ms: shown(timing.deadlineMs),
-        });
-        const drainTimer = timerFor(timing.drainMs, () => {
-          this.#logger.info("shutdown drain time is over; exporters drop what they still hold", {
-            still_stopping: graph.pending().join(", "),
-          });
-          this.#drainDeadline.abort(new Error("the shutdown drain time is over"));
-        });
-        let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
-        const deadline = new Promise<"deadline">((resolve) => {
-          deadlineTimer = timerFor(timing.deadlineMs, () => resolve("deadline"));
-        });
-        const outcome = await Promise.race([graph.shutdown(), deadline]);
-        clearTimeout(drainTimer);
-        clearTimeout(deadlineTimer);
-        if (outcome === "deadline") {
-          errors.push(
-            new Error(
-              `shutdown did not finish within ${timing.deadlineMs} ms; still stopping: ${
-                graph.pending().join(", ")
-              }`,
-            ),
-          );
-        } else errors.push(...outcome);
-        // The last increments are never scraped once the endpoint closes; say them here.
-        for (const totals of exporterTotals(this.#registry)) {
-          this.#logger.info("exporter totals at shutdown", totals);
-        }
-      }
-      try {
-        await this.#metricsServer?.close();
-      } catch (error) {
-        errors.push(error instanceof Error ? error : new Error(String(error)));
-      }
-      for (const error of errors) this.#logger.error(error.message);
-      this.#state = "stopped";
-      this.#logger.info("shutdown complete");
-      const exit: CollectorExit = { fatalError: this.#fatalError, shutdownErrors: errors };
-      this.#exit.resolve(exit);
-      return exit;
-    })();
-    return this.#stopping;
+  async #shutdown(deadlineMs: number | undefined): Promise<Error[]> {
+    const errors: Error[] = [];
+    const graph = this.#graph;
+    if (graph !== undefined) errors.push(...await this.#shutdownGraph(graph, deadlineMs));
+    try {
+      await this.#metricsServer?.close();
+    } catch (error) {
+      errors.push(error instanceof Error ? error : new Error(String(error)));
+    }
+    for (const error of errors) this.#logger.error(error.message);
+    return errors;
+  }
+
+  async #shutdownGraph(graph: PipelineGraph, deadlineMs: number | undefined): Promise<Error[]> {
+    const timing = shutdownTiming(
+      this.#options.config.config.service.shutdown.drainTimeoutMs,
+      deadlineMs,
+    );
+    const shown = (ms: number) => Number.isFinite(ms) ? ms : "none";
+    this.#logger.info("shutting down", {
+      drain_timeout_ms: shown(timing.drainMs),
+      deadline_ms: shown(timing.deadlineMs),
+    });
+    const drainTimer = timerFor(timing.drainMs, () => {
+      this.#logger.info("shutdown drain time is over; exporters drop what they still hold", {
+        still_stopping: graph.pending().join(", "),
+      });
+      this.#drainDeadline.abort(new Error("the shutdown drain time is over"));
+    });
+    let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<"deadline">((resolve) => {
+      deadlineTimer = timerFor(timing.deadlineMs, () => resolve("deadline"));
+    });
+    const outcome = await Promise.race([graph.shutdown(), deadline]);
+    clearTimeout(drainTimer);
+    clearTimeout(deadlineTimer);
+    const errors = outcome !== "deadline" ? outcome : [
+      new Error(
+        `shutdown did not finish within ${timing.deadlineMs} ms; still stopping: ${
+          graph.pending().join(", ")
+        }`,
+      ),
+    ];
+    // The last increments are never scraped once the endpoint closes; say them here.
+    for (const totals of exporterTotals(this.#registry)) {
+      this.#logger.info("exporter totals at shutdown", totals);
+    }
+    return errors;
   }
 }
 

@@ -5,10 +5,16 @@ import * as exporter from "@denocol/exporter";
 import { newTraces } from "@denocol/exporter/exporterhelper";
 import type * as pdata from "@denocol/pdata";
 import * as receiver from "@denocol/receiver";
+import { validateCollectorConfig } from "./collector_config.ts";
 import { ConfigErrors } from "./config/mod.ts";
-import { ComponentStartError } from "./errors.ts";
-import { Collector, validateCollectorConfig } from "./service.ts";
-import { Recorder, sinkExporterFactory, testFactories, tracesWithSpans } from "./testutil_test.ts";
+import { ComponentStartError, GraphBuildError } from "./errors.ts";
+import {
+  newTestService,
+  recordedExtensionFactory,
+  Recorder,
+  testFactories,
+  tracesWithSpans,
+} from "./testutil_test.ts";
 
 /** A receiver counting through the receiver ObsReport; `state.next` pushes into its pipeline. */
 function observedReceiver(state: { push?: (data: pdata.Traces) => Promise<void>; host?: Host }) {
@@ -40,12 +46,12 @@ const PROMETHEUS_ON_ANY_PORT = {
   readers: [{ pull: { exporter: { prometheus: { host: "127.0.0.1", port: 0 } } } }],
 };
 
-Deno.test("collector: serves internal metrics in Prometheus text, logs JSON, and drains the sending queue on shutdown", async () => {
+Deno.test("service: serves internal metrics in Prometheus text, logs JSON, and drains the sending queue on shutdown", async () => {
   const state: { push?: (data: pdata.Traces) => Promise<void> } = {};
   const pushed: pdata.Traces[] = [];
   const release = Promise.withResolvers<void>();
   const lines: string[] = [];
-  const collector = new Collector({
+  const service = await newTestService({
     factories: {
       receivers: [observedReceiver(state)],
       exporters: [queuedExporter(pushed, release.promise)],
@@ -60,11 +66,10 @@ Deno.test("collector: serves internal metrics in Prometheus text, logs JSON, and
     },
     writeLog: (line) => lines.push(line),
   });
-  await collector.start();
   try {
-    assert.equal(collector.state, "running");
+    await service.start();
     await state.push!(tracesWithSpans("a", "b"));
-    const address = collector.metricsAddress;
+    const address = service.metricsAddress;
     assert.ok(address !== undefined && !address.endsWith(":0"), `bound address ${address}`);
     const response = await fetch(`http://${address}/metrics`);
     assert.equal(response.status, 200);
@@ -83,25 +88,25 @@ Deno.test("collector: serves internal metrics in Prometheus text, logs JSON, and
     await missing.body?.cancel();
     assert.equal(missing.status, 404);
   } finally {
-    const stopping = collector.shutdown(5000);
+    const stopping = service.shutdown(5000);
     release.resolve();
-    const exit = await stopping;
-    assert.deepEqual(exit.shutdownErrors, []);
+    assert.deepEqual(await stopping, []);
   }
   assert.equal(pushed.length, 1, "the queued batch was sent during shutdown");
-  assert.equal(collector.state, "stopped");
   const records = lines.map((line) => JSON.parse(line));
   assert.ok(records.every((r) => typeof r.level === "string" && typeof r.msg === "string"));
   assert.ok(records.some((r) => r.msg.includes("everything is ready")));
-  assert.ok(records.some((r) => r.msg === "shutdown complete"));
+  assert.ok(records.some((r) => r.msg === "shutting down"));
 });
 
-Deno.test("collector: a fatal error reported by a component shuts the collector down", async () => {
-  const state: { host?: Host; push?: (data: pdata.Traces) => Promise<void> } = {};
-  const recorder = new Recorder();
-  const lines: string[] = [];
-  const collector = new Collector({
-    factories: { receivers: [observedReceiver(state)], exporters: [sinkExporterFactory(recorder)] },
+Deno.test("service: a component's fatal error reaches the service's owner", async () => {
+  const state: { host?: Host } = {};
+  const reported: Error[] = [];
+  const service = await newTestService({
+    factories: {
+      receivers: [observedReceiver(state)],
+      exporters: testFactories(new Recorder()).exporters,
+    },
     config: {
       receivers: { observed: null },
       exporters: { sink: null },
@@ -110,25 +115,23 @@ Deno.test("collector: a fatal error reported by a component shuts the collector 
         pipelines: { traces: { receivers: ["observed"], exporters: ["sink"] } },
       },
     },
-    writeLog: (line) => lines.push(line),
+    writeLog: () => {},
+    reportFatalError: (error) => reported.push(error),
   });
-  await collector.start();
-  assert.equal(collector.metricsAddress, undefined, "level: none serves no metrics");
-  state.host!.reportFatalError(new Error("port stolen"));
-  const exit = await collector.done;
-  assert.equal(exit.fatalError?.message, "port stolen");
-  assert.equal(collector.state, "stopped");
-  assert.deepEqual(recorder.events, [
-    "start exporter sink traces",
-    "shutdown exporter sink traces",
-  ]);
-  assert.ok(lines.some((line) => line.includes("fatal error") && line.includes("port stolen")));
+  try {
+    await service.start();
+    assert.equal(service.metricsAddress, undefined, "level: none serves no metrics");
+    state.host!.reportFatalError(new Error("port stolen"));
+    assert.deepEqual(reported.map((error) => error.message), ["port stolen"]);
+  } finally {
+    assert.deepEqual(await service.shutdown(), []);
+  }
 });
 
-Deno.test("collector: a component failing to start rejects start after shutting everything down", async () => {
+Deno.test("service: a component failing to start rejects start; shutdown stops everything created", async () => {
   const recorder = new Recorder();
   recorder.failStart.add("receiver push traces");
-  const collector = new Collector({
+  const service = await newTestService({
     factories: testFactories(recorder),
     config: `
 receivers:
@@ -146,12 +149,14 @@ service:
 `,
     writeLog: () => {},
   });
-  await assert.rejects(collector.start(), (error) => {
+  await assert.rejects(service.start(), (error) => {
     assert.ok(error instanceof ComponentStartError);
     assert.match(error.message, /receiver "push" \(traces\): receiver push traces cannot start/);
+    assert.equal(error.kind, "receiver");
+    assert.equal(error.id.toString(), "push");
     return true;
   });
-  assert.equal(collector.state, "stopped");
+  assert.deepEqual(await service.shutdown(), []);
   assert.deepEqual(recorder.events, [
     "start exporter sink traces",
     "start receiver push traces",
@@ -160,9 +165,45 @@ service:
   ]);
 });
 
-Deno.test("collector: shutdown gives up at the deadline and names what is still stopping", async () => {
+Deno.test("service: a component that cannot be created rejects start; shutdown stops what was created before it", async () => {
+  const recorder = new Recorder();
+  const failing = exporter.newFactory(
+    "broken",
+    () => ({}),
+    exporter.withTraces(() => {
+      throw new Error("no endpoint");
+    }, "development"),
+  );
+  const service = await newTestService({
+    factories: {
+      ...testFactories(recorder),
+      exporters: [failing],
+      extensions: [recordedExtensionFactory(recorder)],
+    },
+    config: {
+      receivers: { push: null },
+      exporters: { broken: null },
+      extensions: { recorded: null },
+      service: {
+        extensions: ["recorded"],
+        telemetry: { metrics: { level: "none" } },
+        pipelines: { traces: { receivers: ["push"], exporters: ["broken"] } },
+      },
+    },
+    writeLog: () => {},
+  });
+  await assert.rejects(service.start(), (error) => {
+    assert.ok(error instanceof GraphBuildError, String(error));
+    assert.match(error.message, /failed to create exporter "broken" for traces: no endpoint/);
+    return true;
+  });
+  assert.deepEqual(await service.shutdown(), []);
+  assert.deepEqual(recorder.events, ["shutdown extension recorded"]);
+});
+
+Deno.test("service: shutdown gives up at the deadline and names what is still stopping", async () => {
   const hang = Promise.withResolvers<void>();
-  const collector = new Collector({
+  const service = await newTestService({
     factories: {
       receivers: [observedReceiver({})],
       exporters: [exporter.newFactory(
@@ -185,20 +226,16 @@ Deno.test("collector: shutdown gives up at the deadline and names what is still 
     },
     writeLog: () => {},
   });
-  await collector.start();
-  const exit = await collector.shutdown(50);
+  await service.start();
+  const errors = await service.shutdown(50);
   hang.resolve();
-  assert.equal(exit.shutdownErrors.length, 1);
-  assert.match(
-    exit.shutdownErrors[0].message,
-    /within 50 ms; still stopping: exporter stuck traces/,
-  );
+  assert.equal(errors.length, 1);
+  assert.match(errors[0].message, /within 50 ms; still stopping: exporter stuck traces/);
 });
 
-Deno.test("collector: an invalid configuration is refused with every problem, nothing started", async () => {
-  const recorder = new Recorder();
-  const options = {
-    factories: testFactories(recorder),
+Deno.test("service: an invalid configuration is refused with every problem", async () => {
+  const error = await validateCollectorConfig({
+    factories: testFactories(new Recorder()),
     config: `receivers:
   push:
     colour: red
@@ -210,25 +247,21 @@ service:
       receivers: [push]
       exporters: [sinc]
 `,
-  };
-  const error = await validateCollectorConfig(options).then(() => undefined, (e) => e);
+  }).then(() => undefined, (e) => e);
   assert.ok(error instanceof ConfigErrors, String(error));
   assert.match(error.message, /<config>:3:5: receivers\.push\.colour: unknown key "colour"/);
   assert.match(
     error.message,
     /<config>:10:19: service\.pipelines\.traces\.exporters\[0\]: exporter "sinc"/,
   );
-  await assert.rejects(new Collector({ ...options, writeLog: () => {} }).start(), ConfigErrors);
-  assert.deepEqual(recorder.events, []);
 });
 
-Deno.test("collector: console logs at the configured level go to the configured output path", async () => {
+Deno.test("service: console logs at the configured level go to the configured output path", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const logFile = `${dir}/collector.log`;
-    const recorder = new Recorder();
-    const collector = new Collector({
-      factories: testFactories(recorder),
+    const service = await newTestService({
+      factories: testFactories(new Recorder()),
       config: {
         receivers: { push: null },
         exporters: { sink: null, "sink/unused": null },
@@ -241,10 +274,10 @@ Deno.test("collector: console logs at the configured level go to the configured 
         },
       },
     });
-    await collector.start();
-    collector.logger.info("not written at level warn");
-    collector.logger.with({ extra: "x" }).error("written", { code: 7 });
-    await collector.shutdown();
+    await service.start();
+    service.logger.info("not written at level warn");
+    service.logger.with({ extra: "x" }).error("written", { code: 7 });
+    await service.shutdown();
     const lines = (await Deno.readTextFile(logFile)).trimEnd().split("\n");
     assert.equal(lines.length, 2, lines.join("\n"));
     assert.match(lines[0], /^\S+\twarn\t.*exporters\.sink\/unused: .*not used/);

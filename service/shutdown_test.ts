@@ -5,8 +5,8 @@ import * as exporter from "@denocol/exporter";
 import { defaultQueueConfig, newTraces } from "@denocol/exporter/exporterhelper";
 import type * as pdata from "@denocol/pdata";
 import * as receiver from "@denocol/receiver";
-import { Collector, SHUTDOWN_ACCOUNTING_MS, shutdownTiming } from "./service.ts";
-import { tracesWithSpans } from "./testutil_test.ts";
+import { SHUTDOWN_ACCOUNTING_MS, shutdownTiming } from "./service.ts";
+import { newTestService, tracesWithSpans } from "./testutil_test.ts";
 
 Deno.test("shutdownTiming: drain time, then the accounting time; an explicit deadline keeps room for it", () => {
   assert.equal(SHUTDOWN_ACCOUNTING_MS, 5_000);
@@ -50,11 +50,11 @@ function stuckBackendExporter(aborted: string[]) {
   );
 }
 
-Deno.test("collector: at service.shutdown.drain_timeout exporters drop what they hold, logged and counted; no shutdown error", async () => {
+Deno.test("service: at service.shutdown.drain_timeout exporters drop what they hold, logged and counted; no shutdown error", async () => {
   const state: { push?: (data: pdata.Traces) => Promise<void> } = {};
   const aborted: string[] = [];
   const lines: Record<string, unknown>[] = [];
-  const collector = new Collector({
+  const service = await newTestService({
     factories: { receivers: [pushReceiver(state)], exporters: [stuckBackendExporter(aborted)] },
     config: {
       receivers: { push: null },
@@ -67,13 +67,11 @@ Deno.test("collector: at service.shutdown.drain_timeout exporters drop what they
     },
     writeLog: (line) => lines.push(JSON.parse(line)),
   });
-  await collector.start();
+  await service.start();
   await state.push!(tracesWithSpans("in-flight", "a", "b"));
   await state.push!(tracesWithSpans("queued"));
-  const exit = await collector.shutdown();
 
-  assert.deepEqual(exit.shutdownErrors, []);
-  assert.equal(exit.fatalError, undefined);
+  assert.deepEqual(await service.shutdown(), []);
   const shuttingDown = lines.find((r) => r.msg === "shutting down");
   assert.equal(shuttingDown?.drain_timeout_ms, 200);
   assert.equal(shuttingDown?.deadline_ms, 200 + SHUTDOWN_ACCOUNTING_MS);
@@ -83,7 +81,7 @@ Deno.test("collector: at service.shutdown.drain_timeout exporters drop what they
   assert.equal(drops[0].dropped_spans, 4);
   assert.equal(drops[0]["otelcol.component.id"], "stuck");
   assert.equal(drops[0]["otelcol.signal"], "traces");
-  assert.equal(collector.metrics.value("otelcol_exporter_send_failed_spans"), 4);
+  assert.equal(service.metrics.value("otelcol_exporter_send_failed_spans"), 4);
   const totals = lines.find((r) => r.msg === "exporter totals at shutdown");
   assert.ok(totals !== undefined);
   const { level: _level, ts: _ts, ...fields } = totals;

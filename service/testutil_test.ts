@@ -16,8 +16,10 @@ import * as extension from "@denocol/extension";
 import * as pdata from "@denocol/pdata";
 import * as processor from "@denocol/processor";
 import * as receiver from "@denocol/receiver";
+import { validateCollectorConfig } from "./collector_config.ts";
 import { FactoryIndex } from "./factories.ts";
 import { fromPlain, newFeatureGateRegistry, resolveConfig } from "./config/mod.ts";
+import { Service } from "./service.ts";
 import { PipelineGraph } from "./graph.ts";
 import type { NodeAttributes } from "./graph_nodes.ts";
 import type { Factories } from "./factories.ts";
@@ -234,4 +236,28 @@ export function testFactories(recorder: Recorder): Factories {
     connectors: [spanCountConnectorFactory(recorder)],
     extensions: [recordedExtensionFactory(recorder)],
   };
+}
+
+/** What {@linkcode newTestService} makes a service of. */
+export interface TestServiceOptions {
+  /** The factories. */
+  readonly factories: Factories;
+  /** The configuration, a plain object or YAML text. */
+  readonly config: Record<string, unknown> | string;
+  /** Where log lines go; default the configured output paths. */
+  readonly writeLog?: (line: string) => void;
+  /** Called on a component's fatal error; default nothing. */
+  readonly reportFatalError?: (error: Error) => void;
+}
+
+/** Validates the configuration against the factories and makes a service of it, not started. */
+export async function newTestService(options: TestServiceOptions): Promise<Service> {
+  const config = await validateCollectorConfig(options);
+  return new Service({
+    factories: options.factories,
+    config,
+    buildInfo: { command: "test", description: "test", version: "0" },
+    reportFatalError: options.reportFatalError ?? (() => {}),
+    writeLog: options.writeLog,
+  });
 }
