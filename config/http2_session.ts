@@ -91,8 +91,10 @@ export function protectSession(
     } catch {
       // already going away
     }
-    // The GOAWAY frame is flushed before the connection is cut.
-    setTimeout(() => session.destroy(), 50);
+    // close() ends the session once the GOAWAY frame is written and open streams are done (a
+    // destroy() right away can drop the frame on a busy machine); new streams are refused.
+    session.close();
+    setTimeout(() => session.destroy(), 1000);
   };
 
   let idleTimer: ReturnType<typeof setTimeout> | undefined;

@@ -22,8 +22,8 @@ import {
   type SignalDescriptor,
   splitNested,
 } from "./signal.ts";
-import { createWireCodec } from "./wire/codec.ts";
-import { decodeLogsData, sizeLogsData, writeLogsData } from "./wire/gen/otlp_wire.ts";
+import { createWireCodec, createWireScan } from "./wire/codec.ts";
+import { decodeLogsData, scanLogsData, sizeLogsData, writeLogsData } from "./wire/gen/otlp_wire.ts";
 
 /** Log data: resource groups of scope groups of log records (the OTLP `LogsData` message). */
 export type Logs = LogsData;
@@ -68,6 +68,8 @@ export const logs: SignalDescriptor<Logs, "logs"> = defineSignal({
     size: sizeLogsData,
     write: writeLogsData,
   }),
+  mergesByConcatenation: true,
+  scan: createWireScan(scanLogsData),
   count: (data) => countNested(layout, data),
   split: (data, maxItems) => splitNested(layout, data, maxItems),
   merge: (parts) => mergeNested(layout, parts),

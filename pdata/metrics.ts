@@ -25,8 +25,13 @@ import {
   type SignalDescriptor,
   splitNested,
 } from "./signal.ts";
-import { createWireCodec } from "./wire/codec.ts";
-import { decodeMetricsData, sizeMetricsData, writeMetricsData } from "./wire/gen/otlp_wire.ts";
+import { createWireCodec, createWireScan } from "./wire/codec.ts";
+import {
+  decodeMetricsData,
+  scanMetricsData,
+  sizeMetricsData,
+  writeMetricsData,
+} from "./wire/gen/otlp_wire.ts";
 
 /** Metric data: resource groups of scope groups of metrics (the OTLP `MetricsData` message). */
 export type Metrics = MetricsData;
@@ -100,6 +105,8 @@ export const metrics: SignalDescriptor<Metrics, "metrics"> = defineSignal({
     size: sizeMetricsData,
     write: writeMetricsData,
   }),
+  mergesByConcatenation: true,
+  scan: createWireScan(scanMetricsData),
   count: (data) => countNested(layout, data),
   split: (data, maxItems) => splitNested(layout, data, maxItems),
   merge: (parts) => mergeNested(layout, parts),

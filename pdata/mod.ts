@@ -32,6 +32,7 @@
  * @module
  */
 
+export { encodedForm } from "./encoded.ts";
 export {
   DecodeBudgetError,
   type DecodeCost,

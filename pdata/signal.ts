@@ -8,8 +8,9 @@ import {
 import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { createJsonCodec, type IdFields, OTLP_ID_FIELDS } from "./json.ts";
 import { createProtoCodec, type ProtoCodec } from "./proto.ts";
-import type { DecodeCost, DecodeOptions } from "./errors.ts";
+import { DecodeBudgetError, type DecodeCost, type DecodeOptions } from "./errors.ts";
 import { type OtlpDefinition, otlpExchange, type OtlpRejection } from "./otlp.ts";
+import { copyEncoded, encodedForm, encodedValue, mergeEncoded } from "./encoded.ts";
 
 /**
  * Everything denocol knows about one telemetry signal, in one object: its name, what its items
@@ -59,7 +60,22 @@ export interface SignalDescriptor<T = unknown, N extends string = string> {
    * `options.maxMemoryBytes`; `cost`, if given, receives their estimated memory.
    */
   decodeProto(bytes: Uint8Array, options?: DecodeOptions, cost?: DecodeCost): T;
-  /** Encodes protobuf bytes, which a receiver of the `Export*ServiceRequest` accepts. */
+  /**
+   * The data of protobuf bytes, as {@link SignalDescriptor.decodeProto} would decode them, but
+   * kept in their encoded form: the bytes are checked now by a scan that allocates nothing,
+   * and decoded only when a field of the data is first read. `options.maxMemoryBytes` and
+   * `cost` apply to what decoding would take (so that admission holds whether or not a
+   * component later reads the data), and throw {@link DecodeBudgetError} as decoding does. Until then counting, merging,
+   * copying and encoding the data cost next to nothing, so a request that no component reads
+   * leaves as the bytes it came in. Input the scan refuses is decoded at once, which throws the
+   * decoder's error (or, for the rare input only the scan refuses, returns the decoded data).
+   * The bytes must not be written to afterwards.
+   */
+  fromProto(bytes: Uint8Array, options?: DecodeOptions, cost?: DecodeCost): T;
+  /**
+   * Encodes protobuf bytes, which a receiver of the `Export*ServiceRequest` accepts: the bytes
+   * data came in as, when it still has them and no one has read it.
+   */
   encodeProto(data: T): Uint8Array;
   /** Decodes an OTLP/JSON document. Throws {@link DecodeError} on invalid input. */
   decodeJson(text: string | Uint8Array): T;
@@ -130,6 +146,20 @@ export interface SignalDefinition<
    * several times faster.
    */
   proto?: ProtoCodec<T>;
+  /**
+   * Validates protobuf bytes as the decoder would, without building the data, and returns the
+   * item count; throws on input it refuses, and {@link DecodeBudgetError} when decoding would
+   * take more than `options.maxMemoryBytes` (`cost` receives that estimate). With it,
+   * {@link SignalDescriptor.fromProto} keeps data in its encoded form; without it, `fromProto`
+   * decodes.
+   */
+  scan?(bytes: Uint8Array, options?: DecodeOptions, cost?: DecodeCost): number;
+  /**
+   * Whether concatenating encoded values is their merge (true for the OTLP `*Data` messages,
+   * which hold only a repeated resource group field; not for profiles, whose dictionary
+   * indices would then point into the wrong tables). Default false.
+   */
+  mergesByConcatenation?: boolean;
 }
 
 /**
@@ -149,13 +179,31 @@ export function defineSignal<
   const schema = definition.schema;
   const proto = definition.proto ?? createProtoCodec(schema, idFields);
   const json = createJsonCodec(schema, idFields);
-  const { count } = definition;
+  const deepCopy = definition.clone ?? ((data: T) => clone(schema, data));
+  const countObjects = definition.count;
+  const count = (data: T): number => encodedForm(data)?.items ?? countObjects(data);
+  const scan = definition.scan;
   return {
     name: definition.name,
     itemName: definition.itemName,
     ...otlpExchange(definition.otlp),
     decodeProto: proto.decode,
-    encodeProto: proto.encode,
+    fromProto(bytes: Uint8Array, options?: DecodeOptions, cost?: DecodeCost): T {
+      if (scan !== undefined) {
+        let items: number | undefined;
+        try {
+          items = scan(bytes, options, cost);
+        } catch (error) {
+          if (error instanceof DecodeBudgetError) throw error;
+          // Decoding gives the decoder's own verdict and message.
+        }
+        if (items !== undefined) {
+          return encodedValue(schema, bytes, items, (b) => proto.decode(b));
+        }
+      }
+      return proto.decode(bytes, options, cost);
+    },
+    encodeProto: (data: T) => encodedForm(data)?.bytes ?? proto.encode(data),
     decodeJson: json.decode,
     encodeJson: json.encode,
     count,
@@ -170,9 +218,20 @@ export function defineSignal<
     },
     merge(parts: readonly T[]): T {
       if (parts.length === 1) return parts[0];
-      return definition.merge(parts);
+      if (
+        !definition.mergesByConcatenation ||
+        !parts.some((part) => encodedForm(part) !== undefined)
+      ) return definition.merge(parts);
+      // Some parts are still bytes: the others are encoded (they are sent encoded anyway) and
+      // everything is concatenated, rather than every encoded part being decoded.
+      const encoded = parts.map((part) =>
+        encodedForm(part) === undefined
+          ? encodedValue(schema, proto.encode(part), countObjects(part), (b) => proto.decode(b))
+          : part
+      );
+      return mergeEncoded(schema, encoded)!;
     },
-    clone: definition.clone ?? ((data: T) => clone(schema, data)),
+    clone: (data: T) => copyEncoded(schema, data) ?? deepCopy(data),
     empty(): T {
       return create(schema);
     },

@@ -22,8 +22,13 @@ import {
   type SignalDescriptor,
   splitNested,
 } from "./signal.ts";
-import { createWireCodec } from "./wire/codec.ts";
-import { decodeTracesData, sizeTracesData, writeTracesData } from "./wire/gen/otlp_wire.ts";
+import { createWireCodec, createWireScan } from "./wire/codec.ts";
+import {
+  decodeTracesData,
+  scanTracesData,
+  sizeTracesData,
+  writeTracesData,
+} from "./wire/gen/otlp_wire.ts";
 
 /** Trace data: resource groups of scope groups of spans (the OTLP `TracesData` message). */
 export type Traces = TracesData;
@@ -68,6 +73,8 @@ export const traces: SignalDescriptor<Traces, "traces"> = defineSignal({
     size: sizeTracesData,
     write: writeTracesData,
   }),
+  mergesByConcatenation: true,
+  scan: createWireScan(scanTracesData),
   count: (data) => countNested(layout, data),
   split: (data, maxItems) => splitNested(layout, data, maxItems),
   merge: (parts) => mergeNested(layout, parts),

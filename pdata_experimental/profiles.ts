@@ -16,9 +16,10 @@ import {
   ProfilesService,
 } from "./gen/opentelemetry/proto/collector/profiles/v1development/profiles_service_pb.ts";
 import { countSamples, mergeProfiles, splitProfiles } from "./merge_split.ts";
-import { createWireCodec } from "@denocol/pdata/wire";
+import { createWireCodec, createWireScan } from "@denocol/pdata/wire";
 import {
   decodeProfilesData,
+  scanProfilesData,
   sizeProfilesData,
   writeProfilesData,
 } from "./wire/gen/profiles_wire.ts";
@@ -71,6 +72,9 @@ export const profiles: SignalDescriptor<Profiles, "profiles"> = defineSignal({
     size: sizeProfilesData,
     write: writeProfilesData,
   }),
+  // Counted and checked without decoding; merged through the dictionary, never by
+  // concatenation.
+  scan: createWireScan(scanProfilesData),
   count: countSamples,
   split: splitProfiles,
   merge: mergeProfiles,

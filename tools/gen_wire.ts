@@ -269,7 +269,10 @@ function emitScan(
     `/** Validates a \`${desc.typeName}\` from \`r.pos\` to \`end\`; returns its items. */`,
   );
   body.line(`export function scan${name}(r: WireReader, end: number, depth: number): number {`);
-  body.line(`  if (depth > r.maxDepth) r.tooDeep();`);
+  // Charged as the decoder would be, so that admission judges what decoding would cost.
+  body.line(
+    `  if (depth > r.maxDepth || (r.budget -= ${objectCost(desc)}) < 0) r.limit(depth);`,
+  );
   body.line(`  let items = 0;`);
   for (const f of ids) body.line(`  let ${f.localName}Length = 0;`);
   body.line(`  while (r.pos < end) {`);
@@ -289,14 +292,9 @@ function emitScan(
       body.line(`      case ${tag}: r.skipString(); break;`);
     } else if (scalar === ScalarType.BYTES) {
       if (ids.includes(f)) {
-        body.line(`      case ${tag}: {`);
-        body.line(`        const valueEnd = r.lengthEnd();`);
-        body.line(`        ${f.localName}Length = valueEnd - r.pos;`);
-        body.line(`        r.pos = valueEnd;`);
-        body.line(`        break;`);
-        body.line(`      }`);
+        body.line(`      case ${tag}: ${f.localName}Length = r.skipBytes(); break;`);
       } else {
-        body.line(`      case ${tag}: r.pos = r.lengthEnd(); break;`);
+        body.line(`      case ${tag}: r.skipBytes(); break;`);
       }
     } else {
       body.line(`      case ${tag}: r.skip(tag, 0); break;`);

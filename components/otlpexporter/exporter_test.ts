@@ -1,9 +1,17 @@
 import assert from "node:assert/strict";
-import { create } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { anyPack } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { GrpcStatusError } from "@denocol/config";
 import { nopHost } from "@denocol/component/componenttest";
 import { PermanentError, RetryableError } from "@denocol/consumer";
-import { ExportTraceServiceResponseSchema, logs, metrics, RetryInfoSchema } from "@denocol/pdata";
+import {
+  ExportTraceServiceResponseSchema,
+  logs,
+  metrics,
+  RetryInfoSchema,
+  StatusSchema,
+} from "@denocol/pdata";
 import { generateProfiles } from "@denocol/pdata-experimental/profilestest";
 import {
   captureTelemetry,
@@ -392,36 +400,30 @@ Deno.test("otlp: endpoint forms and errors", () => {
   );
 });
 
-Deno.test("otlp: a transport that broke under a call is retryable; a server's Internal is not", () => {
-  const nodeError = (message: string, code: string, syscall?: string) =>
-    Object.assign(new Error(message), { code, ...(syscall ? { syscall } : {}) });
-  const broken = (cause: Error) => {
-    const error = new ConnectError(cause.message, Code.Internal);
-    error.cause = cause;
-    return grpcError(error, "backend");
-  };
-  assert.ok(broken(nodeError("write ECANCELED", "ECANCELED", "write")) instanceof RetryableError);
-  assert.ok(broken(nodeError("read ECONNRESET", "ECONNRESET", "read")) instanceof RetryableError);
-  assert.ok(broken(nodeError("gone", "ERR_HTTP2_GOAWAY_SESSION")) instanceof RetryableError);
-  assert.ok(
-    broken(
-      nodeError("Stream closed with error code NGHTTP2_CANCEL", "ERR_HTTP2_STREAM_ERROR"),
-    ) instanceof
-      RetryableError,
+Deno.test("otlp: statuses map to retryable (with RetryInfo's delay) or permanent errors", () => {
+  const retryInfo = toBinary(
+    StatusSchema,
+    create(StatusSchema, {
+      code: 8,
+      message: "slow down",
+      details: [anyPack(RetryInfoSchema, create(RetryInfoSchema, { retryDelay: { seconds: 2n } }))],
+    }),
   );
-  assert.match(
-    broken(
-      nodeError("Stream closed with error code NGHTTP2_REFUSED_STREAM", "ERR_HTTP2_STREAM_ERROR"),
-    )
-      .message,
-    /gRPC status Unavailable \(14\)/,
-  );
-  // A protocol error on the stream, or Internal sent by the server itself, stays permanent.
-  assert.ok(
-    broken(
-      nodeError("Stream closed with error code NGHTTP2_PROTOCOL_ERROR", "ERR_HTTP2_STREAM_ERROR"),
-    ) instanceof
-      PermanentError,
-  );
-  assert.ok(grpcError(new ConnectError("bug", Code.Internal), "backend") instanceof PermanentError);
+  for (const code of [1, 4, 10, 11, 14, 15]) {
+    assert.ok(
+      grpcError(new GrpcStatusError(code, "x"), "backend") instanceof RetryableError,
+      `${code}`,
+    );
+  }
+  for (const code of [2, 3, 5, 7, 8, 12, 13, 16]) {
+    assert.ok(
+      grpcError(new GrpcStatusError(code, "x"), "backend") instanceof PermanentError,
+      `${code}`,
+    );
+  }
+  const throttled = grpcError(new GrpcStatusError(8, "slow down", retryInfo), "backend");
+  assert.ok(throttled instanceof RetryableError);
+  assert.equal(throttled.retryAfterMs, 2000);
+  assert.match(throttled.message, /gRPC status ResourceExhausted \(8\): slow down/);
+  assert.ok(grpcError(new Error("no status"), "backend") instanceof RetryableError);
 });

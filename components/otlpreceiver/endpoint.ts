@@ -17,6 +17,7 @@ import {
   DecodeBudgetError,
   type DecodeCost,
   type DecodeOptions,
+  encodedForm,
   type OtlpRejection,
 } from "@denocol/pdata";
 import { type FailureStatus, GrpcCode, statusOfConsumeError } from "./status.ts";
@@ -202,8 +203,10 @@ function decodeWithin<T>(
       room === undefined ? undefined : { maxMemoryBytes: room.availableBytes },
       cost,
     );
-    // Decoded ids are views of the body, which therefore stays alive as long as the data does.
-    return { ok: true, data, reservation: budget.hold(cost.memoryBytes + bytes.length, large) };
+    // Data kept encoded holds its body; decoded data holds its objects and the body its ids
+    // are views of.
+    const held = encodedForm(data) === undefined ? cost.memoryBytes + bytes.length : bytes.length;
+    return { ok: true, data, reservation: budget.hold(held, large) };
   } catch (error) {
     if (error instanceof DecodeBudgetError && room !== undefined) {
       return refused(budget.refusal(room.availableBytes, room)) as

@@ -30,7 +30,8 @@ export function signalEndpoint<T>(
     grpcPath: `/${otlp.service.typeName}/Export`,
     responseSchema: otlp.responseSchema,
     response: (rejection) => otlp.response(rejection),
-    decodeProto: (bytes, options, cost) => checked(otlp.decodeProto(bytes, options, cost)),
+    // Kept encoded: a request no component reads leaves as the bytes it came in.
+    decodeProto: (bytes, options, cost) => checked(otlp.fromProto(bytes, options, cost)),
     decodeJson: (bytes) => checked(otlp.decodeJson(bytes)),
     count: (data) => otlp.count(data),
     consume: async (data, context) => {

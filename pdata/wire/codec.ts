@@ -95,3 +95,31 @@ export function createWireCodec<T extends Message>(
     },
   };
 }
+
+/**
+ * A whole-input scan from a generated `scan<Message>` function: validates `bytes` as the
+ * decoder would and returns the item count, throwing on input it refuses, and
+ * {@link DecodeBudgetError} when decoding would take more than `options.maxMemoryBytes` (the
+ * scan charges what the decoder would allocate; `cost` receives that estimate).
+ *
+ * @param scan the generated scan of the top-level message
+ */
+export function createWireScan(
+  scan: (r: WireReader, end: number, depth: number) => number,
+): (bytes: Uint8Array, options?: DecodeOptions, cost?: DecodeCost) => number {
+  return (bytes, options, cost) => {
+    const reader = new WireReader(bytes, MAX_NESTING_DEPTH, false);
+    const limit = Math.min(options?.maxMemoryBytes ?? Infinity, Number.MAX_SAFE_INTEGER);
+    reader.budget = limit;
+    try {
+      const items = scan(reader, bytes.length, 1);
+      if (cost !== undefined) cost.memoryBytes = limit - reader.budget;
+      return items;
+    } catch (error) {
+      if (error instanceof WireError && error.kind === "budget") {
+        throw new DecodeBudgetError(limit, bytes.length);
+      }
+      throw error;
+    }
+  };
+}

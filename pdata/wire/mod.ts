@@ -46,7 +46,12 @@ export {
   varintSize,
   WireWriter,
 } from "./writer.ts";
-export { createWireCodec, type WireCodecOptions, type WireMessage } from "./codec.ts";
+export {
+  createWireCodec,
+  createWireScan,
+  type WireCodecOptions,
+  type WireMessage,
+} from "./codec.ts";
 // The common and resource messages every OTLP signal shares; the signal-specific ones stay
 // internal.
 export {

@@ -394,6 +394,17 @@ export class WireReader {
     }
   }
 
+  /** Skips a `bytes` value, charged as {@link WireReader.bytes} is; returns its length. */
+  skipBytes(): number {
+    const end = this.lengthEnd();
+    const length = end - this.pos;
+    this.pos = end;
+    if (length > 0 && (this.budget -= BYTES_COST + (this.copyBytes ? length : 0)) < 0) {
+      this.limit(0);
+    }
+    return length;
+  }
+
   /**
    * Skips a `string` value, checking that it is UTF-8 as {@link WireReader.string} does, without
    * making a string of it (ASCII is checked here; anything else by the same strict decoder).
@@ -401,6 +412,7 @@ export class WireReader {
   skipString(): void {
     const end = this.lengthEnd();
     const start = this.pos;
+    if (end > start && (this.budget -= STRING_COST + end - start) < 0) this.limit(0);
     const buf = this.buf;
     let i = start;
     while (i < end && buf[i] < 0x80) i++;

@@ -107,7 +107,7 @@ export function decodeAnyValue(
 
 /** Validates a `opentelemetry.proto.common.v1.AnyValue` from `r.pos` to `end`; returns its items. */
 export function scanAnyValue(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 72) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -131,7 +131,7 @@ export function scanAnyValue(r: WireReader, end: number, depth: number): number 
         items += scanKeyValueList(r, r.lengthEnd(), depth + 1);
         break;
       case 58:
-        r.pos = r.lengthEnd();
+        r.skipBytes();
         break;
       case 64:
         r.skip(tag, 0);
@@ -266,7 +266,7 @@ export function decodeArrayValue(
 
 /** Validates a `opentelemetry.proto.common.v1.ArrayValue` from `r.pos` to `end`; returns its items. */
 export function scanArrayValue(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 72) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -352,7 +352,7 @@ export function decodeKeyValueList(
 
 /** Validates a `opentelemetry.proto.common.v1.KeyValueList` from `r.pos` to `end`; returns its items. */
 export function scanKeyValueList(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 72) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -442,7 +442,7 @@ export function decodeKeyValue(
 
 /** Validates a `opentelemetry.proto.common.v1.KeyValue` from `r.pos` to `end`; returns its items. */
 export function scanKeyValue(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 56) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -561,7 +561,7 @@ export function decodeInstrumentationScope(
 
 /** Validates a `opentelemetry.proto.common.v1.InstrumentationScope` from `r.pos` to `end`; returns its items. */
 export function scanInstrumentationScope(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 96) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -697,7 +697,7 @@ export function decodeEntityRef(
 
 /** Validates a `opentelemetry.proto.common.v1.EntityRef` from `r.pos` to `end`; returns its items. */
 export function scanEntityRef(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 128) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -832,7 +832,7 @@ export function decodeResource(
 
 /** Validates a `opentelemetry.proto.resource.v1.Resource` from `r.pos` to `end`; returns its items. */
 export function scanResource(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 120) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -944,7 +944,7 @@ export function decodeTracesData(
 
 /** Validates a `opentelemetry.proto.trace.v1.TracesData` from `r.pos` to `end`; returns its items. */
 export function scanTracesData(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 72) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -1040,7 +1040,7 @@ export function decodeResourceSpans(
 
 /** Validates a `opentelemetry.proto.trace.v1.ResourceSpans` from `r.pos` to `end`; returns its items. */
 export function scanResourceSpans(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -1159,7 +1159,7 @@ export function decodeScopeSpans(
 
 /** Validates a `opentelemetry.proto.trace.v1.ScopeSpans` from `r.pos` to `end`; returns its items. */
 export function scanScopeSpans(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -1372,7 +1372,7 @@ export function decodeSpan(
 
 /** Validates a `opentelemetry.proto.trace.v1.Span` from `r.pos` to `end`; returns its items. */
 export function scanSpan(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 304) < 0) r.limit(depth);
   let items = 0;
   let traceIdLength = 0;
   let spanIdLength = 0;
@@ -1380,27 +1380,18 @@ export function scanSpan(r: WireReader, end: number, depth: number): number {
   while (r.pos < end) {
     const tag = r.tag();
     switch (tag) {
-      case 10: {
-        const valueEnd = r.lengthEnd();
-        traceIdLength = valueEnd - r.pos;
-        r.pos = valueEnd;
+      case 10:
+        traceIdLength = r.skipBytes();
         break;
-      }
-      case 18: {
-        const valueEnd = r.lengthEnd();
-        spanIdLength = valueEnd - r.pos;
-        r.pos = valueEnd;
+      case 18:
+        spanIdLength = r.skipBytes();
         break;
-      }
       case 26:
         r.skipString();
         break;
-      case 34: {
-        const valueEnd = r.lengthEnd();
-        parentSpanIdLength = valueEnd - r.pos;
-        r.pos = valueEnd;
+      case 34:
+        parentSpanIdLength = r.skipBytes();
         break;
-      }
       case 133:
         r.skip(tag, 0);
         break;
@@ -1669,7 +1660,7 @@ export function decodeSpan_Event(
 
 /** Validates a `opentelemetry.proto.trace.v1.Span.Event` from `r.pos` to `end`; returns its items. */
 export function scanSpan_Event(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 120) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -1820,25 +1811,19 @@ export function decodeSpan_Link(
 
 /** Validates a `opentelemetry.proto.trace.v1.Span.Link` from `r.pos` to `end`; returns its items. */
 export function scanSpan_Link(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 112) < 0) r.limit(depth);
   let items = 0;
   let traceIdLength = 0;
   let spanIdLength = 0;
   while (r.pos < end) {
     const tag = r.tag();
     switch (tag) {
-      case 10: {
-        const valueEnd = r.lengthEnd();
-        traceIdLength = valueEnd - r.pos;
-        r.pos = valueEnd;
+      case 10:
+        traceIdLength = r.skipBytes();
         break;
-      }
-      case 18: {
-        const valueEnd = r.lengthEnd();
-        spanIdLength = valueEnd - r.pos;
-        r.pos = valueEnd;
+      case 18:
+        spanIdLength = r.skipBytes();
         break;
-      }
       case 26:
         r.skipString();
         break;
@@ -1970,7 +1955,7 @@ export function decodeStatus(
 
 /** Validates a `opentelemetry.proto.trace.v1.Status` from `r.pos` to `end`; returns its items. */
 export function scanStatus(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 48) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -2053,7 +2038,7 @@ export function decodeMetricsData(
 
 /** Validates a `opentelemetry.proto.metrics.v1.MetricsData` from `r.pos` to `end`; returns its items. */
 export function scanMetricsData(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 72) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -2153,7 +2138,7 @@ export function decodeResourceMetrics(
 
 /** Validates a `opentelemetry.proto.metrics.v1.ResourceMetrics` from `r.pos` to `end`; returns its items. */
 export function scanResourceMetrics(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -2274,7 +2259,7 @@ export function decodeScopeMetrics(
 
 /** Validates a `opentelemetry.proto.metrics.v1.ScopeMetrics` from `r.pos` to `end`; returns its items. */
 export function scanScopeMetrics(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -2450,7 +2435,7 @@ export function decodeMetric(
 
 /** Validates a `opentelemetry.proto.metrics.v1.Metric` from `r.pos` to `end`; returns its items. */
 export function scanMetric(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 136) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -2640,7 +2625,7 @@ export function decodeGauge(
 
 /** Validates a `opentelemetry.proto.metrics.v1.Gauge` from `r.pos` to `end`; returns its items. */
 export function scanGauge(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 72) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -2737,7 +2722,7 @@ export function decodeSum(
 
 /** Validates a `opentelemetry.proto.metrics.v1.Sum` from `r.pos` to `end`; returns its items. */
 export function scanSum(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -2849,7 +2834,7 @@ export function decodeHistogram(
 
 /** Validates a `opentelemetry.proto.metrics.v1.Histogram` from `r.pos` to `end`; returns its items. */
 export function scanHistogram(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 80) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -2955,7 +2940,7 @@ export function decodeExponentialHistogram(
 
 /** Validates a `opentelemetry.proto.metrics.v1.ExponentialHistogram` from `r.pos` to `end`; returns its items. */
 export function scanExponentialHistogram(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 80) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -3049,7 +3034,7 @@ export function decodeSummary(
 
 /** Validates a `opentelemetry.proto.metrics.v1.Summary` from `r.pos` to `end`; returns its items. */
 export function scanSummary(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 72) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -3175,7 +3160,7 @@ export function decodeNumberDataPoint(
 
 /** Validates a `opentelemetry.proto.metrics.v1.NumberDataPoint` from `r.pos` to `end`; returns its items. */
 export function scanNumberDataPoint(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 224) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -3411,7 +3396,7 @@ export function decodeHistogramDataPoint(
 
 /** Validates a `opentelemetry.proto.metrics.v1.HistogramDataPoint` from `r.pos` to `end`; returns its items. */
 export function scanHistogramDataPoint(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 320) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -3719,7 +3704,7 @@ export function scanExponentialHistogramDataPoint(
   end: number,
   depth: number,
 ): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 304) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -3980,7 +3965,7 @@ export function scanExponentialHistogramDataPoint_Buckets(
   end: number,
   depth: number,
 ): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 80) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -4129,7 +4114,7 @@ export function decodeSummaryDataPoint(
 
 /** Validates a `opentelemetry.proto.metrics.v1.SummaryDataPoint` from `r.pos` to `end`; returns its items. */
 export function scanSummaryDataPoint(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 224) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -4299,7 +4284,7 @@ export function scanSummaryDataPoint_ValueAtQuantile(
   end: number,
   depth: number,
 ): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 48) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -4424,7 +4409,7 @@ export function decodeExemplar(
 
 /** Validates a `opentelemetry.proto.metrics.v1.Exemplar` from `r.pos` to `end`; returns its items. */
 export function scanExemplar(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 160) < 0) r.limit(depth);
   let items = 0;
   let spanIdLength = 0;
   let traceIdLength = 0;
@@ -4443,18 +4428,12 @@ export function scanExemplar(r: WireReader, end: number, depth: number): number 
       case 49:
         r.skip(tag, 0);
         break;
-      case 34: {
-        const valueEnd = r.lengthEnd();
-        spanIdLength = valueEnd - r.pos;
-        r.pos = valueEnd;
+      case 34:
+        spanIdLength = r.skipBytes();
         break;
-      }
-      case 42: {
-        const valueEnd = r.lengthEnd();
-        traceIdLength = valueEnd - r.pos;
-        r.pos = valueEnd;
+      case 42:
+        traceIdLength = r.skipBytes();
         break;
-      }
       default:
         if (WIRE_Exemplar[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Exemplar[tag >>> 3]);
         r.skip(tag, r.maxDepth - depth);
@@ -4570,7 +4549,7 @@ export function decodeLogsData(
 
 /** Validates a `opentelemetry.proto.logs.v1.LogsData` from `r.pos` to `end`; returns its items. */
 export function scanLogsData(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 72) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -4664,7 +4643,7 @@ export function decodeResourceLogs(
 
 /** Validates a `opentelemetry.proto.logs.v1.ResourceLogs` from `r.pos` to `end`; returns its items. */
 export function scanResourceLogs(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -4783,7 +4762,7 @@ export function decodeScopeLogs(
 
 /** Validates a `opentelemetry.proto.logs.v1.ScopeLogs` from `r.pos` to `end`; returns its items. */
 export function scanScopeLogs(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -4963,7 +4942,7 @@ export function decodeLogRecord(
 
 /** Validates a `opentelemetry.proto.logs.v1.LogRecord` from `r.pos` to `end`; returns its items. */
 export function scanLogRecord(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 200) < 0) r.limit(depth);
   let items = 0;
   let traceIdLength = 0;
   let spanIdLength = 0;
@@ -4994,18 +4973,12 @@ export function scanLogRecord(r: WireReader, end: number, depth: number): number
       case 69:
         r.skip(tag, 0);
         break;
-      case 74: {
-        const valueEnd = r.lengthEnd();
-        traceIdLength = valueEnd - r.pos;
-        r.pos = valueEnd;
+      case 74:
+        traceIdLength = r.skipBytes();
         break;
-      }
-      case 82: {
-        const valueEnd = r.lengthEnd();
-        spanIdLength = valueEnd - r.pos;
-        r.pos = valueEnd;
+      case 82:
+        spanIdLength = r.skipBytes();
         break;
-      }
       case 98:
         r.skipString();
         break;

@@ -119,7 +119,7 @@ export function decodeProfilesDictionary(
 
 /** Validates a `opentelemetry.proto.profiles.v1development.ProfilesDictionary` from `r.pos` to `end`; returns its items. */
 export function scanProfilesDictionary(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 312) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -328,7 +328,7 @@ export function decodeProfilesData(
 
 /** Validates a `opentelemetry.proto.profiles.v1development.ProfilesData` from `r.pos` to `end`; returns its items. */
 export function scanProfilesData(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 80) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -442,7 +442,7 @@ export function decodeResourceProfiles(
 
 /** Validates a `opentelemetry.proto.profiles.v1development.ResourceProfiles` from `r.pos` to `end`; returns its items. */
 export function scanResourceProfiles(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -567,7 +567,7 @@ export function decodeScopeProfiles(
 
 /** Validates a `opentelemetry.proto.profiles.v1development.ScopeProfiles` from `r.pos` to `end`; returns its items. */
 export function scanScopeProfiles(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -750,7 +750,7 @@ export function decodeProfile(
 
 /** Validates a `opentelemetry.proto.profiles.v1development.Profile` from `r.pos` to `end`; returns its items. */
 export function scanProfile(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 256) < 0) r.limit(depth);
   let items = 0;
   let profileIdLength = 0;
   while (r.pos < end) {
@@ -774,12 +774,9 @@ export function scanProfile(r: WireReader, end: number, depth: number): number {
       case 48:
         r.skip(tag, 0);
         break;
-      case 58: {
-        const valueEnd = r.lengthEnd();
-        profileIdLength = valueEnd - r.pos;
-        r.pos = valueEnd;
+      case 58:
+        profileIdLength = r.skipBytes();
         break;
-      }
       case 64:
         r.skip(tag, 0);
         break;
@@ -787,7 +784,7 @@ export function scanProfile(r: WireReader, end: number, depth: number): number {
         r.skipString();
         break;
       case 82:
-        r.pos = r.lengthEnd();
+        r.skipBytes();
         break;
       case 88:
         r.skip(tag, 0);
@@ -973,25 +970,19 @@ export function decodeLink(
 
 /** Validates a `opentelemetry.proto.profiles.v1development.Link` from `r.pos` to `end`; returns its items. */
 export function scanLink(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 48) < 0) r.limit(depth);
   let items = 0;
   let traceIdLength = 0;
   let spanIdLength = 0;
   while (r.pos < end) {
     const tag = r.tag();
     switch (tag) {
-      case 10: {
-        const valueEnd = r.lengthEnd();
-        traceIdLength = valueEnd - r.pos;
-        r.pos = valueEnd;
+      case 10:
+        traceIdLength = r.skipBytes();
         break;
-      }
-      case 18: {
-        const valueEnd = r.lengthEnd();
-        spanIdLength = valueEnd - r.pos;
-        r.pos = valueEnd;
+      case 18:
+        spanIdLength = r.skipBytes();
         break;
-      }
       default:
         if (WIRE_Link[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Link[tag >>> 3]);
         r.skip(tag, r.maxDepth - depth);
@@ -1074,7 +1065,7 @@ export function decodeValueType(
 
 /** Validates a `opentelemetry.proto.profiles.v1development.ValueType` from `r.pos` to `end`; returns its items. */
 export function scanValueType(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 48) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -1204,7 +1195,7 @@ export function decodeSample(
 
 /** Validates a `opentelemetry.proto.profiles.v1development.Sample` from `r.pos` to `end`; returns its items. */
 export function scanSample(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 168) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -1381,7 +1372,7 @@ export function decodeMapping(
 
 /** Validates a `opentelemetry.proto.profiles.v1development.Mapping` from `r.pos` to `end`; returns its items. */
 export function scanMapping(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 176) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -1512,7 +1503,7 @@ export function decodeStack(
 
 /** Validates a `opentelemetry.proto.profiles.v1development.Stack` from `r.pos` to `end`; returns its items. */
 export function scanStack(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 72) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -1623,7 +1614,7 @@ export function decodeLocation(
 
 /** Validates a `opentelemetry.proto.profiles.v1development.Location` from `r.pos` to `end`; returns its items. */
 export function scanLocation(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 152) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -1758,7 +1749,7 @@ export function decodeLine(
 
 /** Validates a `opentelemetry.proto.profiles.v1development.Line` from `r.pos` to `end`; returns its items. */
 export function scanLine(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 104) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -1870,7 +1861,7 @@ export function decodeFunction(
 
 /** Validates a `opentelemetry.proto.profiles.v1development.Function` from `r.pos` to `end`; returns its items. */
 export function scanFunction(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 88) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
@@ -1988,7 +1979,7 @@ export function decodeKeyValueAndUnit(
 
 /** Validates a `opentelemetry.proto.profiles.v1development.KeyValueAndUnit` from `r.pos` to `end`; returns its items. */
 export function scanKeyValueAndUnit(r: WireReader, end: number, depth: number): number {
-  if (depth > r.maxDepth) r.tooDeep();
+  if (depth > r.maxDepth || (r.budget -= 56) < 0) r.limit(depth);
   let items = 0;
   while (r.pos < end) {
     const tag = r.tag();
