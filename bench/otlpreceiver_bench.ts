@@ -164,17 +164,20 @@ async function main(): Promise<void> {
   const config = factory.createDefaultConfig();
   config.protocols.grpc!.endpoint = "127.0.0.1:0";
   config.protocols.http!.endpoint = "127.0.0.1:0";
-  const receiver = factory.createTraces(nopSettings("receiver", "otlp"), config, {
+  const handle = factory.createTraces(nopSettings("receiver", "otlp"), config, {
     capabilities: () => ({ mutatesData: false }),
     consume: (received) => {
       receivedSpans += traces.count(received);
       return Promise.resolve();
     },
-  }) as import("@denocol/component").Component & {
-    readonly grpcAddress?: { port: number };
-    readonly httpAddress?: { port: number };
-  };
-  await receiver.start(nopHost());
+  }) as import("@denocol/component").SharedHandle<
+    import("@denocol/component").Component & {
+      readonly grpcAddress?: { port: number };
+      readonly httpAddress?: { port: number };
+    }
+  >;
+  const receiver = handle.shared;
+  await handle.start(nopHost());
 
   // Baselines: read the body, answer without decoding.
   const baselineHttp = Deno.serve(
@@ -254,7 +257,7 @@ async function main(): Promise<void> {
   }
 
   worker.terminate();
-  await receiver.shutdown();
+  await handle.shutdown();
   await baselineHttp.shutdown();
   await new Promise<void>((resolve) => baselineGrpc.close(() => resolve()));
 }

@@ -1,4 +1,9 @@
-import { type Logger, type MemoryBudget, processMemoryBudget } from "@denocol/component";
+import {
+  type Component,
+  type Logger,
+  type MemoryBudget,
+  processMemoryBudget,
+} from "@denocol/component";
 import type { Config, LimiterTimings } from "./config.ts";
 import { resolveTimings } from "./config.ts";
 import {
@@ -61,10 +66,11 @@ export function computeLimits(config: Config, totalMemory: () => number): Limits
  * `min_gc_interval_when_*_limited`, backing off up to `max_gc_interval_when_*_limited` while
  * collections free less than 5%).
  *
- * One limiter may serve several pipelines: `start` and `shutdown` are counted, and the timer runs
- * from the first `start` to the matching last `shutdown`.
+ * One limiter serves every pipeline of a processor configuration: the factory shares it through
+ * `SharedComponents` of `@denocol/component`, so it runs from the first pipeline's start to the
+ * last one's shutdown.
  */
-export class MemoryLimiter {
+export class MemoryLimiter implements Component {
   /** The limits in force. */
   readonly limits: Limits;
   readonly #timings: LimiterTimings;
@@ -73,7 +79,6 @@ export class MemoryLimiter {
   readonly #gc: (() => void) | null;
   readonly #now: () => number;
   #refusing = false;
-  #users = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
   #lastGcAt: number;
   #lastBytes = 0;
@@ -126,33 +131,29 @@ export class MemoryLimiter {
     return this.#lastMeasured;
   }
 
-  /** Starts measuring (the first of several users starts the timer). */
-  start(): void {
-    this.#users++;
-    if (this.#users === 1) {
-      this.#timer = setInterval(() => this.check(), this.#timings.checkIntervalMs);
-      tightenHeapGrowth();
-      // Receivers admit requests against the soft limit before decoding them, counting what
-      // requests in flight will hold on top of what is measured now.
-      this.#removeLimit = this.#budget.addLimit({
-        limitBytes: this.limits.softBytes,
-        measure: () => this.#measure(),
-        retryAfterMs: this.#timings.checkIntervalMs,
-        name: `memory_limiter processor "${this.#id}"`,
-      });
-    }
+  /** Starts measuring and sets the limit receivers admit requests against. */
+  start(): Promise<void> {
+    if (this.#timer !== undefined) return Promise.resolve();
+    this.#timer = setInterval(() => this.check(), this.#timings.checkIntervalMs);
+    tightenHeapGrowth();
+    // Receivers admit requests against the soft limit before decoding them, counting what
+    // requests in flight will hold on top of what is measured now.
+    this.#removeLimit = this.#budget.addLimit({
+      limitBytes: this.limits.softBytes,
+      measure: () => this.#measure(),
+      retryAfterMs: this.#timings.checkIntervalMs,
+      name: `memory_limiter processor "${this.#id}"`,
+    });
+    return Promise.resolve();
   }
 
-  /** Stops measuring once every user has shut down. */
-  shutdown(): void {
-    if (this.#users === 0) return;
-    this.#users--;
-    if (this.#users === 0 && this.#timer !== undefined) {
-      clearInterval(this.#timer);
-      this.#timer = undefined;
-      this.#removeLimit?.();
-      this.#removeLimit = undefined;
-    }
+  /** Stops measuring and removes the limit. */
+  shutdown(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#removeLimit?.();
+    this.#removeLimit = undefined;
+    return Promise.resolve();
   }
 
   /** Takes one measurement and updates the refusal state; the timer calls it. */

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
-import { MetricsRegistry, nopLogger } from "@denocol/component";
-import { CapturingLogger, nopHost } from "@denocol/component/componenttest";
+import {
+  MemoryBudget,
+  MetricsRegistry,
+  nopLogger,
+  processMemoryBudget,
+  SharedComponents,
+} from "@denocol/component";
+import { CapturingLogger, nopHost, nopSettings } from "@denocol/component/componenttest";
+import type { Logs, Traces } from "@denocol/pdata";
+import { factory, sharedLimiter } from "./mod.ts";
 import { isPermanent, RetryableError } from "@denocol/consumer";
 import { SinkConsumer } from "@denocol/consumer/consumertest";
 import { type Config, createDefaultConfig } from "./config.ts";
@@ -186,8 +194,9 @@ Deno.test("memory limiter: works without a garbage collector", () => {
   assert.equal(limiter.mustRefuse, true);
 });
 
-Deno.test("memory limiter: the timer runs from the first start to the last shutdown", async () => {
+Deno.test("memory limiter: measures and limits the budget from start to shutdown", async () => {
   let readings = 0;
+  const budget = new MemoryBudget();
   const limiter = new MemoryLimiter(
     config({ limit_mib: 100, check_interval: "5ms" }),
     nopLogger(),
@@ -197,18 +206,40 @@ Deno.test("memory limiter: the timer runs from the first start to the last shutd
         return 0;
       },
       gc: null,
+      budget,
     },
   );
-  limiter.start();
-  limiter.start();
-  limiter.shutdown();
+  await limiter.start();
+  assert.equal(budget.limited, true);
   await new Promise((resolve) => setTimeout(resolve, 40));
-  assert.ok(readings > 0, "the timer stopped while a user remained");
-  limiter.shutdown();
+  assert.ok(readings > 0, "the timer did not run");
+  await limiter.shutdown();
+  assert.equal(budget.limited, false);
   const after = readings;
   await new Promise((resolve) => setTimeout(resolve, 30));
   assert.equal(readings, after);
-  limiter.shutdown();
+});
+
+Deno.test("memory limiter: the pipelines of one config share a limiter until the last stops", async () => {
+  const settings = nopSettings("processor", "memory_limiter");
+  const shared = config({ limit_mib: 4096 });
+  const logsProcessor = factory.createLogs(settings, shared, new SinkConsumer<Logs>());
+  const tracesProcessor = factory.createTraces(settings, shared, new SinkConsumer<Traces>());
+  const other = factory.createTraces(settings, config({ limit_mib: 4096 }), new SinkConsumer());
+  const a = sharedLimiter(settings, shared);
+  const b = sharedLimiter(settings, shared);
+  assert.equal(a.shared, b.shared);
+  await a.shutdown();
+  await b.shutdown();
+  assert.equal(processMemoryBudget.limited, false);
+  await logsProcessor.start(nopHost());
+  await tracesProcessor.start(nopHost());
+  assert.equal(processMemoryBudget.limited, true);
+  await logsProcessor.shutdown();
+  assert.equal(processMemoryBudget.limited, true, "the traces pipeline still uses the limiter");
+  await tracesProcessor.shutdown();
+  assert.equal(processMemoryBudget.limited, false);
+  await other.shutdown();
 });
 
 Deno.test("memory measurement: heapUsed + external grows with retained data", () => {
@@ -235,12 +266,11 @@ Deno.test("limiting consumer: passes data on, refuses retryably while memory is 
   const sink = new SinkConsumer<string[]>({ countItems: (d) => d.length });
   const registry = new MetricsRegistry();
   const consumer = new LimitingConsumer(
-    limiter,
+    new SharedComponents<string, MemoryLimiter>().getOrAdd("memory_limiter", () => limiter),
     sink,
-    (d: string[]) => d.length,
+    { count: (d: string[]) => d.length, itemName: "log_records" },
     { logger: nopLogger(), meter: registry },
     "memory_limiter",
-    "logs",
   );
   await consumer.start(nopHost());
   assert.deepEqual(consumer.capabilities(), { mutatesData: false });

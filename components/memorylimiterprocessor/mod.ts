@@ -42,9 +42,14 @@
  * @module
  */
 
-import { type Settings, withValidateConfig } from "@denocol/component";
+import {
+  type Settings,
+  SharedComponents,
+  type SharedHandle,
+  withValidateConfig,
+} from "@denocol/component";
 import type { Consumer } from "@denocol/consumer";
-import * as pdata from "@denocol/pdata";
+import { logs, metrics, type SignalDescriptor, traces } from "@denocol/pdata";
 import { type Processor, withLogs, withMetrics, withTraces } from "@denocol/processor";
 import { newFactory, type ProfilesFactory, withProfiles } from "@denocol/processor-experimental";
 import { profiles } from "@denocol/pdata-experimental";
@@ -72,42 +77,41 @@ export { DataRefusedError, LimitingConsumer } from "./processor.ts";
 /** The component type. */
 export const TYPE = "memory_limiter";
 
-/** One limiter per configuration object, shared by the pipelines of that processor. */
-const limiters = new WeakMap<Config, MemoryLimiter>();
+/**
+ * One limiter per configuration object, shared by the pipelines of that processor (as the Go
+ * collector keys its limiters by config).
+ */
+const limiters = new SharedComponents<Config, MemoryLimiter>();
 
 /**
- * The limiter for `config`, created on first use with the logger of the first pipeline.
+ * A handle on the limiter for `config`, created on first use with the logger of the first
+ * pipeline; it measures from the first handle's start to the last handle's shutdown.
  *
  * @param settings Settings of the processor being created.
  * @param config Its validated configuration.
  */
-export function sharedLimiter(settings: Settings, config: Config): MemoryLimiter {
-  let limiter = limiters.get(config);
-  if (limiter === undefined) {
-    limiter = new MemoryLimiter(config, settings.telemetry.logger, {}, settings.id.toString());
-    limiters.set(config, limiter);
-  }
-  return limiter;
+export function sharedLimiter(settings: Settings, config: Config): SharedHandle<MemoryLimiter> {
+  return limiters.getOrAdd(
+    config,
+    () => new MemoryLimiter(config, settings.telemetry.logger, {}, settings.id.toString()),
+  );
 }
 
 /**
  * Returns the create function of one signal.
  *
- * @param signal Signal name, for the accepted/refused counters.
- * @param count Counts the items of a request.
+ * @param signal The signal's descriptor: how to count its items and what they are called.
  */
 export function limiterFor<T>(
-  signal: string,
-  count: (data: T) => number,
+  signal: Pick<SignalDescriptor<T>, "count" | "itemName">,
 ): (settings: Settings, config: Config, next: Consumer<T>) => Processor<T> {
   return (settings, config, next) =>
     new LimitingConsumer(
       sharedLimiter(settings, config),
       next,
-      count,
+      signal,
       settings.telemetry,
       settings.id.toString(),
-      signal,
     );
 }
 
@@ -122,9 +126,9 @@ export function limiterFor<T>(
 export const factory: ProfilesFactory<Config> = newFactory<Config>(
   TYPE,
   createDefaultConfig,
-  withTraces(limiterFor("traces", pdata.traces.count), "beta"),
-  withMetrics(limiterFor("metrics", pdata.metrics.count), "beta"),
-  withLogs(limiterFor("logs", pdata.logs.count), "beta"),
-  withProfiles(limiterFor("profiles", profiles.count), "alpha"),
+  withTraces(limiterFor(traces), "beta"),
+  withMetrics(limiterFor(metrics), "beta"),
+  withLogs(limiterFor(logs), "beta"),
+  withProfiles(limiterFor(profiles), "alpha"),
   withValidateConfig(validateConfig),
 );

@@ -2,6 +2,7 @@ import {
   type Component,
   guardLifecycle,
   type Host,
+  type SharedHandle,
   type TelemetrySettings,
 } from "@denocol/component";
 import {
@@ -10,6 +11,7 @@ import {
   type Consumer,
   RetryableError,
 } from "@denocol/consumer";
+import type { SignalDescriptor } from "@denocol/pdata";
 import type { MemoryLimiter } from "./limiter.ts";
 
 /**
@@ -28,21 +30,13 @@ export class DataRefusedError extends RetryableError {
   }
 }
 
-/** What the accepted and refused counters count, per signal. */
-const ITEM_NAMES: Readonly<Record<string, string>> = {
-  traces: "spans",
-  metrics: "metric_points",
-  logs: "log_records",
-  profiles: "samples",
-};
-
 /**
  * The memory limiter in a pipeline: passes data on unchanged while the limiter allows it and
  * refuses it with {@linkcode DataRefusedError} otherwise. What it passes on it never drops; a
  * refusal happens before the data enters the pipeline.
  */
 export class LimitingConsumer<T> implements Consumer<T>, Component {
-  readonly #limiter: MemoryLimiter;
+  readonly #limiter: SharedHandle<MemoryLimiter>;
   readonly #next: Consumer<T>;
   readonly #count: (data: T) => number;
   readonly #telemetry: TelemetrySettings;
@@ -52,27 +46,26 @@ export class LimitingConsumer<T> implements Consumer<T>, Component {
   /**
    * Creates the consumer.
    *
-   * @param limiter The (possibly shared) limiter that decides.
+   * @param limiter This pipeline's handle on the shared limiter that decides.
    * @param next Where accepted data goes.
-   * @param count Items in a request, for the accepted and refused counters.
+   * @param signal The pipeline's signal: how to count a request's items, and their name in the
+   *   accepted and refused counters.
    * @param telemetry Meter for the counters.
    * @param processor ID of the processor as text.
-   * @param signal Signal of the pipeline.
    */
   constructor(
-    limiter: MemoryLimiter,
+    limiter: SharedHandle<MemoryLimiter>,
     next: Consumer<T>,
-    count: (data: T) => number,
+    signal: Pick<SignalDescriptor<T>, "count" | "itemName">,
     telemetry: TelemetrySettings,
     processor: string,
-    signal: string,
   ) {
     this.#limiter = limiter;
     this.#next = next;
-    this.#count = count;
+    this.#count = (data) => signal.count(data);
     this.#telemetry = telemetry;
     this.#processor = processor;
-    this.#itemName = ITEM_NAMES[signal] ?? "items";
+    this.#itemName = signal.itemName;
     guardLifecycle(this);
   }
 
@@ -81,21 +74,19 @@ export class LimitingConsumer<T> implements Consumer<T>, Component {
     return { mutatesData: false };
   }
 
-  /** Starts the shared limiter's measurements. */
-  start(_host: Host): Promise<void> {
-    this.#limiter.start();
-    return Promise.resolve();
+  /** Starts the shared limiter's measurements, if no other pipeline has yet. */
+  start(host: Host): Promise<void> {
+    return this.#limiter.start(host);
   }
 
-  /** Stops the shared limiter's measurements once its last user is shut down. */
+  /** Stops the shared limiter's measurements once its last pipeline is shut down. */
   shutdown(): Promise<void> {
-    this.#limiter.shutdown();
-    return Promise.resolve();
+    return this.#limiter.shutdown();
   }
 
   /** Refuses `data` while memory is high; otherwise hands it to the next consumer. */
   consume(data: T, context?: ConsumeContext): Promise<void> {
-    const refused = this.#limiter.mustRefuse;
+    const refused = this.#limiter.shared.mustRefuse;
     this.#telemetry.meter.counter(
       `otelcol_processor_memory_limiter_${refused ? "refused" : "accepted"}_${this.#itemName}`,
       {

@@ -1,10 +1,11 @@
 // The otlp receiver factory. One receiver instance per configured ID, shared by all pipelines
-// and signals that use it (the Go collector's shared-component map).
+// and signals that use it (through @denocol/component's SharedComponents, as the Go collector's
+// shared-component map).
 
 import {
   type Component,
-  ITEM_NAMES,
   type Settings,
+  SharedComponents,
   withUnmarshalConfig,
   withValidateConfig,
 } from "@denocol/component";
@@ -15,11 +16,11 @@ import {
   type Metrics,
   metrics,
   type SignalDescriptor,
+  SIGNALS,
   type Traces,
   traces,
 } from "@denocol/pdata";
 import { type Factory, newFactory, withLogs, withMetrics, withTraces } from "@denocol/receiver";
-import { ITEM_NAMES_WITH_PROFILES } from "@denocol/component-experimental";
 import { type Profiles, profiles, validateProfiles } from "@denocol/pdata-experimental";
 import {
   newFactory as newProfilesFactory,
@@ -39,71 +40,54 @@ import { signalEndpoint, type SignalObserver } from "./signals.ts";
 /** The component type: `otlp`. */
 export const TYPE = "otlp";
 
+/** Wires a signal's next consumer into the shared receiver of its ID, made on first use. */
+type Wire = <T>(
+  settings: Settings,
+  config: OtlpReceiverConfig,
+  signal: SignalDescriptor<T>,
+  next: Consumer<T>,
+  validate?: (data: T) => void,
+) => Component;
+
 /**
- * The receivers a factory has created and not yet shut down, by configured ID, so that each ID
- * has one instance whatever the number of pipelines and signals using it.
+ * The wiring of one factory: its receivers by configured ID, each counting the items of
+ * `signals` (the signals the factory can serve) in its telemetry.
  */
-export class SharedReceivers {
-  readonly #receivers = new Map<string, OtlpReceiver>();
-  readonly #itemNames: Readonly<Record<string, string>>;
-
-  /** @param itemNames What each signal is counted in (twins add profiles). */
-  constructor(itemNames: Readonly<Record<string, string>>) {
-    this.#itemNames = itemNames;
-  }
-
-  /** The receiver of `settings.id`, created on first use. */
-  get(settings: Settings, config: OtlpReceiverConfig): OtlpReceiver {
-    const key = settings.id.toString();
-    let receiver = this.#receivers.get(key);
-    if (receiver === undefined) {
-      receiver = new OtlpReceiver(settings, config, this.#itemNames, () => {
-        if (this.#receivers.get(key) === receiver) this.#receivers.delete(key);
-      });
-      this.#receivers.set(key, receiver);
-    }
-    return receiver;
-  }
-
-  /** Wires `next` for the OTLP signal into the receiver of `settings.id` and returns it. */
-  wire<T>(
-    settings: Settings,
-    config: OtlpReceiverConfig,
-    otlp: SignalDescriptor<T>,
-    next: Consumer<T>,
-    validate?: (data: T) => void,
-  ): Component {
-    const receiver = this.get(settings, config);
-    receiver.register(
-      otlp.name,
-      (observer: SignalObserver) =>
-        signalEndpoint(otlp, next, observer, validate) as SignalEndpoint<unknown>,
+function newWiring(signals: readonly SignalDescriptor[]): Wire {
+  const receivers = new SharedComponents<string, OtlpReceiver>();
+  const itemNames = Object.fromEntries(signals.map((signal) => [signal.name, signal.itemName]));
+  return (settings, config, signal, next, validate) =>
+    receivers.getOrAdd(
+      settings.id.toString(),
+      () => new OtlpReceiver(settings, config, itemNames),
+      (receiver) =>
+        receiver.register(
+          signal.name,
+          (observer: SignalObserver) =>
+            signalEndpoint(signal, next, observer, validate) as SignalEndpoint<unknown>,
+        ),
     );
-    return receiver;
-  }
 }
 
 /** Stability of the otlp receiver for traces, metrics and logs. */
 export const STABILITY = "stable";
 
 /**
- * The factory options for traces, metrics and logs on a shared-receiver map, plus the config
- * hooks; the experimental factory adds profiles to the same list.
+ * The factory options for traces, metrics and logs through `wire`, plus the config hooks; the
+ * experimental factory adds profiles to the same list.
  */
-export function stableOptions(
-  shared: SharedReceivers,
-): Parameters<typeof newFactory<OtlpReceiverConfig>>[2][] {
+function stableOptions(wire: Wire): Parameters<typeof newFactory<OtlpReceiverConfig>>[2][] {
   return [
     withTraces<OtlpReceiverConfig>(
-      (settings, config, next: Consumer<Traces>) => shared.wire(settings, config, traces, next),
+      (settings, config, next: Consumer<Traces>) => wire(settings, config, traces, next),
       STABILITY,
     ),
     withMetrics<OtlpReceiverConfig>(
-      (settings, config, next: Consumer<Metrics>) => shared.wire(settings, config, metrics, next),
+      (settings, config, next: Consumer<Metrics>) => wire(settings, config, metrics, next),
       STABILITY,
     ),
     withLogs<OtlpReceiverConfig>(
-      (settings, config, next: Consumer<Logs>) => shared.wire(settings, config, logs, next),
+      (settings, config, next: Consumer<Logs>) => wire(settings, config, logs, next),
       STABILITY,
     ),
     withUnmarshalConfig<OtlpReceiverConfig>((raw) => unmarshalConfig(raw)),
@@ -115,8 +99,8 @@ export function stableOptions(
  * A factory of `otlp` receivers for traces, metrics and logs only (no profiles).
  */
 export function newStableFactory(): Factory<OtlpReceiverConfig> {
-  const shared = new SharedReceivers(ITEM_NAMES);
-  return newFactory(TYPE, createDefaultConfig, ...stableOptions(shared));
+  const wire = newWiring(Object.values(SIGNALS));
+  return newFactory(TYPE, createDefaultConfig, ...stableOptions(wire));
 }
 
 /** Stability of the otlp receiver for profiles. */
@@ -133,15 +117,15 @@ export const PROFILES_STABILITY = "development";
  * later release.
  */
 export function createFactory(): ProfilesFactory<OtlpReceiverConfig> {
-  const shared = new SharedReceivers(ITEM_NAMES_WITH_PROFILES);
+  const wire = newWiring([...Object.values(SIGNALS), profiles]);
   return newProfilesFactory<OtlpReceiverConfig>(
     TYPE,
     createDefaultConfig,
-    ...stableOptions(shared),
+    ...stableOptions(wire),
     withProfiles<OtlpReceiverConfig>(
       (settings, config, next: Consumer<Profiles>) =>
         // Dangling dictionary references answer as malformed data.
-        shared.wire(settings, config, profiles, next, validateProfiles),
+        wire(settings, config, profiles, next, validateProfiles),
       PROFILES_STABILITY,
     ),
   );
@@ -149,7 +133,7 @@ export function createFactory(): ProfilesFactory<OtlpReceiverConfig> {
 
 /**
  * The `otlp` receiver factory the collector registers. All receivers it creates share one map:
- * every pipeline and signal using the same ID gets the same server.
+ * every pipeline and signal using the same ID gets a handle on the same server.
  *
  * # Experimental
  *

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { create } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
+import type { SharedHandle } from "@denocol/component";
 import { nopHost, nopSettings } from "@denocol/component/componenttest";
 import { SinkConsumer } from "@denocol/consumer/consumertest";
 import { traces } from "@denocol/pdata";
@@ -63,24 +64,29 @@ Deno.test("otlp factory: one receiver per ID, shared by every signal", async () 
   const f = createFactory();
   const config = loopbackConfig();
   const settings = nopSettings("receiver", "otlp");
-  const t = f.createTraces(settings, config, tracesSink());
-  const m = f.createMetrics(settings, config, metricsSink());
-  const l = f.createLogs(settings, config, logsSink());
-  assert.equal(t, m);
-  assert.equal(m, l);
+  const t = f.createTraces(settings, config, tracesSink()) as SharedHandle<OtlpReceiver>;
+  const m = f.createMetrics(settings, config, metricsSink()) as SharedHandle<OtlpReceiver>;
+  const l = f.createLogs(settings, config, logsSink()) as SharedHandle<OtlpReceiver>;
+  assert.equal(t.shared, m.shared);
+  assert.equal(m.shared, l.shared);
   const other = f.createTraces(nopSettings("receiver", "otlp/2"), config, tracesSink());
-  assert.notEqual(other, t);
-  assert.deepEqual((t as OtlpReceiver).signals, ["traces", "metrics", "logs"]);
+  assert.notEqual((other as SharedHandle<OtlpReceiver>).shared, t.shared);
+  assert.deepEqual(t.shared.signals, ["traces", "metrics", "logs"]);
   assert.throws(
     () => f.createTraces(settings, config, tracesSink()),
     /traces is already wired/,
   );
-  await t.start(nopHost());
+  for (const handle of [t, m, l]) await handle.start(nopHost());
+  const port = t.shared.httpAddress!.port;
   await t.shutdown();
+  await m.shutdown();
+  assert.equal(t.shared.httpAddress?.port, port, "the receiver serves until its last user stops");
+  await l.shutdown();
+  assert.equal(t.shared.httpAddress, undefined);
   await other.shutdown();
   // After shutdown the ID is free again: a new receiver is made.
-  const again = f.createTraces(settings, config, tracesSink());
-  assert.notEqual(again, t);
+  const again = f.createTraces(settings, config, tracesSink()) as SharedHandle<OtlpReceiver>;
+  assert.notEqual(again.shared, t.shared);
   await again.shutdown();
 });
 
@@ -232,7 +238,7 @@ Deno.test("otlp receiver: an endpoint in use fails the start and releases the ot
   config.protocols.http!.endpoint = `127.0.0.1:${port}`;
   const receiver = f.createTraces(nopSettings("receiver", "otlp"), config, tracesSink());
   await assert.rejects(receiver.start(nopHost()), new RegExp(`127\\.0\\.0\\.1:${port}`));
-  assert.equal((receiver as OtlpReceiver).grpcAddress, undefined);
+  assert.equal((receiver as SharedHandle<OtlpReceiver>).shared.grpcAddress, undefined);
 });
 
 Deno.test("otlp receiver: tls errors carry the configPath of their key; empty versions are defaults", async () => {

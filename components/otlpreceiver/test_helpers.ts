@@ -4,7 +4,7 @@
 import { Buffer } from "node:buffer";
 import * as grpc from "@grpc/grpc-js";
 import { create } from "@bufbuild/protobuf";
-import type { Component } from "@denocol/component";
+import type { Component, SharedHandle } from "@denocol/component";
 import { nopHost, nopSettings } from "@denocol/component/componenttest";
 import type { Consumer } from "@denocol/consumer";
 import { SinkConsumer } from "@denocol/consumer/consumertest";
@@ -74,15 +74,16 @@ export async function startReceiver(
   const factory = createFactory();
   factory.validateConfig!(config);
   const settings = nopSettings("receiver", options.id ?? "otlp");
-  let component: Component | undefined;
-  if (consumers.traces) component = factory.createTraces(settings, config, consumers.traces);
-  if (consumers.metrics) component = factory.createMetrics(settings, config, consumers.metrics);
-  if (consumers.logs) component = factory.createLogs(settings, config, consumers.logs);
+  // One handle per wired signal, as the collector holds them; the receiver stops with the last.
+  const handles: Component[] = [];
+  if (consumers.traces) handles.push(factory.createTraces(settings, config, consumers.traces));
+  if (consumers.metrics) handles.push(factory.createMetrics(settings, config, consumers.metrics));
+  if (consumers.logs) handles.push(factory.createLogs(settings, config, consumers.logs));
   if (consumers.profiles) {
-    component = factory.createProfiles(settings, config, consumers.profiles);
+    handles.push(factory.createProfiles(settings, config, consumers.profiles));
   }
-  const receiver = component as OtlpReceiver;
-  await receiver.start(nopHost(options.extensions));
+  const receiver = (handles[0] as SharedHandle<OtlpReceiver>).shared;
+  for (const handle of handles) await handle.start(nopHost(options.extensions));
   const http = receiver.httpAddress;
   const grpc = receiver.grpcAddress;
   const scheme = config.protocols.http?.tls ? "https" : "http";
@@ -90,7 +91,9 @@ export async function startReceiver(
     receiver,
     httpUrl: http ? `${scheme}://${http.hostname}:${http.port}` : "",
     grpcTarget: grpc ? `${grpc.hostname}:${grpc.port}` : "",
-    [Symbol.asyncDispose]: () => receiver.shutdown(),
+    [Symbol.asyncDispose]: async () => {
+      for (const handle of handles) await handle.shutdown();
+    },
   };
 }
 
