@@ -8,7 +8,8 @@ import {
   type GrpcServerLimits,
   type GrpcUnaryHandler,
 } from "./grpc_server.ts";
-import { DEFAULT_CLOSE_GRACE_MS, parseEndpoint, type RunningServer } from "./http_server.ts";
+import { listenAddress } from "./endpoint.ts";
+import { DEFAULT_CLOSE_GRACE_MS, type RunningServer } from "./http_server.ts";
 import { protectSession, type SessionEvents, type SessionLimits } from "./http2_session.ts";
 import type { LoadedTlsServer } from "./tls.ts";
 
@@ -32,7 +33,7 @@ export interface GrpcListenOptions {
 
 /** Starts a gRPC listener. */
 export function listenGrpc(options: GrpcListenOptions): Promise<RunningServer> {
-  const { hostname, port } = parseEndpoint(options.endpoint);
+  const { hostname, port } = listenAddress(options.endpoint);
   const shutdown = new AbortController();
   const settings = { settings: { maxConcurrentStreams: options.maxConcurrentStreams } };
   const server = options.tls === undefined

@@ -20,6 +20,7 @@ import {
   takeFromBudget,
 } from "./http_exchange.ts";
 import { protectSession, type SessionLimits } from "./http2_session.ts";
+import { listenAddress } from "./endpoint.ts";
 import type { LoadedTlsServer } from "./tls.ts";
 
 /** A listening server. */
@@ -33,18 +34,6 @@ export interface RunningServer {
    * 503, requests in their handler when answered or when `graceMs` has passed.
    */
   close(graceMs?: number): Promise<void>;
-}
-
-/** Splits `host:port` (`[v6]:port`, `:port` for every interface) into its parts. */
-export function parseEndpoint(endpoint: string): { hostname: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(endpoint.trim());
-  if (match === null) {
-    throw new Error(`invalid endpoint ${JSON.stringify(endpoint)}: expected "host:port"`);
-  }
-  const hostname = match[1] ?? (match[2] === "" ? "0.0.0.0" : match[2]);
-  const port = Number(match[3]);
-  if (port > 65535) throw new Error(`invalid endpoint ${JSON.stringify(endpoint)}: port > 65535`);
-  return { hostname, port };
 }
 
 /** Default time `close` lets handlers finish. */
@@ -98,7 +87,7 @@ export function listenHttp(options: HttpListenOptions): Promise<RunningServer> {
 }
 
 function listenPlain(options: HttpListenOptions): Promise<RunningServer> {
-  const { hostname, port } = parseEndpoint(options.endpoint);
+  const { hostname, port } = listenAddress(options.endpoint);
   let listener: Deno.TcpListener;
   try {
     listener = Deno.listen({ hostname, port, transport: "tcp" });
@@ -272,7 +261,7 @@ function respondHttp2(stream: http2.ServerHttp2Stream, response: ServerResponse)
 }
 
 function listenTls(options: HttpListenOptions, material: LoadedTlsServer): Promise<RunningServer> {
-  const { hostname, port } = parseEndpoint(options.endpoint);
+  const { hostname, port } = listenAddress(options.endpoint);
   const { limits } = options;
   const connections = new ConnectionSet();
   const sessions = new Set<http2.ServerHttp2Session>();

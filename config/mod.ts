@@ -46,9 +46,9 @@ export {
   DEFAULT_CLOSE_GRACE_MS,
   type HttpListenOptions,
   listenHttp,
-  parseEndpoint,
   type RunningServer,
 } from "./http_server.ts";
+export { type HostPort, listenAddress, parseEndpoint } from "./endpoint.ts";
 export {
   createGrpcStreamListener,
   encodeGrpcMessage,

@@ -10,6 +10,7 @@ import {
   type LogLevel,
   type MetricsRegistry,
 } from "@denocol/component";
+import { listenAddress } from "@denocol/config";
 import process from "node:process";
 import type { TelemetryLogsConfig } from "./config/mod.ts";
 
@@ -168,20 +169,6 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** Splits `host:port` (`[::1]:8888` for IPv6); an empty host means every interface. */
-export function splitHostPort(address: string): { hostname: string; port: number } {
-  const match = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)$/.exec(address);
-  if (match === null) {
-    throw new RangeError(
-      `invalid address ${JSON.stringify(address)}: expected host:port, such as localhost:8888`,
-    );
-  }
-  const port = Number(match[3]);
-  if (port > 65535) throw new RangeError(`invalid port ${port} in ${JSON.stringify(address)}`);
-  const hostname = match[1] ?? match[2];
-  return { hostname: hostname === "" ? "0.0.0.0" : hostname, port };
-}
-
 /**
  * Serves `registry` in the Prometheus text format at `http://address/metrics`, refreshing
  * process metrics with `beforeScrape` on each request. Rejects when the address cannot be
@@ -192,7 +179,7 @@ export async function serveMetrics(
   registry: MetricsRegistry,
   beforeScrape: () => void = () => {},
 ): Promise<MetricsServer> {
-  const { hostname, port } = splitHostPort(address);
+  const { hostname, port } = listenAddress(address, "service.telemetry.metrics");
   let server: Deno.HttpServer<Deno.NetAddr>;
   const listening = Promise.withResolvers<Deno.NetAddr>();
   try {

@@ -6,6 +6,7 @@ import {
 } from "@denocol/exporter/exporterhelper";
 import {
   defaultTlsClientConfig,
+  parseEndpoint,
   type TlsClientConfig,
   validateCompression,
   validateHeaders,
@@ -70,20 +71,14 @@ export function resolveTarget(config: OtlpGrpcConfig, path: string): Target {
     text = text.slice(scheme[0].length);
   }
   text = text.replace(/\/+$/, "");
-  let url: URL;
-  try {
-    url = new URL(`http://${text}`);
-  } catch {
-    throw new TypeError(`${path}::endpoint: expected host:port, got ${JSON.stringify(raw)}`);
+  const { hostname, port } = parseEndpoint(text, `${path}::endpoint`);
+  if (hostname === "") {
+    throw new TypeError(
+      `${path}::endpoint: expected host:port with a host, got ${JSON.stringify(raw)}`,
+    );
   }
-  if (url.port === "" || url.pathname !== "/" || url.search !== "") {
-    throw new TypeError(`${path}::endpoint: expected host:port, got ${JSON.stringify(raw)}`);
-  }
-  return {
-    baseUrl: `${secure ? "https" : "http"}://${url.host}`,
-    secure,
-    host: url.hostname.replace(/^\[|\]$/g, ""),
-  };
+  const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+  return { baseUrl: `${secure ? "https" : "http"}://${host}:${port}`, secure, host: hostname };
 }
 
 /**

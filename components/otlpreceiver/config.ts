@@ -4,6 +4,7 @@
 import {
   defaultTlsServerConfig,
   parseConfigDuration,
+  parseEndpoint,
   TlsConfigError,
   type TlsServerConfig,
   validateTlsServerConfig,
@@ -405,8 +406,6 @@ export function unmarshalConfig(raw: unknown): OtlpReceiverConfig {
   return { protocols: { grpc, http } };
 }
 
-const ENDPOINT = /^(?:\[[^\]]+\]|[^:\s]*):\d{1,5}$/;
-
 /** Checks a `tls` block with @denocol/config, restating its error with this receiver's path. */
 function validateTls(tls: TlsServerConfig | null, path: string): void {
   if (tls === null) return;
@@ -434,11 +433,12 @@ function validateAuth(auth: AuthConfig | null, path: string): void {
 }
 
 function validateEndpoint(endpoint: string, path: string): void {
-  if (!ENDPOINT.test(endpoint) || Number(endpoint.slice(endpoint.lastIndexOf(":") + 1)) > 65535) {
-    throw new OtlpConfigError(
-      path,
-      `expected "host:port" (port 0-65535), got ${JSON.stringify(endpoint)}`,
-    );
+  try {
+    parseEndpoint(endpoint, path);
+  } catch (error) {
+    throw new OtlpConfigError(path, (error as Error).message.replace(`${path}: `, ""), {
+      cause: error,
+    });
   }
 }
 

@@ -210,7 +210,7 @@ Deno.test("otlp config: errors name the path and what was expected", () => {
   );
   assert.throws(
     () => validateConfig(unmarshalConfig({ protocols: { grpc: { endpoint: "localhost" } } })),
-    /protocols\.grpc\.endpoint: expected "host:port"/,
+    /protocols\.grpc\.endpoint: expected host:port, got "localhost"/,
   );
   assert.throws(
     () =>
