@@ -30,7 +30,6 @@ export {
 export {
   type Attributes,
   type AttributeValue,
-  type ConsoleLoggerOptions,
   type Counter,
   type Gauge,
   type InstrumentKind,
@@ -38,15 +37,18 @@ export {
   type InstrumentSnapshot,
   LOG_LEVELS,
   type Logger,
+  type LoggerOptions,
   type LogLevel,
   type Meter,
   MetricsRegistry,
-  newConsoleLogger,
+  newLogger,
   nopLogger,
   nopMeter,
   type SeriesSnapshot,
   type TelemetrySettings,
   type UpDownCounter,
+  writeAllSync,
+  writeStderr,
 } from "./telemetry.ts";
 export {
   type BuildInfo,

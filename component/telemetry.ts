@@ -36,27 +36,66 @@ export function nopLogger(): Logger {
   return logger;
 }
 
-/** Options of {@linkcode newConsoleLogger}. */
-export interface ConsoleLoggerOptions {
-  /** Records below this level are dropped. Default `"info"`. */
-  level?: LogLevel;
-  /** Where each formatted line goes. Default: `console.error`. */
-  write?: (line: string) => void;
+/** Options of {@linkcode newLogger}. */
+export interface LoggerOptions {
+  /** Records below this level are dropped; default `info`. */
+  readonly level?: LogLevel;
+  /**
+   * `console` (default): tab-separated time, level, message and the attributes as JSON; `json`:
+   * one object with `level`, `ts`, `msg` and the attributes, as the Go collector's JSON logs.
+   */
+  readonly encoding?: "console" | "json";
+  /** Fields added to every record (`service.telemetry.logs.initial_fields`). */
+  readonly initialFields?: Readonly<Record<string, unknown>>;
+  /** Where each line goes; default {@linkcode writeStderr}. */
+  readonly write?: (line: string) => void;
+}
+
+const encoder = new TextEncoder();
+
+/** Writes `text` whole to `target`, synchronously. */
+export function writeAllSync(target: { writeSync(bytes: Uint8Array): number }, text: string): void {
+  const bytes = encoder.encode(text);
+  let offset = 0;
+  while (offset < bytes.length) offset += target.writeSync(bytes.subarray(offset));
+}
+
+/** Writes `line` and a newline to standard error, synchronously so no line is lost on exit. */
+export function writeStderr(line: string): void {
+  writeAllSync(Deno.stderr, `${line}\n`);
 }
 
 /**
- * A logger that writes one line per record: ISO time, level, message, then the attributes as
- * JSON.
+ * The collector's structured logger: one line per record, in the `console` or `json` encoding
+ * of {@linkcode LoggerOptions}.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { newLogger } from "@denocol/component";
+ *
+ * const lines: string[] = [];
+ * const logger = newLogger({ encoding: "json", write: (line) => lines.push(line) });
+ * logger.with({ receiver: "otlp" }).info("Starting GRPC server", { endpoint: "0.0.0.0:4317" });
+ * const record = JSON.parse(lines[0]);
+ * assert.equal(record.msg, "Starting GRPC server");
+ * assert.equal(record.receiver, "otlp");
+ * ```
  */
-export function newConsoleLogger(options: ConsoleLoggerOptions = {}): Logger {
+export function newLogger(options: LoggerOptions = {}): Logger {
   const threshold = LOG_LEVELS.indexOf(options.level ?? "info");
-  const write = options.write ?? ((line: string) => console.error(line));
-  const make = (base: Attributes): Logger => {
+  const write = options.write ?? writeStderr;
+  const json = options.encoding === "json";
+  const make = (base: Readonly<Record<string, unknown>>): Logger => {
     const log = (level: LogLevel) => (message: string, attributes?: Attributes) => {
       if (LOG_LEVELS.indexOf(level) < threshold) return;
-      const merged = { ...base, ...attributes };
-      const suffix = Object.keys(merged).length > 0 ? ` ${JSON.stringify(merged)}` : "";
-      write(`${new Date().toISOString()}\t${level}\t${message}${suffix}`);
+      const fields = { ...base, ...attributes };
+      const ts = new Date().toISOString();
+      if (json) {
+        write(JSON.stringify({ level, ts, msg: message, ...fields }));
+        return;
+      }
+      const suffix = Object.keys(fields).length > 0 ? `\t${JSON.stringify(fields)}` : "";
+      write(`${ts}\t${level}\t${message}${suffix}`);
     };
     return {
       debug: log("debug"),
@@ -66,7 +105,7 @@ export function newConsoleLogger(options: ConsoleLoggerOptions = {}): Logger {
       with: (attributes) => make({ ...base, ...attributes }),
     };
   };
-  return make({});
+  return make({ ...options.initialFields });
 }
 
 /** Description of an instrument, used in exposition. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MetricsRegistry, newConsoleLogger } from "./mod.ts";
+import { MetricsRegistry, newLogger } from "./mod.ts";
 
 Deno.test("MetricsRegistry sums counters per attribute set regardless of key order", () => {
   const registry = new MetricsRegistry();
@@ -68,9 +68,12 @@ Deno.test("collect copies state so callers cannot change the registry", () => {
 
 Deno.test("console logger filters by level and merges attributes", () => {
   const lines: string[] = [];
-  const logger = newConsoleLogger({ level: "warn", write: (line) => lines.push(line) });
+  const logger = newLogger({ level: "warn", write: (line) => lines.push(line) });
   logger.info("dropped");
   logger.with({ component: "otlp" }).warn("kept", { port: 4317 });
   assert.equal(lines.length, 1);
-  assert.match(lines[0], /\twarn\tkept \{"component":"otlp","port":4317\}$/);
+  assert.match(
+    lines[0],
+    /^\d{4}-\d\d-\d\dT[\d:.]+Z\twarn\tkept\t\{"component":"otlp","port":4317\}$/,
+  );
 });

@@ -4,65 +4,17 @@
  */
 
 import {
-  type Attributes,
-  LOG_LEVELS,
   type Logger,
-  type LogLevel,
   type MetricsRegistry,
+  newLogger,
+  writeAllSync,
+  writeStderr,
 } from "@denocol/component";
 import { listenAddress } from "@denocol/config";
 import process from "node:process";
 import type { TelemetryLogsConfig } from "./config/mod.ts";
 
-/** Options of {@linkcode newLogger}. */
-export interface LoggerOptions {
-  /** Records below this level are dropped; default `info`. */
-  readonly level?: LogLevel;
-  /** `console`: tab-separated time, level, message, attributes as JSON; `json`: one object. */
-  readonly encoding?: "console" | "json";
-  /** Fields added to every record (`service.telemetry.logs.initial_fields`). */
-  readonly initialFields?: Readonly<Record<string, unknown>>;
-  /** Where each line goes; default standard error. */
-  readonly write?: (line: string) => void;
-}
-
-const encoder = new TextEncoder();
-
-/** Writes `line` and a newline to standard error, synchronously so no line is lost on exit. */
-export function writeStderr(line: string): void {
-  writeAll(Deno.stderr, `${line}\n`);
-}
-
-/**
- * A structured logger for the collector. JSON records carry `level`, `ts` (ISO time), `msg`
- * and the attributes as fields, as the Go collector's JSON logs do.
- */
-export function newLogger(options: LoggerOptions = {}): Logger {
-  const threshold = LOG_LEVELS.indexOf(options.level ?? "info");
-  const write = options.write ?? writeStderr;
-  const json = options.encoding === "json";
-  const make = (base: Readonly<Record<string, unknown>>): Logger => {
-    const log = (level: LogLevel) => (message: string, attributes?: Attributes) => {
-      if (LOG_LEVELS.indexOf(level) < threshold) return;
-      const fields = { ...base, ...attributes };
-      const ts = new Date().toISOString();
-      if (json) {
-        write(JSON.stringify({ level, ts, msg: message, ...fields }));
-        return;
-      }
-      const suffix = Object.keys(fields).length > 0 ? `\t${JSON.stringify(fields)}` : "";
-      write(`${ts}\t${level}\t${message}${suffix}`);
-    };
-    return {
-      debug: log("debug"),
-      info: log("info"),
-      warn: log("warn"),
-      error: log("error"),
-      with: (attributes) => make({ ...base, ...attributes }),
-    };
-  };
-  return make({ ...options.initialFields });
-}
+export { type LoggerOptions, newLogger, writeStderr } from "@denocol/component";
 
 /**
  * Where `service.telemetry.logs.output_paths` sends each line: `stderr`, `stdout`, or a file
@@ -71,7 +23,7 @@ export function newLogger(options: LoggerOptions = {}): Logger {
 export function logWriterFor(outputPaths: readonly string[]): (line: string) => void {
   const writers = outputPaths.map((path): (line: string) => void => {
     if (path === "stderr") return writeStderr;
-    if (path === "stdout") return (line) => writeAll(Deno.stdout, `${line}\n`);
+    if (path === "stdout") return (line) => writeAllSync(Deno.stdout, `${line}\n`);
     let file: Deno.FsFile;
     try {
       file = Deno.openSync(path, { append: true, create: true });
@@ -82,17 +34,11 @@ export function logWriterFor(outputPaths: readonly string[]): (line: string) => 
         { cause: error },
       );
     }
-    return (line) => writeAll(file, `${line}\n`);
+    return (line) => writeAllSync(file, `${line}\n`);
   });
   return (line) => {
     for (const write of writers) write(line);
   };
-}
-
-function writeAll(target: { writeSync(bytes: Uint8Array): number }, text: string): void {
-  const bytes = encoder.encode(text);
-  let offset = 0;
-  while (offset < bytes.length) offset += target.writeSync(bytes.subarray(offset));
 }
 
 /**
