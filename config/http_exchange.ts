@@ -3,6 +3,8 @@
 // body is read on demand, whole and contiguous, with a limit: a handler can answer 401, 404 or
 // 413 without reading a byte of it.
 
+import { clientMetadata } from "@denocol/consumer";
+
 /** Header fields of a request, names in lower case, in the order received. */
 export class HttpHeaders {
   readonly #fields: readonly (readonly [string, string])[];
@@ -36,15 +38,12 @@ export class HttpHeaders {
     return this.#fields.values();
   }
 
-  /** The fields as a map from name to every value it had. */
-  toMap(): Map<string, string[]> {
-    const map = new Map<string, string[]>();
-    for (const [name, value] of this.#fields) {
-      const values = map.get(name);
-      if (values === undefined) map.set(name, [value]);
-      else values.push(value);
-    }
-    return map;
+  /**
+   * The fields as client metadata: a map from name to every value it had, built by
+   * `clientMetadata` of `@denocol/consumer`, which owns that shape.
+   */
+  toMap(): ReadonlyMap<string, readonly string[]> {
+    return clientMetadata(this.#fields);
   }
 }
 
