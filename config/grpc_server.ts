@@ -257,7 +257,7 @@ function readUnaryMessage(
             return;
           }
           // The buffer grows with what arrives, so a declared length costs nothing by itself.
-          const first = Math.min(length, 64 * 1024);
+          const first = Math.min(length, 1024 * 1024);
           if (!grant(first)) return;
           message = new Uint8Array(first);
           filled = 0;

@@ -38,7 +38,14 @@ export interface Http1Limits {
 
 const CRLF_CRLF = [13, 10, 13, 10];
 const INITIAL_BUFFER = 16 * 1024;
-const FIRST_BODY_CHUNK = 64 * 1024;
+/**
+ * A body with a declared length up to this is read into one buffer of exactly its size (no
+ * growing copies); a longer one starts here and doubles as it arrives, so that a client declaring
+ * 20 MB and trickling it costs what it sent, not what it declared.
+ */
+const FIRST_BODY_CHUNK = 1024 * 1024;
+/** The first buffer of a chunked body, whose length is not known in advance. */
+const FIRST_CHUNKED_BUFFER = 64 * 1024;
 /** A body left unread by the handler is skipped up to this size to keep the connection. */
 const DISCARD_LIMIT = 256 * 1024;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -501,8 +508,8 @@ export class Http1Connection {
 
   /** Reads a chunked body into one growing buffer; trailer fields are read and dropped. */
   async #readChunked(maxBytes: number, budget: BodyBudget | undefined): Promise<Uint8Array> {
-    takeFromBudget(budget, FIRST_BODY_CHUNK);
-    let body = new Uint8Array(FIRST_BODY_CHUNK);
+    takeFromBudget(budget, FIRST_CHUNKED_BUFFER);
+    let body = new Uint8Array(FIRST_CHUNKED_BUFFER);
     let size = 0;
     try {
       for (;;) {

@@ -297,7 +297,12 @@ function emitScan(
         body.line(`      case ${tag}: r.skipBytes(); break;`);
       }
     } else {
-      body.line(`      case ${tag}: r.skip(tag, 0); break;`);
+      const skip = wireTypeOf(f) === WIRE_I64
+        ? "skipFixed64"
+        : wireTypeOf(f) === WIRE_I32
+        ? "skipFixed32"
+        : "skipVarint";
+      body.line(`      case ${tag}: r.${skip}(); break;`);
       if (f.fieldKind === "list") {
         const width = wireTypeOf(f) === WIRE_I64 ? 8 : wireTypeOf(f) === WIRE_I32 ? 4 : 0;
         body.line(`      case ${(f.number << 3) | WIRE_LEN}: {`);
@@ -306,7 +311,7 @@ function emitScan(
           body.line(`        if ((listEnd - r.pos) % ${width} !== 0) r.overrun(listEnd);`);
           body.line(`        r.pos = listEnd;`);
         } else {
-          body.line(`        while (r.pos < listEnd) r.skip(${wireTypeOf(f)}, 0);`);
+          body.line(`        while (r.pos < listEnd) r.skipVarint();`);
           body.line(`        if (r.pos !== listEnd) r.overrun(listEnd);`);
         }
         body.line(`        break;`);

@@ -394,6 +394,36 @@ export class WireReader {
     }
   }
 
+  /** Skips a varint of at most 10 bytes, as every varint read accepts. */
+  skipVarint(): void {
+    const buf = this.buf;
+    let pos = this.pos;
+    const limit = pos + 10 < this.len ? pos + 10 : this.len;
+    while (pos < limit) {
+      if (buf[pos++] < 0x80) {
+        this.pos = pos;
+        return;
+      }
+    }
+    this.pos = pos;
+    if (pos >= this.len) this.eof();
+    throw new WireError("varint longer than 10 bytes");
+  }
+
+  /** Skips an 8-byte value (`fixed64`, `sfixed64`, `double`). */
+  skipFixed64(): void {
+    const pos = this.pos + 8;
+    if (pos > this.len) this.eof();
+    this.pos = pos;
+  }
+
+  /** Skips a 4-byte value (`fixed32`, `sfixed32`, `float`). */
+  skipFixed32(): void {
+    const pos = this.pos + 4;
+    if (pos > this.len) this.eof();
+    this.pos = pos;
+  }
+
   /** Skips a `bytes` value, charged as {@link WireReader.bytes} is; returns its length. */
   skipBytes(): number {
     const end = this.lengthEnd();
@@ -414,7 +444,10 @@ export class WireReader {
     const start = this.pos;
     if (end > start && (this.budget -= STRING_COST + end - start) < 0) this.limit(0);
     const buf = this.buf;
+    const view = this.view;
     let i = start;
+    // Four bytes at a time while they are all ASCII, then byte by byte.
+    while (i + 4 <= end && (view.getUint32(i, true) & 0x80808080) === 0) i += 4;
     while (i < end && buf[i] < 0x80) i++;
     if (i < end) {
       try {

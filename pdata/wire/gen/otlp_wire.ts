@@ -116,13 +116,13 @@ export function scanAnyValue(r: WireReader, end: number, depth: number): number 
         r.skipString();
         break;
       case 16:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 24:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 33:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 42:
         items += scanArrayValue(r, r.lengthEnd(), depth + 1);
@@ -134,7 +134,7 @@ export function scanAnyValue(r: WireReader, end: number, depth: number): number 
         r.skipBytes();
         break;
       case 64:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       default:
         if (WIRE_AnyValue[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_AnyValue[tag >>> 3]);
@@ -454,7 +454,7 @@ export function scanKeyValue(r: WireReader, end: number, depth: number): number 
         items += scanAnyValue(r, r.lengthEnd(), depth + 1);
         break;
       case 24:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       default:
         if (WIRE_KeyValue[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_KeyValue[tag >>> 3]);
@@ -576,7 +576,7 @@ export function scanInstrumentationScope(r: WireReader, end: number, depth: numb
         items += scanKeyValue(r, r.lengthEnd(), depth + 1);
         break;
       case 32:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       default:
         if (WIRE_InstrumentationScope[tag >>> 3] !== undefined) {
@@ -841,7 +841,7 @@ export function scanResource(r: WireReader, end: number, depth: number): number 
         items += scanKeyValue(r, r.lengthEnd(), depth + 1);
         break;
       case 16:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 26:
         items += scanEntityRef(r, r.lengthEnd(), depth + 1);
@@ -1393,37 +1393,37 @@ export function scanSpan(r: WireReader, end: number, depth: number): number {
         parentSpanIdLength = r.skipBytes();
         break;
       case 133:
-        r.skip(tag, 0);
+        r.skipFixed32();
         break;
       case 42:
         r.skipString();
         break;
       case 48:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 57:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 65:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 74:
         items += scanKeyValue(r, r.lengthEnd(), depth + 1);
         break;
       case 80:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 90:
         items += scanSpan_Event(r, r.lengthEnd(), depth + 1);
         break;
       case 96:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 106:
         items += scanSpan_Link(r, r.lengthEnd(), depth + 1);
         break;
       case 112:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 122:
         items += scanStatus(r, r.lengthEnd(), depth + 1);
@@ -1666,7 +1666,7 @@ export function scanSpan_Event(r: WireReader, end: number, depth: number): numbe
     const tag = r.tag();
     switch (tag) {
       case 9:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 18:
         r.skipString();
@@ -1675,7 +1675,7 @@ export function scanSpan_Event(r: WireReader, end: number, depth: number): numbe
         items += scanKeyValue(r, r.lengthEnd(), depth + 1);
         break;
       case 32:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       default:
         if (WIRE_Span_Event[tag >>> 3] !== undefined) {
@@ -1831,10 +1831,10 @@ export function scanSpan_Link(r: WireReader, end: number, depth: number): number
         items += scanKeyValue(r, r.lengthEnd(), depth + 1);
         break;
       case 40:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 53:
-        r.skip(tag, 0);
+        r.skipFixed32();
         break;
       default:
         if (WIRE_Span_Link[tag >>> 3] !== undefined) {
@@ -1964,7 +1964,7 @@ export function scanStatus(r: WireReader, end: number, depth: number): number {
         r.skipString();
         break;
       case 24:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       default:
         if (WIRE_Status[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Status[tag >>> 3]);
@@ -2731,10 +2731,10 @@ export function scanSum(r: WireReader, end: number, depth: number): number {
         items += scanNumberDataPoint(r, r.lengthEnd(), depth + 1);
         break;
       case 16:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 24:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       default:
         if (WIRE_Sum[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Sum[tag >>> 3]);
@@ -2843,7 +2843,7 @@ export function scanHistogram(r: WireReader, end: number, depth: number): number
         items += scanHistogramDataPoint(r, r.lengthEnd(), depth + 1);
         break;
       case 16:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       default:
         if (WIRE_Histogram[tag >>> 3] !== undefined) {
@@ -2949,7 +2949,7 @@ export function scanExponentialHistogram(r: WireReader, end: number, depth: numb
         items += scanExponentialHistogramDataPoint(r, r.lengthEnd(), depth + 1);
         break;
       case 16:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       default:
         if (WIRE_ExponentialHistogram[tag >>> 3] !== undefined) {
@@ -3169,22 +3169,22 @@ export function scanNumberDataPoint(r: WireReader, end: number, depth: number): 
         items += scanKeyValue(r, r.lengthEnd(), depth + 1);
         break;
       case 17:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 25:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 33:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 49:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 42:
         items += scanExemplar(r, r.lengthEnd(), depth + 1);
         break;
       case 64:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       default:
         if (WIRE_NumberDataPoint[tag >>> 3] !== undefined) {
@@ -3405,19 +3405,19 @@ export function scanHistogramDataPoint(r: WireReader, end: number, depth: number
         items += scanKeyValue(r, r.lengthEnd(), depth + 1);
         break;
       case 17:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 25:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 33:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 41:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 49:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 50: {
         const listEnd = r.lengthEnd();
@@ -3426,7 +3426,7 @@ export function scanHistogramDataPoint(r: WireReader, end: number, depth: number
         break;
       }
       case 57:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 58: {
         const listEnd = r.lengthEnd();
@@ -3438,13 +3438,13 @@ export function scanHistogramDataPoint(r: WireReader, end: number, depth: number
         items += scanExemplar(r, r.lengthEnd(), depth + 1);
         break;
       case 80:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 89:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 97:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       default:
         if (WIRE_HistogramDataPoint[tag >>> 3] !== undefined) {
@@ -3713,22 +3713,22 @@ export function scanExponentialHistogramDataPoint(
         items += scanKeyValue(r, r.lengthEnd(), depth + 1);
         break;
       case 17:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 25:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 33:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 41:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 48:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 57:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 66:
         items += scanExponentialHistogramDataPoint_Buckets(r, r.lengthEnd(), depth + 1);
@@ -3737,19 +3737,19 @@ export function scanExponentialHistogramDataPoint(
         items += scanExponentialHistogramDataPoint_Buckets(r, r.lengthEnd(), depth + 1);
         break;
       case 80:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 90:
         items += scanExemplar(r, r.lengthEnd(), depth + 1);
         break;
       case 97:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 105:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 113:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       default:
         if (WIRE_ExponentialHistogramDataPoint[tag >>> 3] !== undefined) {
@@ -3971,14 +3971,14 @@ export function scanExponentialHistogramDataPoint_Buckets(
     const tag = r.tag();
     switch (tag) {
       case 8:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 16:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 18: {
         const listEnd = r.lengthEnd();
-        while (r.pos < listEnd) r.skip(0, 0);
+        while (r.pos < listEnd) r.skipVarint();
         if (r.pos !== listEnd) r.overrun(listEnd);
         break;
       }
@@ -4123,22 +4123,22 @@ export function scanSummaryDataPoint(r: WireReader, end: number, depth: number):
         items += scanKeyValue(r, r.lengthEnd(), depth + 1);
         break;
       case 17:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 25:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 33:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 41:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 50:
         items += scanSummaryDataPoint_ValueAtQuantile(r, r.lengthEnd(), depth + 1);
         break;
       case 64:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       default:
         if (WIRE_SummaryDataPoint[tag >>> 3] !== undefined) {
@@ -4290,10 +4290,10 @@ export function scanSummaryDataPoint_ValueAtQuantile(
     const tag = r.tag();
     switch (tag) {
       case 9:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 17:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       default:
         if (WIRE_SummaryDataPoint_ValueAtQuantile[tag >>> 3] !== undefined) {
@@ -4420,13 +4420,13 @@ export function scanExemplar(r: WireReader, end: number, depth: number): number 
         items += scanKeyValue(r, r.lengthEnd(), depth + 1);
         break;
       case 17:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 25:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 49:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 34:
         spanIdLength = r.skipBytes();
@@ -4950,13 +4950,13 @@ export function scanLogRecord(r: WireReader, end: number, depth: number): number
     const tag = r.tag();
     switch (tag) {
       case 9:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 89:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 16:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 26:
         r.skipString();
@@ -4968,10 +4968,10 @@ export function scanLogRecord(r: WireReader, end: number, depth: number): number
         items += scanKeyValue(r, r.lengthEnd(), depth + 1);
         break;
       case 56:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 69:
-        r.skip(tag, 0);
+        r.skipFixed32();
         break;
       case 74:
         traceIdLength = r.skipBytes();

@@ -763,22 +763,22 @@ export function scanProfile(r: WireReader, end: number, depth: number): number {
         items += scanSample(r, r.lengthEnd(), depth + 1);
         break;
       case 25:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 32:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 42:
         items += scanValueType(r, r.lengthEnd(), depth + 1);
         break;
       case 48:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 58:
         profileIdLength = r.skipBytes();
         break;
       case 64:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 74:
         r.skipString();
@@ -787,11 +787,11 @@ export function scanProfile(r: WireReader, end: number, depth: number): number {
         r.skipBytes();
         break;
       case 88:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 90: {
         const listEnd = r.lengthEnd();
-        while (r.pos < listEnd) r.skip(0, 0);
+        while (r.pos < listEnd) r.skipVarint();
         if (r.pos !== listEnd) r.overrun(listEnd);
         break;
       }
@@ -1071,10 +1071,10 @@ export function scanValueType(r: WireReader, end: number, depth: number): number
     const tag = r.tag();
     switch (tag) {
       case 8:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 16:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       default:
         if (WIRE_ValueType[tag >>> 3] !== undefined) {
@@ -1201,31 +1201,31 @@ export function scanSample(r: WireReader, end: number, depth: number): number {
     const tag = r.tag();
     switch (tag) {
       case 8:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 16:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 18: {
         const listEnd = r.lengthEnd();
-        while (r.pos < listEnd) r.skip(0, 0);
+        while (r.pos < listEnd) r.skipVarint();
         if (r.pos !== listEnd) r.overrun(listEnd);
         break;
       }
       case 24:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 32:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 34: {
         const listEnd = r.lengthEnd();
-        while (r.pos < listEnd) r.skip(0, 0);
+        while (r.pos < listEnd) r.skipVarint();
         if (r.pos !== listEnd) r.overrun(listEnd);
         break;
       }
       case 41:
-        r.skip(tag, 0);
+        r.skipFixed64();
         break;
       case 42: {
         const listEnd = r.lengthEnd();
@@ -1378,23 +1378,23 @@ export function scanMapping(r: WireReader, end: number, depth: number): number {
     const tag = r.tag();
     switch (tag) {
       case 8:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 16:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 24:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 32:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 40:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 42: {
         const listEnd = r.lengthEnd();
-        while (r.pos < listEnd) r.skip(0, 0);
+        while (r.pos < listEnd) r.skipVarint();
         if (r.pos !== listEnd) r.overrun(listEnd);
         break;
       }
@@ -1509,11 +1509,11 @@ export function scanStack(r: WireReader, end: number, depth: number): number {
     const tag = r.tag();
     switch (tag) {
       case 8:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 10: {
         const listEnd = r.lengthEnd();
-        while (r.pos < listEnd) r.skip(0, 0);
+        while (r.pos < listEnd) r.skipVarint();
         if (r.pos !== listEnd) r.overrun(listEnd);
         break;
       }
@@ -1620,20 +1620,20 @@ export function scanLocation(r: WireReader, end: number, depth: number): number 
     const tag = r.tag();
     switch (tag) {
       case 8:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 16:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 26:
         items += scanLine(r, r.lengthEnd(), depth + 1);
         break;
       case 32:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 34: {
         const listEnd = r.lengthEnd();
-        while (r.pos < listEnd) r.skip(0, 0);
+        while (r.pos < listEnd) r.skipVarint();
         if (r.pos !== listEnd) r.overrun(listEnd);
         break;
       }
@@ -1755,13 +1755,13 @@ export function scanLine(r: WireReader, end: number, depth: number): number {
     const tag = r.tag();
     switch (tag) {
       case 8:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 16:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 24:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       default:
         if (WIRE_Line[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Line[tag >>> 3]);
@@ -1867,16 +1867,16 @@ export function scanFunction(r: WireReader, end: number, depth: number): number 
     const tag = r.tag();
     switch (tag) {
       case 8:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 16:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 24:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 32:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       default:
         if (WIRE_Function[tag >>> 3] !== undefined) r.wrongWireType(tag, WIRE_Function[tag >>> 3]);
@@ -1985,13 +1985,13 @@ export function scanKeyValueAndUnit(r: WireReader, end: number, depth: number): 
     const tag = r.tag();
     switch (tag) {
       case 8:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       case 18:
         items += scanAnyValue(r, r.lengthEnd(), depth + 1);
         break;
       case 24:
-        r.skip(tag, 0);
+        r.skipVarint();
         break;
       default:
         if (WIRE_KeyValueAndUnit[tag >>> 3] !== undefined) {
