@@ -44,19 +44,6 @@ export type Signal = "traces" | "metrics" | "logs";
 /** Every stable {@linkcode Signal}. */
 export const SIGNALS: readonly Signal[] = ["traces", "metrics", "logs"];
 
-/**
- * What each signal is counted in, as used in internal metric names such as
- * `otelcol_receiver_accepted_spans`.
- *
- * @deprecated Use the `itemName` of each signal's descriptor (`traces.itemName` of
- * `@denocol/pdata`).
- */
-export const ITEM_NAMES: Readonly<Record<Signal, string>> = {
-  traces: "spans",
-  metrics: "metric_points",
-  logs: "log_records",
-};
-
 /** Thrown when a component ID, type or name is malformed; the message says what was expected. */
 export class IDError extends Error {
   /** The text that failed to parse or validate. */

@@ -19,7 +19,6 @@
 export {
   ID,
   IDError,
-  ITEM_NAMES,
   type Kind,
   KINDS,
   type Signal,

@@ -24,7 +24,6 @@
 
 import {
   type ConfigOption,
-  ITEM_NAMES,
   type Kind,
   newStableSignalFactory,
   type Signal,
@@ -82,14 +81,3 @@ export function newProfilesSignalFactory<
   const factory = newStableSignalFactory<C, M>(kind, type, createDefaultConfig, options);
   return { ...factory, ...profilesMembers<M>(factory) };
 }
-
-/**
- * What each signal including profiles is counted in.
- *
- * @deprecated Use the `itemName` of each signal's descriptor (`profiles.itemName` of
- * `@denocol/pdata-experimental`).
- */
-export const ITEM_NAMES_WITH_PROFILES: Readonly<Record<Signal | "profiles", string>> = {
-  ...ITEM_NAMES,
-  profiles: "profile_samples",
-};

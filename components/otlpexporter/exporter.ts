@@ -80,8 +80,7 @@ export function createSignalExporter<T>(
     return { rejectedItems: rejection.rejected, errorMessage: rejection.message };
   };
 
-  const spec = { signal: signal.name, itemName: signal.itemName, helpers: signal };
-  return newExporter(settings, spec, push, {
+  return newExporter(settings, signal, push, {
     ...exporterOptions(config, settings),
     ...helperOptions,
     start: async () => {

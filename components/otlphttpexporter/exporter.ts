@@ -124,9 +124,7 @@ export function createSignalExporter<T>(
     return partialSuccessOf(response, signal, logger);
   };
 
-  // The exporter helper takes the name, item name and codecs in a shape of its own.
-  const spec = { signal: signal.name, itemName: signal.itemName, helpers: signal };
-  return newExporter(settings, spec, push, {
+  return newExporter(settings, signal, push, {
     ...exporterOptions(config, settings),
     ...helperOptions,
     start: async () => {

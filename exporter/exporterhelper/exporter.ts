@@ -25,7 +25,6 @@ export type {
   PartialSuccess,
   PushContext,
   PushFunc,
-  RequestHelpers,
   SignalSpec,
 } from "./types.ts";
 
@@ -141,7 +140,7 @@ class HelperExporter<T> implements Exporter<T> {
 
   async consume(data: T, context: ConsumeContext = {}): Promise<void> {
     const { spec, first, drain, telemetry, settings } = this.#parts;
-    const items = spec.helpers.count(data);
+    const items = spec.count(data);
     if (drain.over !== undefined && !first.storesAfterDrain) {
       return await dropLate(
         telemetry,

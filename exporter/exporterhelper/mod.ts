@@ -50,31 +50,27 @@
  *   `otelcol_exporter_send_failed_*` and `otelcol_exporter_dropped_items{reason="shutdown"}`) and
  *   a persistent queue keeps it.
  * - `config.ts`: the `timeout`, `retry_on_failure` and `sending_queue` sections and their checks;
- *   `signals.ts`: the stable signals and the `newTraces`/`newMetrics`/`newLogs` shorthands.
+ *   `signals.ts`: the helper sections of a config and the `newTraces`/`newMetrics`/`newLogs`
+ *   shorthands; `types.ts`: `SignalSpec`, the view of a signal descriptor the helper takes.
  *
  * ```ts
  * import assert from "node:assert/strict";
  * import { newExporter } from "@denocol/exporter/exporterhelper";
  * import { nopHost, nopSettings } from "@denocol/component/componenttest";
+ * import { logs } from "@denocol/pdata";
  *
- * const lines = {
- *   count: (data: string[]) => data.length,
- *   encodeProto: (data: string[]) => new TextEncoder().encode(JSON.stringify(data)),
- *   decodeProto: (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)),
- * };
- * const sent: string[] = [];
- * const exporter = newExporter(
- *   nopSettings("exporter"),
- *   { signal: "logs", itemName: "log_records", helpers: lines },
- *   (data) => {
- *     sent.push(...data);
- *     return Promise.resolve();
- *   },
- * );
+ * let sentRecords = 0;
+ * // The signal's descriptor tells the helper how to count, name and store its requests.
+ * const exporter = newExporter(nopSettings("exporter"), logs, (data) => {
+ *   sentRecords += logs.count(data);
+ *   return Promise.resolve();
+ * });
  * await exporter.start(nopHost());
- * await exporter.consume(["hello"]);
+ * await exporter.consume(logs.decodeJson(
+ *   '{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"hello"}}]}]}]}',
+ * ));
  * await exporter.shutdown(); // drains the queue
- * assert.deepEqual(sent, ["hello"]);
+ * assert.equal(sentRecords, 1);
  * ```
  *
  * @module
@@ -102,17 +98,14 @@ export {
   type PartialSuccess,
   type PushContext,
   type PushFunc,
-  type RequestHelpers,
   type SignalSpec,
 } from "./exporter.ts";
 export {
+  defaultHelperConfig,
   exporterOptions,
   type HelperConfig,
-  LOGS,
-  METRICS,
   newLogs,
   newMetrics,
   newTraces,
-  TRACES,
   validateHelperConfig,
 } from "./signals.ts";

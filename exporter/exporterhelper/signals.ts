@@ -1,15 +1,16 @@
 import type { Settings } from "@denocol/component";
-import { ITEM_NAMES } from "@denocol/component";
 import { type Logs, logs, type Metrics, metrics, type Traces, traces } from "@denocol/pdata";
 import type { Exporter } from "../factory.ts";
 import {
+  defaultQueueConfig,
+  defaultRetryConfig,
   type QueueConfig,
   resolveQueue,
   resolveRetry,
   resolveTimeout,
   type RetryConfig,
 } from "./config.ts";
-import { type ExporterOptions, newExporter, type PushFunc, type SignalSpec } from "./exporter.ts";
+import { type ExporterOptions, newExporter, type PushFunc } from "./exporter.ts";
 
 /**
  * The exporter helper's keys in an exporter's config, as in the Go collector: `timeout`,
@@ -22,6 +23,14 @@ export interface HelperConfig {
   retry_on_failure: RetryConfig;
   /** The sending queue. */
   sending_queue: QueueConfig;
+}
+
+/**
+ * The default helper sections: `timeout` as given (the Go exporters differ: 5s for gRPC, 30s
+ * for HTTP), retries and a sending queue as in the Go collector.
+ */
+export function defaultHelperConfig(timeout: string): HelperConfig {
+  return { timeout, retry_on_failure: defaultRetryConfig(), sending_queue: defaultQueueConfig() };
 }
 
 /**
@@ -50,34 +59,13 @@ export function exporterOptions(config: HelperConfig, settings: Settings): Expor
   };
 }
 
-/** Traces, counted in spans. */
-export const TRACES: SignalSpec<Traces> = {
-  signal: "traces",
-  itemName: ITEM_NAMES.traces,
-  helpers: traces,
-};
-
-/** Metrics, counted in data points. */
-export const METRICS: SignalSpec<Metrics> = {
-  signal: "metrics",
-  itemName: ITEM_NAMES.metrics,
-  helpers: metrics,
-};
-
-/** Logs, counted in log records. */
-export const LOGS: SignalSpec<Logs> = {
-  signal: "logs",
-  itemName: ITEM_NAMES.logs,
-  helpers: logs,
-};
-
 /** A traces exporter around `push`; see {@linkcode newExporter}. */
 export function newTraces(
   settings: Settings,
   push: PushFunc<Traces>,
   options: ExporterOptions = {},
 ): Exporter<Traces> {
-  return newExporter(settings, TRACES, push, options);
+  return newExporter(settings, traces, push, options);
 }
 
 /** A metrics exporter around `push`; see {@linkcode newExporter}. */
@@ -86,7 +74,7 @@ export function newMetrics(
   push: PushFunc<Metrics>,
   options: ExporterOptions = {},
 ): Exporter<Metrics> {
-  return newExporter(settings, METRICS, push, options);
+  return newExporter(settings, metrics, push, options);
 }
 
 /** A logs exporter around `push`; see {@linkcode newExporter}. */
@@ -95,5 +83,5 @@ export function newLogs(
   push: PushFunc<Logs>,
   options: ExporterOptions = {},
 ): Exporter<Logs> {
-  return newExporter(settings, LOGS, push, options);
+  return newExporter(settings, logs, push, options);
 }

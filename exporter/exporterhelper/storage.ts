@@ -55,11 +55,11 @@ export async function openPersistentQueue<T>(
   if (!isStorageExtension(extension)) {
     throw new Error(`${path}: extension "${storageId}" is not a storage extension`);
   }
-  const client = await extension.getClient("exporter", options.exporter, options.spec.signal);
-  const helpers = options.spec.helpers;
+  const client = await extension.getClient("exporter", options.exporter, options.spec.name);
+  const spec = options.spec;
   const queue = await PersistentQueue.open<T>(client, {
-    encode: (data) => helpers.encodeProto(data),
-    decode: (bytes) => helpers.decodeProto(bytes),
+    encode: (data) => spec.encodeProto(data),
+    decode: (bytes) => spec.decodeProto(bytes),
   }, {
     capacity: options.capacity,
     sizer: options.sizer,

@@ -1,13 +1,13 @@
-import {
-  type Attributes,
-  type Counter,
-  type Gauge,
-  ITEM_NAMES,
-  type Logger,
-  type Meter,
-  type Settings,
-  type Signal,
+import type {
+  Attributes,
+  Counter,
+  Gauge,
+  Logger,
+  Meter,
+  Settings,
+  Signal,
 } from "@denocol/component";
+import { type SignalDescriptor, SIGNALS } from "@denocol/pdata";
 import { errorText } from "./sender.ts";
 import type { PartialSuccess } from "./types.ts";
 
@@ -20,13 +20,11 @@ export type DropReason =
   | "partial_success"
   | "unreadable_stored_request";
 
-/** The signal facts the telemetry needs: its name and how its items are named. */
-export interface CountedSignal {
-  /** Signal name, such as `traces`; the `data_type` attribute. */
-  readonly signal: string;
-  /** Metric name suffix for items, such as `spans`. */
-  readonly itemName: string;
-}
+/**
+ * The signal facts the telemetry needs: its name (the `data_type` attribute) and what its items
+ * are called (`spans` in `otelcol_exporter_sent_spans`).
+ */
+export type CountedSignal = Pick<SignalDescriptor, "name" | "itemName">;
 
 /** The three per-exporter item counters of one signal. */
 interface ItemCounters {
@@ -96,7 +94,7 @@ export class ExporterTelemetry {
       description: "Fixed capacity of the retry queue (in batches or items, as configured).",
     });
     this.#attributes = { exporter: settings.id.toString() };
-    this.#queueAttributes = { exporter: settings.id.toString(), data_type: spec.signal };
+    this.#queueAttributes = { exporter: settings.id.toString(), data_type: spec.name };
   }
 
   /**
@@ -187,7 +185,7 @@ export class ExporterTelemetry {
   }
 
   #countDrop(items: number, reason: DropReason): void {
-    this.#dropped.add(items, { ...this.#attributes, data_type: this.#spec.signal, reason });
+    this.#dropped.add(items, { ...this.#attributes, data_type: this.#spec.name, reason });
   }
 
   #dropAttributes(items: number, reason: DropReason, error: string): Attributes {
@@ -195,13 +193,18 @@ export class ExporterTelemetry {
   }
 }
 
+/** What each stable signal is counted in, from its descriptor. */
+const STABLE_ITEM_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.values(SIGNALS).map((signal) => [signal.name, signal.itemName]),
+);
+
 /** Options of {@linkcode ObsReport}. */
 export interface ObsReportOptions<S extends string> {
   /** Settings of the exporter; its ID becomes the `exporter` attribute. */
   settings: Settings;
   /**
-   * What each signal is counted in; default the stable `ITEM_NAMES`. Twins pass their table to
-   * count experimental signals.
+   * What each signal is counted in; default the `itemName` of each stable signal's descriptor.
+   * Twins pass their table to count experimental signals.
    */
   itemNames?: Readonly<Record<S, string>>;
 }
@@ -218,7 +221,7 @@ export class ObsReport<S extends string = Signal> {
 
   /** Creates the counters on the exporter's meter. */
   constructor(options: ObsReportOptions<S>) {
-    const itemNames: Readonly<Record<string, string>> = options.itemNames ?? ITEM_NAMES;
+    const itemNames: Readonly<Record<string, string>> = options.itemNames ?? STABLE_ITEM_NAMES;
     const meter = options.settings.telemetry.meter;
     for (const [signal, item] of Object.entries(itemNames)) {
       this.#counters.set(signal, itemCounters(meter, item));

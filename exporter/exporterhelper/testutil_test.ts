@@ -8,13 +8,11 @@ import type { SignalSpec } from "./types.ts";
 import type { StorageClient, StorageExtension, StorageOperation } from "@denocol/extension";
 
 export const lines: SignalSpec<string[]> = {
-  signal: "logs",
+  name: "logs",
   itemName: "log_records",
-  helpers: {
-    count: (data) => data.length,
-    encodeProto: (data) => new TextEncoder().encode(JSON.stringify(data)),
-    decodeProto: (bytes) => JSON.parse(new TextDecoder().decode(bytes)),
-  },
+  count: (data) => data.length,
+  encodeProto: (data) => new TextEncoder().encode(JSON.stringify(data)),
+  decodeProto: (bytes) => JSON.parse(new TextDecoder().decode(bytes)),
 };
 
 export function telemetry(id = "test/one"): {

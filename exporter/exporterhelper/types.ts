@@ -1,32 +1,19 @@
 import type { Host } from "@denocol/component";
 import type { Capabilities, ClientInfo } from "@denocol/consumer";
+import type { SignalDescriptor } from "@denocol/pdata";
 import type { QueueConfig, RetryConfig, TimeoutConfig } from "./config.ts";
 
 /**
- * What the exporter helper needs to know about a request type: how many items it holds and, for
- * a persistent queue, how to store it. `SignalHelpers<T>` of `@denocol/pdata` fits.
+ * What the exporter helper needs of a signal: a narrow view of its descriptor (`traces`…
+ * of `@denocol/pdata`, `profiles` of `@denocol/pdata-experimental`, which fit as they are).
+ * `name` is the `data_type` attribute and the storage client name; `itemName` the metric name
+ * suffix (`otelcol_exporter_sent_spans`); `count` counts a request's items; `encodeProto` and
+ * `decodeProto` store requests in a persistent queue.
  */
-export interface RequestHelpers<T> {
-  /** Number of items (spans, data points, log records, profile samples) in `data`. */
-  count(data: T): number;
-  /** Serialises `data` for the persistent queue. */
-  encodeProto(data: T): Uint8Array;
-  /** Parses what `encodeProto` produced. */
-  decodeProto(bytes: Uint8Array): T;
-}
-
-/** The signal an exporter handles and how its items are named in telemetry. */
-export interface SignalSpec<T> {
-  /** Signal name, such as `traces`; the `data_type` attribute and the storage client name. */
-  signal: string;
-  /**
-   * Metric name suffix for items: `spans`, `metric_points`, `log_records`, `profile_samples`
-   * (as in `otelcol_exporter_sent_spans`).
-   */
-  itemName: string;
-  /** Counting and encoding of requests. */
-  helpers: RequestHelpers<T>;
-}
+export type SignalSpec<T> = Pick<
+  SignalDescriptor<T>,
+  "name" | "itemName" | "count" | "encodeProto" | "decodeProto"
+>;
 
 /** Given to a {@linkcode PushFunc} for one attempt. */
 export interface PushContext {

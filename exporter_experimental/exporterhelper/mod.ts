@@ -21,7 +21,5 @@ export function newProfiles(
   push: PushFunc<Profiles>,
   options: ExporterOptions = {},
 ): Exporter<Profiles> {
-  // The exporter helper takes the name, item name and codecs in a shape of its own.
-  const spec = { signal: profiles.name, itemName: profiles.itemName, helpers: profiles };
-  return newExporter(settings, spec, push, options);
+  return newExporter(settings, profiles, push, options);
 }
