@@ -20,15 +20,15 @@
  * @module
  */
 
-import type { Component } from "@denocol/component";
+import type { Component, Settings, SignalFactory, Signature } from "@denocol/component";
 import {
   checkFactoryContract,
   type FactoryContract,
   type SignalCase,
 } from "@denocol/component/componenttest";
 import type { Consumer } from "@denocol/consumer";
-import type { Factory } from "@denocol/exporter";
-import * as pdata from "@denocol/pdata";
+import type { Exporter, Factory } from "@denocol/exporter";
+import { type SignalDescriptor, SIGNALS } from "@denocol/pdata";
 
 export * from "./fixtures.ts";
 
@@ -42,6 +42,11 @@ export interface ExporterContractOptions<C>
   consumeEmpty?: boolean;
 }
 
+/** An exporter factory as the contract drives it: by signals named at run time. */
+export type AnyExporterFactory<C> = SignalFactory<C, {
+  readonly [signal: string]: Signature<[settings: Settings, config: C], Exporter<unknown>>;
+}>;
+
 /** Checks that an exporter consumes `data` once started. */
 export function exerciseWith<T>(data: () => T): (component: Component) => Promise<void> {
   return async (component) => {
@@ -54,34 +59,22 @@ export function exerciseWith<T>(data: () => T): (component: Component) => Promis
 }
 
 /**
- * The contract cases for the stable signals of `factory`. Twins append their own cases.
+ * The contract cases for `signals` (the stable signals of `@denocol/pdata` unless twins pass
+ * theirs), each creating the exporter with the factory's `create`.
  *
- * @param consumeEmpty Whether each case consumes an empty item after start.
+ * @param consumeEmpty Whether each case consumes an empty item of its signal after start.
  */
 export function exporterSignalCases<C>(
-  factory: Factory<C>,
+  factory: AnyExporterFactory<C>,
   consumeEmpty = false,
+  signals: readonly Pick<SignalDescriptor, "name" | "empty">[] = Object.values(SIGNALS),
 ): SignalCase<C>[] {
-  return [
-    {
-      signal: "traces",
-      stability: factory.tracesStability,
-      create: (settings, config) => factory.createTraces(settings, config),
-      exercise: consumeEmpty ? exerciseWith(() => pdata.traces.empty()) : undefined,
-    },
-    {
-      signal: "metrics",
-      stability: factory.metricsStability,
-      create: (settings, config) => factory.createMetrics(settings, config),
-      exercise: consumeEmpty ? exerciseWith(() => pdata.metrics.empty()) : undefined,
-    },
-    {
-      signal: "logs",
-      stability: factory.logsStability,
-      create: (settings, config) => factory.createLogs(settings, config),
-      exercise: consumeEmpty ? exerciseWith(() => pdata.logs.empty()) : undefined,
-    },
-  ];
+  return signals.map((signal) => ({
+    signal: signal.name,
+    stability: factory.stability(signal.name),
+    create: (settings: Settings, config: C) => factory.create(signal.name, settings, config),
+    exercise: consumeEmpty ? exerciseWith(() => signal.empty()) : undefined,
+  }));
 }
 
 /**

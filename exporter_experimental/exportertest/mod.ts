@@ -28,31 +28,20 @@
 
 import { checkFactoryContract } from "@denocol/component/componenttest";
 import type { Factory } from "@denocol/exporter";
-import {
-  exerciseWith,
-  type ExporterContractOptions,
-  exporterSignalCases,
-} from "@denocol/exporter/exportertest";
-import { isProfilesFactory } from "@denocol/exporter-experimental";
+import { type ExporterContractOptions, exporterSignalCases } from "@denocol/exporter/exportertest";
+import { SIGNALS } from "@denocol/pdata";
 import { profiles } from "@denocol/pdata-experimental";
 
 /**
- * The exporter contract of `@denocol/exporter/exportertest` over the stable signals and, when
- * the factory was built by this twin, profiles.
+ * The exporter contract of `@denocol/exporter/exportertest` over the stable signals and
+ * profiles; a factory built without the twin must refuse profiles.
  */
 export function checkExporterFactory<C>(
   factory: Factory<C>,
   options: ExporterContractOptions<C> = {},
 ): Promise<void> {
   const { consumeEmpty, ...contract } = options;
-  const cases = exporterSignalCases(factory, consumeEmpty ?? false);
-  if (isProfilesFactory(factory)) {
-    cases.push({
-      signal: "profiles",
-      stability: factory.profilesStability,
-      create: (settings, config) => factory.createProfiles(settings, config),
-      exercise: consumeEmpty ? exerciseWith(() => profiles.empty()) : undefined,
-    });
-  }
+  const signals = [...Object.values(SIGNALS), profiles];
+  const cases = exporterSignalCases(factory, consumeEmpty ?? false, signals);
   return checkFactoryContract({ ...contract, kind: "exporter", factory, cases });
 }
