@@ -1,5 +1,38 @@
 // Settings that every OTLP client (gRPC and HTTP exporters) shares, in the spirit of the Go
-// collector's configcompression and the `headers` of confighttp/configgrpc.
+// collector's configcompression and the `headers` and `tls` of confighttp/configgrpc.
+
+import { defaultTlsClientConfig, type TlsClientConfig, validateTlsClientConfig } from "./tls.ts";
+
+/**
+ * The keys every OTLP client's config has: `compression`, `headers` (HTTP headers, or gRPC
+ * metadata) and `tls`. Embed it in a component config.
+ */
+export interface ClientConfig {
+  /** `gzip` (default) or `none`. */
+  compression: string;
+  /** Added to every request: HTTP headers or gRPC metadata (an open map). */
+  headers: Record<string, string>;
+  /** TLS of the connection (plaintext for an `http://` endpoint or `insecure: true`). */
+  tls: TlsClientConfig;
+}
+
+/** The default {@linkcode ClientConfig}: gzip, no headers, the default TLS client settings. */
+export function defaultClientConfig(): ClientConfig {
+  return { compression: "gzip", headers: {}, tls: defaultTlsClientConfig() };
+}
+
+/**
+ * Checks the {@linkcode ClientConfig} keys of a client's config.
+ *
+ * @param path Config path of the client, such as `exporters::otlp`.
+ * @param headerKeys What the `headers` keys are, for messages: `header names` or `metadata keys`.
+ * @throws {TypeError} naming the key when a value is invalid.
+ */
+export function validateClientConfig(config: ClientConfig, path: string, headerKeys: string): void {
+  validateCompression(config.compression, path);
+  validateHeaders(config.headers, path, headerKeys);
+  validateTlsClientConfig(config.tls, `${path}::tls`);
+}
 
 /** The compressions a denocol client can send with; `""` means the default of the transport. */
 export const CLIENT_COMPRESSIONS: readonly string[] = ["gzip", "none", ""];

@@ -64,7 +64,14 @@ export {
 } from "./grpc_server.ts";
 export { type GrpcListenOptions, listenGrpc } from "./grpc_listen.ts";
 export { type GrpcCallOptions, GrpcClient, type GrpcClientOptions } from "./grpc_client.ts";
-export { CLIENT_COMPRESSIONS, validateCompression, validateHeaders } from "./client.ts";
+export {
+  CLIENT_COMPRESSIONS,
+  type ClientConfig,
+  defaultClientConfig,
+  validateClientConfig,
+  validateCompression,
+  validateHeaders,
+} from "./client.ts";
 export {
   defaultTlsClientConfig,
   defaultTlsServerConfig,

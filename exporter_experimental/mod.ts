@@ -27,11 +27,15 @@
  */
 
 export {
+  type CreateForSignal,
   isProfilesFactory,
   newFactory,
   newObsReport,
   type ProfilesFactory,
   type ProfilesOption,
   type ProfilesSignatures,
+  type SignalNameWithProfiles,
+  type SignalStability,
   withProfiles,
+  withSignals,
 } from "./factory.ts";

@@ -1,28 +1,23 @@
 import {
-  defaultQueueConfig,
-  defaultRetryConfig,
+  defaultHelperConfig,
   type HelperConfig,
   validateHelperConfig,
 } from "@denocol/exporter/exporterhelper";
 import {
-  defaultTlsClientConfig,
+  type ClientConfig,
+  defaultClientConfig,
   parseEndpoint,
-  type TlsClientConfig,
-  validateCompression,
-  validateHeaders,
-  validateTlsClientConfig,
+  validateClientConfig,
 } from "@denocol/config";
 
-/** Configuration of the `otlp` (gRPC) exporter. */
-export interface OtlpGrpcConfig extends HelperConfig {
+/**
+ * Configuration of the `otlp` (gRPC) exporter: the client keys (`compression`, `headers` sent
+ * as metadata, `tls`; set `tls.insecure: true` for plaintext without an `http://` scheme) and
+ * the exporter helper's, besides its own.
+ */
+export interface OtlpGrpcConfig extends HelperConfig, ClientConfig {
   /** `host:port` of the backend; an `http://` scheme means plaintext, `https://` TLS. */
   endpoint: string | null;
-  /** `gzip` (default) or `none`. */
-  compression: string;
-  /** Metadata added to every call (an open map). */
-  headers: Record<string, string>;
-  /** TLS; set `insecure: true` for plaintext (h2c) without an `http://` scheme. */
-  tls: TlsClientConfig;
   /** Accepted for compatibility with the Go collector and ignored (one connection is used). */
   balancer_name: string | null;
 }
@@ -31,13 +26,9 @@ export interface OtlpGrpcConfig extends HelperConfig {
 export function createDefaultConfig(): OtlpGrpcConfig {
   return {
     endpoint: null,
-    compression: "gzip",
-    headers: {},
-    tls: defaultTlsClientConfig(),
     balancer_name: null,
-    timeout: "5s",
-    retry_on_failure: defaultRetryConfig(),
-    sending_queue: defaultQueueConfig(),
+    ...defaultClientConfig(),
+    ...defaultHelperConfig("5s"),
   };
 }
 
@@ -89,8 +80,6 @@ export function resolveTarget(config: OtlpGrpcConfig, path: string): Target {
  */
 export function validateConfig(config: OtlpGrpcConfig, path = "exporters::otlp"): void {
   resolveTarget(config, path);
-  validateCompression(config.compression, path);
-  validateHeaders(config.headers, path, "metadata keys");
-  validateTlsClientConfig(config.tls, `${path}::tls`);
+  validateClientConfig(config, path, "metadata keys");
   validateHelperConfig(config, path);
 }

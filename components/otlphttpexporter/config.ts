@@ -1,23 +1,19 @@
 import {
-  defaultQueueConfig,
-  defaultRetryConfig,
+  defaultHelperConfig,
   type HelperConfig,
   validateHelperConfig,
 } from "@denocol/exporter/exporterhelper";
-import {
-  defaultTlsClientConfig,
-  type TlsClientConfig,
-  validateCompression,
-  validateHeaders,
-  validateTlsClientConfig,
-} from "@denocol/config";
+import { type ClientConfig, defaultClientConfig, validateClientConfig } from "@denocol/config";
 import type { SignalDescriptor } from "@denocol/pdata";
 
 /** Body encoding of requests. */
 export type Encoding = "proto" | "json";
 
-/** Configuration of the `otlphttp` exporter. */
-export interface OtlpHttpConfig extends HelperConfig {
+/**
+ * Configuration of the `otlphttp` exporter: the client keys (`compression`, `headers`, `tls`
+ * for `https://` endpoints) and the exporter helper's, besides its own.
+ */
+export interface OtlpHttpConfig extends HelperConfig, ClientConfig {
   /** Base URL; `/v1/traces`, `/v1/metrics`, `/v1/logs`, `/v1development/profiles` are appended. */
   endpoint: string | null;
   /** Full URL for traces, overriding `endpoint`. */
@@ -30,12 +26,6 @@ export interface OtlpHttpConfig extends HelperConfig {
   profiles_endpoint: string | null;
   /** `proto` (default) or `json`. */
   encoding: Encoding;
-  /** `gzip` (default) or `none`. */
-  compression: string;
-  /** Headers added to every request (an open map). */
-  headers: Record<string, string>;
-  /** TLS for `https://` endpoints. */
-  tls: TlsClientConfig;
 }
 
 /** The default configuration (as in the Go collector: 30s timeout, gzip, protobuf). */
@@ -47,12 +37,8 @@ export function createDefaultConfig(): OtlpHttpConfig {
     logs_endpoint: null,
     profiles_endpoint: null,
     encoding: "proto",
-    compression: "gzip",
-    headers: {},
-    tls: defaultTlsClientConfig(),
-    timeout: "30s",
-    retry_on_failure: defaultRetryConfig(),
-    sending_queue: defaultQueueConfig(),
+    ...defaultClientConfig(),
+    ...defaultHelperConfig("30s"),
   };
 }
 
@@ -132,8 +118,6 @@ export function validateConfig(config: OtlpHttpConfig, path = "exporters::otlpht
       `${path}::encoding: expected "proto" or "json", got ${JSON.stringify(config.encoding)}`,
     );
   }
-  validateCompression(config.compression, path);
-  validateHeaders(config.headers, path, "header names");
-  validateTlsClientConfig(config.tls, `${path}::tls`);
+  validateClientConfig(config, path, "header names");
   validateHelperConfig(config, path);
 }

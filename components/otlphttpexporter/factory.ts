@@ -1,8 +1,5 @@
 import { withValidateConfig } from "@denocol/component";
-import { withLogs, withMetrics, withTraces } from "@denocol/exporter";
-import { newFactory, type ProfilesFactory, withProfiles } from "@denocol/exporter-experimental";
-import { logs, metrics, traces } from "@denocol/pdata";
-import { profiles } from "@denocol/pdata-experimental";
+import { newFactory, type ProfilesFactory, withSignals } from "@denocol/exporter-experimental";
 import { createDefaultConfig, type OtlpHttpConfig, validateConfig } from "./config.ts";
 import { createSignalExporter } from "./exporter.ts";
 
@@ -21,12 +18,9 @@ export const TYPE = "otlphttp";
 export const factory: ProfilesFactory<OtlpHttpConfig> = newFactory<OtlpHttpConfig>(
   TYPE,
   createDefaultConfig,
-  withTraces((settings, config) => createSignalExporter(settings, config, traces), "stable"),
-  withMetrics((settings, config) => createSignalExporter(settings, config, metrics), "stable"),
-  withLogs((settings, config) => createSignalExporter(settings, config, logs), "stable"),
-  withProfiles(
-    (settings, config) => createSignalExporter(settings, config, profiles),
-    "development",
-  ),
-  withValidateConfig<OtlpHttpConfig>((config) => validateConfig(config)),
+  ...withSignals(createSignalExporter, {
+    stable: ["traces", "metrics", "logs"],
+    development: ["profiles"],
+  }),
+  withValidateConfig(validateConfig),
 );
