@@ -4,13 +4,17 @@
  * through.
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ID, newComponent } from "@denocol/component";
  *
  * const id = ID.parse("otlp/internal");
- * console.log(id.type, id.name); // "otlp" "internal"
+ * assert.deepEqual([id.type, id.name], ["otlp", "internal"]);
  *
- * const component = newComponent({ shutdown: () => console.log("stopped") });
+ * let stopped = 0;
+ * const component = newComponent({ shutdown: () => void stopped++ });
  * await component.shutdown(); // safe even though start never ran
+ * await component.shutdown(); // and the hook runs once
+ * assert.equal(stopped, 1);
  * ```
  *
  * @module

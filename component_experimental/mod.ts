@@ -4,6 +4,7 @@
  * and {@linkcode newProfilesSignalFactory}, which builds such a factory.
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { newComponent, newSignalFactory, type Signature, signalOption } from "@denocol/component";
  * import { profilesMembers } from "@denocol/component-experimental";
  *
@@ -12,7 +13,7 @@
  *   signalOption("profiles", () => newComponent(), "development"),
  * ]);
  * const factory = { ...core, ...profilesMembers(core) };
- * console.log(factory.profilesStability); // "development"
+ * assert.equal(factory.profilesStability, "development");
  * ```
  *
  * # Experimental

@@ -5,14 +5,16 @@
  * native callbacks (used by every gRPC server and client). Nothing here knows about signals.
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultTlsClientConfig, loadTlsClientConfig, parseConfigDuration } from "@denocol/config";
  *
- * const timeoutMs = parseConfigDuration("1m30s", "exporters::otlp::timeout"); // 90000
+ * const timeoutMs = parseConfigDuration("1m30s", "exporters::otlp::timeout");
  * const tls = await loadTlsClientConfig(
  *   { ...defaultTlsClientConfig(), insecure_skip_verify: true },
  *   "exporters::otlp::tls",
  * );
- * console.log(timeoutMs, tls.rejectUnauthorized); // 90000 false
+ * assert.equal(timeoutMs, 90_000);
+ * assert.equal(tls.rejectUnauthorized, false);
  * ```
  *
  * @module

@@ -3,10 +3,13 @@
  * receiver of another, possibly of another signal (for example, counting spans into metrics).
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { newComponent } from "@denocol/component";
  * import { newConsumer } from "@denocol/consumer";
  * import * as pdata from "@denocol/pdata";
  * import { newFactory, withTracesToLogs } from "@denocol/connector";
+ * import { nopSettings } from "@denocol/component/componenttest";
+ * import { SinkConsumer } from "@denocol/consumer/consumertest";
  *
  * // Emits one log record per batch of spans, saying how many spans it had.
  * export const factory = newFactory(
@@ -23,8 +26,15 @@
  *     ),
  *   }), "development"),
  * );
- * console.log(factory.tracesToLogsStability); // "development"
- * console.log(factory.stability("logs", "traces")); // "undefined"
+ * assert.equal(factory.tracesToLogsStability, "development");
+ * assert.equal(factory.stability("logs", "traces"), "undefined");
+ *
+ * const sink = new SinkConsumer<pdata.Logs>({ countItems: pdata.logs.count });
+ * const connector = factory.createTracesToLogs(nopSettings("connector", "spancount"), {}, sink);
+ * const twoSpans = '{"resourceSpans":[{"scopeSpans":[{"spans":[{},{}]}]}]}';
+ * await connector.consume(pdata.traces.decodeJson(twoSpans));
+ * const record = sink.all[0].resourceLogs[0].scopeLogs[0].logRecords[0];
+ * assert.deepEqual(record.body?.value, { case: "intValue", value: 2n });
  * ```
  *
  * @module

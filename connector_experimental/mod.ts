@@ -8,6 +8,7 @@
  * pair, so the service can ask whether a connector joins two pipelines of any signals.
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { newComponent } from "@denocol/component";
  * import { newConsumer } from "@denocol/consumer";
  * import type { Profiles } from "@denocol/pdata-experimental";
@@ -21,8 +22,8 @@
  *     ...newConsumer<Profiles>((data, context) => next.consume(data, context)),
  *   }), "development"),
  * );
- * console.log(factory.profilesToProfilesStability); // "development"
- * console.log(factory.stability("traces", "profiles")); // "undefined"
+ * assert.equal(factory.profilesToProfilesStability, "development");
+ * assert.equal(factory.stability("traces", "profiles"), "undefined");
  * ```
  *
  * # Experimental

@@ -4,6 +4,7 @@
  * retry-after hints) that carries failures back to receivers.
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fanOut, newConsumer, PermanentError, isPermanent } from "@denocol/consumer";
  *
  * const seen: string[][] = [];
@@ -13,8 +14,8 @@
  * }, { capabilities: { mutatesData: true } });
  * const plain = newConsumer<string[]>((data) => void seen.push(data));
  * await fanOut([upper, plain], (data) => [...data]).consume(["span"]);
- * console.log(seen); // [["SPAN"], ["span"]]
- * console.log(isPermanent(new PermanentError("bad request"))); // true
+ * assert.deepEqual(seen, [["SPAN"], ["span"]]); // the mutating consumer got its own copy
+ * assert.equal(isPermanent(new PermanentError("bad request")), true);
  * ```
  *
  * @module

@@ -2,13 +2,14 @@
  * EXPERIMENTAL: consumers of profiles. May change or be removed in a later release.
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fanOutProfiles, newProfiles } from "@denocol/consumer-experimental";
  * import { profiles } from "@denocol/pdata-experimental";
  *
  * let samples = 0;
  * const counter = newProfiles((data) => void (samples += profiles.count(data)));
  * await fanOutProfiles([counter]).consume(profiles.empty());
- * console.log(samples); // 0
+ * assert.equal(samples, 0);
  * ```
  *
  * # Experimental

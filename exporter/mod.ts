@@ -4,19 +4,27 @@
  * queues and timeouts live in `@denocol/exporter/exporterhelper`.
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { newComponent } from "@denocol/component";
  * import { newConsumer } from "@denocol/consumer";
- * import type { Logs } from "@denocol/pdata";
+ * import { nopSettings } from "@denocol/component/componenttest";
+ * import { type Logs, logs } from "@denocol/pdata";
  * import { type Exporter, newFactory, withLogs } from "@denocol/exporter";
  *
  * export const factory = newFactory(
- *   "stdout",
+ *   "count",
  *   () => ({}),
  *   withLogs((): Exporter<Logs> => ({
  *     ...newComponent(),
- *     ...newConsumer<Logs>((data) => console.log(data.resourceLogs.length)),
+ *     ...newConsumer<Logs>((data) => void (records += logs.count(data))),
  *   }), "development"),
  * );
+ *
+ * let records = 0;
+ * const exporter = factory.createLogs(nopSettings("exporter", "count"), {});
+ * const oneRecord = '{"resourceLogs":[{"scopeLogs":[{"logRecords":[{}]}]}]}';
+ * await exporter.consume(logs.decodeJson(oneRecord));
+ * assert.equal(records, 1);
  * ```
  *
  * @module

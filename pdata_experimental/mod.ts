@@ -19,19 +19,26 @@
  *   on indices (what a debug exporter prints, and what tests compare).
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { profiles, resolveSample, validateProfiles } from "@denocol/pdata-experimental";
  *
- * const data = profiles.decodeJson('{"resourceProfiles":[]}');
- * validateProfiles(data);
- * for (const rp of data.resourceProfiles) {
- *   for (const sp of rp.scopeProfiles) {
- *     for (const profile of sp.profiles) {
- *       for (const sample of profile.samples) {
- *         console.log(resolveSample(data.dictionary, sample).frames);
- *       }
- *     }
- *   }
- * }
+ * // One sample whose stack is the function `main`, through the dictionary's tables.
+ * const data = profiles.decodeJson(JSON.stringify({
+ *   dictionary: {
+ *     stringTable: ["", "main"],
+ *     functionTable: [{}, { nameStrindex: 1 }],
+ *     locationTable: [{}, { lines: [{ functionIndex: 1 }] }],
+ *     stackTable: [{}, { locationIndices: [1] }],
+ *     mappingTable: [{}],
+ *     attributeTable: [{}],
+ *     linkTable: [{}],
+ *   },
+ *   resourceProfiles: [{ scopeProfiles: [{ profiles: [{ samples: [{ stackIndex: 1 }] }] }] }],
+ * }));
+ * validateProfiles(data); // every index is in range
+ * const sample = data.resourceProfiles[0].scopeProfiles[0].profiles[0].samples[0];
+ * const frames = resolveSample(data.dictionary, sample).frames;
+ * assert.deepEqual(frames.map((frame) => frame.functionName), ["main"]);
  * ```
  *
  * # Experimental

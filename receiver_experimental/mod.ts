@@ -7,6 +7,7 @@
  * `profilesStability` added; `isProfilesFactory` tells such factories apart.
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { newComponent } from "@denocol/component";
  * import { withTraces } from "@denocol/receiver";
  * import { isProfilesFactory, newFactory, withProfiles } from "@denocol/receiver-experimental";
@@ -17,7 +18,8 @@
  *   withTraces(() => newComponent(), "beta"),
  *   withProfiles(() => newComponent(), "development"),
  * );
- * console.log(isProfilesFactory(factory), factory.profilesStability); // true "development"
+ * assert.equal(isProfilesFactory(factory), true);
+ * assert.equal(factory.profilesStability, "development");
  * ```
  *
  * # Experimental

@@ -3,13 +3,14 @@
  * capturing telemetry, and a logger that records what it was given.
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CapturingLogger, nopHost, nopSettings } from "@denocol/component/componenttest";
  *
  * const logger = new CapturingLogger();
  * const settings = nopSettings("receiver", undefined, { logger });
  * settings.telemetry.logger.info("hello");
- * console.log(logger.records.length); // 1
- * console.log(nopHost().extensions().size); // 0
+ * assert.deepEqual(logger.records.map((record) => record.message), ["hello"]);
+ * assert.equal(nopHost().extensions().size, 0);
  * ```
  *
  * @module

@@ -19,6 +19,7 @@
  * `otelcol_processor_batch_send_failed_items`.
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { factory } from "@denocol/batchprocessor";
  * import { nopSettings } from "@denocol/component/componenttest";
  * import { SinkConsumer } from "@denocol/consumer/consumertest";
@@ -30,7 +31,7 @@
  * const one = () => logs.decodeJson('{"resourceLogs":[{"scopeLogs":[{"logRecords":[{}]}]}]}');
  * await batch.consume(one());
  * await batch.consume(one()); // fills the batch: sent before this call resolves
- * console.log(sink.all.length, sink.count); // 1 2
+ * assert.deepEqual([sink.all.length, sink.count], [1, 2]);
  * await batch.shutdown();
  * ```
  *

@@ -21,6 +21,7 @@
  *   resolved through the dictionary to function names, files and lines.
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createFactory } from "@denocol/debugexporter";
  * import { nopHost, nopSettings } from "@denocol/component/componenttest";
  * import { traces } from "@denocol/pdata";
@@ -30,7 +31,7 @@
  * const debug = factory.createTraces(nopSettings("exporter", "debug"), factory.createDefaultConfig());
  * await debug.start(nopHost());
  * await debug.consume(traces.decodeJson('{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"GET"}]}]}]}'));
- * console.log(written[0]); // Traces: 1 resource, 1 span
+ * assert.match(written[0], /^Traces: 1 resource, 1 span/);
  * await debug.shutdown();
  * ```
  *

@@ -3,6 +3,7 @@
  * connectors only, or to keep a pipeline valid while its real receiver is disabled.
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { factory } from "@denocol/nopreceiver";
  * import { nopHost, nopSettings } from "@denocol/component/componenttest";
  * import { SinkConsumer } from "@denocol/consumer/consumertest";
@@ -12,7 +13,7 @@
  * const receiver = factory.createTraces(nopSettings("receiver", "nop"), factory.createDefaultConfig(), sink);
  * await receiver.start(nopHost());
  * await receiver.shutdown();
- * console.log(sink.all.length); // 0
+ * assert.equal(sink.all.length, 0); // it never produces data
  * ```
  *
  * @module

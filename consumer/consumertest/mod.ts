@@ -3,11 +3,13 @@
  * that always fail or discard.
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SinkConsumer } from "@denocol/consumer/consumertest";
  *
  * const sink = new SinkConsumer<number[]>({ countItems: (batch) => batch.length });
  * await sink.consume([1, 2, 3]);
- * console.log(sink.all.length, sink.count); // 1 3
+ * assert.deepEqual(sink.all, [[1, 2, 3]]);
+ * assert.equal(sink.count, 3);
  * ```
  *
  * @module

@@ -3,12 +3,13 @@
  * release.
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { newProfilesSink } from "@denocol/consumer-experimental/consumertest";
  * import { profiles } from "@denocol/pdata-experimental";
  *
  * const sink = newProfilesSink();
  * await sink.consume(profiles.empty());
- * console.log(sink.all.length, sink.count); // 1 0
+ * assert.deepEqual([sink.all.length, sink.count], [1, 0]);
  * ```
  *
  * # Experimental
