@@ -32,7 +32,7 @@
  * @module
  */
 
-export { encodedForm } from "./encoded.ts";
+export { encodedForm, encodedValue } from "./encoded.ts";
 export {
   DecodeBudgetError,
   type DecodeCost,

@@ -12,6 +12,9 @@
  * - {@link profiles}`.split` gives each chunk a dictionary holding only what the chunk references;
  * - {@link validateProfiles} checks every index against its table and throws a
  *   {@link ProfileReferenceError} naming the table, the index and where it was found;
+ * - profiles received as protobuf (`profiles.fromProto`) stay in their encoded form through
+ *   both: validation reads the bytes, and merge rewrites the indices in the bytes, giving what
+ *   merging the decoded data and encoding it would give;
  * - {@link profiles} is also the profiles signal's descriptor, as `@denocol/pdata` has one for
  *   each stable signal (path `/v1development/profiles`, `ProfilesService`, items
  *   `profile_samples`);

@@ -1,6 +1,8 @@
 import { create } from "@bufbuild/protobuf";
 import {
   defineSignal,
+  encodedForm,
+  encodedValue,
   OTLP_ID_FIELDS,
   type SignalData,
   type SignalDescriptor,
@@ -16,6 +18,7 @@ import {
   ProfilesService,
 } from "./gen/opentelemetry/proto/collector/profiles/v1development/profiles_service_pb.ts";
 import { countSamples, mergeProfiles, splitProfiles } from "./merge_split.ts";
+import { mergeEncodedProfiles } from "./encoded_merge.ts";
 import { createWireCodec, createWireScan } from "@denocol/pdata/wire";
 import {
   decodeProfilesData,
@@ -39,6 +42,36 @@ export type SignalDataWithProfiles = SignalData & { readonly profiles: Profiles 
 /** Byte lengths of the profile id fields OTLP/JSON writes as hex (trace and span ids of links). */
 const PROFILES_ID_FIELDS = Object.freeze({ ...OTLP_ID_FIELDS, profile_id: 16 });
 
+// Generated for these same id fields (tools/gen_wire.ts), so ids are checked as in JSON.
+const proto = createWireCodec({
+  typeName: ProfilesDataSchema.typeName,
+  decode: decodeProfilesData,
+  size: sizeProfilesData,
+  write: writeProfilesData,
+});
+
+/**
+ * Merges through the dictionary. When every part still has its encoded form (or all but some
+ * that are encoded here, as they would be to be sent), the bytes are merged and the result keeps
+ * its encoded form; otherwise, or when the byte merge leaves the parts to it, the decoded parts
+ * are merged.
+ */
+function merge(parts: readonly Profiles[]): Profiles {
+  if (parts.some((part) => encodedForm(part) !== undefined)) {
+    let items = 0;
+    const bytes = parts.map((part) => {
+      const form = encodedForm(part);
+      items += form?.items ?? countSamples(part);
+      return form?.bytes ?? proto.encode(part);
+    });
+    const merged = mergeEncodedProfiles(bytes);
+    if (merged !== undefined) {
+      return encodedValue(ProfilesDataSchema, merged, items, (b) => proto.decode(b));
+    }
+  }
+  return mergeProfiles(parts);
+}
+
 /**
  * The profiles signal: OTLP over `/v1development/profiles` and `ProfilesService`, counted in
  * samples (`profile_samples`); protobuf and OTLP/JSON codecs (`profileId`, and the `traceId` and
@@ -49,7 +82,8 @@ const PROFILES_ID_FIELDS = Object.freeze({ ...OTLP_ID_FIELDS, profile_id: 16 });
  *
  * Unlike the stable signals, `split` and `merge` leave their input untouched: every sample is
  * re-indexed into a new dictionary, so the result is a new value anyway. Both throw
- * `ProfileReferenceError` for an index outside its table.
+ * `ProfileReferenceError` for an index outside its table. Data still in its encoded form is
+ * merged on its bytes, and the result keeps its encoded form.
  */
 export const profiles: SignalDescriptor<Profiles, "profiles"> = defineSignal({
   name: "profiles",
@@ -65,19 +99,13 @@ export const profiles: SignalDescriptor<Profiles, "profiles"> = defineSignal({
     rejectedField: "rejectedProfiles",
   },
   idFields: PROFILES_ID_FIELDS,
-  // Generated for these same id fields (tools/gen_wire.ts), so ids are checked as in JSON.
-  proto: createWireCodec({
-    typeName: ProfilesDataSchema.typeName,
-    decode: decodeProfilesData,
-    size: sizeProfilesData,
-    write: writeProfilesData,
-  }),
+  proto,
   // Counted and checked without decoding; merged through the dictionary, never by
   // concatenation.
   scan: createWireScan(scanProfilesData),
   count: countSamples,
   split: splitProfiles,
-  merge: mergeProfiles,
+  merge,
 });
 
 /**

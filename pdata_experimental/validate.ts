@@ -7,7 +7,9 @@ import type {
   ProfilesDictionary,
   ValueType,
 } from "./gen/opentelemetry/proto/profiles/v1development/profiles_pb.ts";
+import { encodedForm } from "@denocol/pdata";
 import { ProfileReferenceError, type ProfileTable } from "./reference_error.ts";
+import { referencesInRange } from "./references.ts";
 
 /** Table lengths of a dictionary, 0 for a missing dictionary. */
 interface Lengths {
@@ -118,6 +120,10 @@ function checkKeyValues(
  * index was found, for the first index out of range.
  */
 export function validateProfiles(data: ProfilesData): void {
+  // Data still in its encoded form is checked on its bytes and stays encoded; only when an index
+  // is out of range (or the bytes are not read there) is it decoded, to find and name it.
+  const form = encodedForm(data);
+  if (form !== undefined && referencesInRange(form.bytes)) return;
   const dictionary = data.dictionary;
   const lengths = lengthsOf(dictionary);
   if (dictionary !== undefined) validateDictionary(dictionary, lengths);
