@@ -3,15 +3,41 @@
  * `${...}` expansion, the typed model, component config decoding, whole-config validation
  * and feature gates.
  *
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import {
+ *   type ComponentCatalog,
+ *   ConfigErrors,
+ *   loadConfig,
+ *   newFeatureGateRegistry,
+ *   resolveConfig,
+ * } from "./mod.ts";
+ *
+ * // What the factories say about themselves; the collector builds this from its factories.
+ * const catalog: ComponentCatalog = {
+ *   kinds: {
+ *     receiver: new Map([["otlp", { signals: new Set(["traces"]) }]]),
+ *     exporter: new Map([["debug", { signals: new Set(["traces"]) }]]),
+ *   },
+ * };
+ * const yaml = "receivers: {otlp: {}}\nexporters: {debug: {}}\n" +
+ *   "service: {pipelines: {traces: {receivers: [otlp], exporters: [debug]}}}";
  * const gates = newFeatureGateRegistry();
  * gates.applyFlag("service.profilesSupport");
- * const { root, warnings } = await loadConfig({
- *   configs: ["config.yaml"],
- *   sets: ["processors.batch.timeout=2s"],
+ * const { root } = await loadConfig({
+ *   configs: [`yaml:${yaml}`], // or file paths, env:NAME, …
+ *   sets: ["exporters.debug.verbosity=basic"],
  * });
- * // Throws ConfigErrors listing every problem as `config.yaml:12:7: path: what is wrong`.
- * const validated = resolveConfig(root, catalog, { featureGates: gates });
+ * const { config } = resolveConfig(root, catalog, { featureGates: gates });
+ * assert.deepEqual([...config.service.pipelines.keys()], ["traces"]);
+ *
+ * // Every problem is listed as `source:line:column: path: what is wrong`.
+ * const broken = await loadConfig({ configs: [`yaml:${yaml.replace("[debug]", "[stdout]")}`] });
+ * assert.throws(
+ *   () => resolveConfig(broken.root, catalog),
+ *   (error) =>
+ *     error instanceof ConfigErrors && /exporters\[0\]: exporter "stdout"/.test(error.message),
+ * );
  * ```
  *
  * @module
