@@ -3,7 +3,8 @@
  * metrics, logs and their common messages) and `@denocol/pdata-experimental` (profiles) from the
  * protobuf-es descriptors of the generated `*_pb.ts` files. The output is plain straight-line
  * TypeScript (one `decode*`, `size*` and `write*` function per message) over the hand-written
- * runtime in `pdata/wire/reader.ts` and `pdata/wire/writer.ts`.
+ * runtime in `pdata/wire/reader.ts` and `pdata/wire/writer.ts`. Beside each codec it writes the
+ * protobuf → OTLP/JSON transcoder of the same messages (`json*`, from `tools/gen_wire_json.ts`).
  *
  * Run by `deno task gen` after protoc-gen-es; `--check` compares with the committed files
  * instead of writing them.
@@ -13,6 +14,7 @@
 
 import { type DescField, type DescFile, type DescMessage, ScalarType } from "@bufbuild/protobuf";
 import { ROOT } from "./workspace.ts";
+import { generateJsonUnit } from "./gen_wire_json.ts";
 
 /** One output file: the schema files it covers and how it reaches its imports. */
 interface Unit {
@@ -27,6 +29,8 @@ interface Unit {
   /** Message types (full names) that are the signal's counted items, for the scan. */
   itemTypes: string[];
   header: string;
+  /** The protobuf → OTLP/JSON transcoder of the same messages (`tools/gen_wire_json.ts`). */
+  json: { out: string; runtime: { reader: string; json: string; walk: string }; external: string };
 }
 
 const WIRE_VARINT = 0;
@@ -709,6 +713,11 @@ async function units(): Promise<Unit[]> {
         "opentelemetry.proto.metrics.v1.SummaryDataPoint",
       ],
       header: header("common, resource, trace, metrics and logs"),
+      json: {
+        out: "pdata/wire/gen/otlp_json.ts",
+        runtime: { reader: "../reader.ts", json: "../json_writer.ts", walk: "../json_walk.ts" },
+        external: "",
+      },
     },
     {
       out: "pdata_experimental/wire/gen/profiles_wire.ts",
@@ -722,6 +731,15 @@ async function units(): Promise<Unit[]> {
       idFields: { ...otlpIds, profile_id: 16 },
       itemTypes: ["opentelemetry.proto.profiles.v1development.Sample"],
       header: header("profiles (v1development)"),
+      json: {
+        out: "pdata_experimental/wire/gen/profiles_json.ts",
+        runtime: {
+          reader: "@denocol/pdata/wire",
+          json: "@denocol/pdata/wire",
+          walk: "@denocol/pdata/wire",
+        },
+        external: "@denocol/pdata/wire",
+      },
     },
   ];
 }
@@ -747,9 +765,25 @@ async function format(text: string): Promise<string> {
 if (import.meta.main) {
   const check = Deno.args.includes("--check");
   const stale: string[] = [];
-  for (const unit of await units()) {
-    const text = await format(generateUnit(unit));
-    const path = `${ROOT}${unit.out}`;
+  const outputs = (await units()).flatMap((unit) => [
+    { out: unit.out, text: generateUnit(unit) },
+    {
+      out: unit.json.out,
+      text: generateJsonUnit({
+        messages: unit.files.flatMap((file) =>
+          allMessages(file.desc).map((desc) => ({ desc, name: tsName(desc) }))
+        ),
+        nameOf: tsName,
+        runtime: unit.json.runtime,
+        external: unit.json.external,
+        idFields: unit.idFields,
+        header: unit.header.replace("Binary protobuf codec", "Protobuf to OTLP/JSON transcoder"),
+      }),
+    },
+  ]);
+  for (const output of outputs) {
+    const text = await format(output.text);
+    const path = `${ROOT}${output.out}`;
     if (check) {
       let committed: string | undefined;
       try {
@@ -757,7 +791,7 @@ if (import.meta.main) {
       } catch {
         committed = undefined;
       }
-      if (committed !== text) stale.push(unit.out);
+      if (committed !== text) stale.push(output.out);
     } else {
       Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
       Deno.writeTextFileSync(path, text);

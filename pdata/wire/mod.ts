@@ -6,6 +6,9 @@
  * `Uint8Array` for bytes, `{ case, value }` for oneofs, `$unknown` for unknown fields), several
  * times faster than protobuf-es's reflection.
  *
+ * Beside it, generated `json*` functions write OTLP/JSON straight from the protobuf bytes
+ * (`createJsonTranscoder`), giving the text the JSON encoder gives for the decoded message.
+ *
  * Most code wants the signal helpers instead (`traces.decodeProto`). This entry point exists for
  * other OTLP message sets built on the same messages, such as the profiles of
  * `@denocol/pdata-experimental`, whose generated codec calls the common ones here.
@@ -46,6 +49,9 @@ export {
   varintSize,
   WireWriter,
 } from "./writer.ts";
+export { jsonKey, JsonWriter } from "./json_writer.ts";
+export { gather, readTag, skipField } from "./json_walk.ts";
+export { createJsonTranscoder, type JsonTranscode } from "./json_transcode.ts";
 export {
   createWireCodec,
   createWireScan,
@@ -84,6 +90,15 @@ export {
   writeKeyValueList,
   writeResource,
 } from "./gen/otlp_wire.ts";
+export {
+  jsonAnyValue,
+  jsonArrayValue,
+  jsonEntityRef,
+  jsonInstrumentationScope,
+  jsonKeyValue,
+  jsonKeyValueList,
+  jsonResource,
+} from "./gen/otlp_json.ts";
 export type {
   AnyValue,
   ArrayValue,
