@@ -23,6 +23,8 @@ import {
   splitNested,
 } from "./signal.ts";
 import { createWireCodec, createWireScan } from "./wire/codec.ts";
+import { createJsonTranscoder } from "./wire/json_transcode.ts";
+import { jsonLogsData } from "./wire/gen/otlp_json.ts";
 import { decodeLogsData, scanLogsData, sizeLogsData, writeLogsData } from "./wire/gen/otlp_wire.ts";
 
 /** Log data: resource groups of scope groups of log records (the OTLP `LogsData` message). */
@@ -70,6 +72,7 @@ export const logs: SignalDescriptor<Logs, "logs"> = defineSignal({
   }),
   mergesByConcatenation: true,
   scan: createWireScan(scanLogsData),
+  jsonFromProto: createJsonTranscoder(LogsDataSchema.typeName, jsonLogsData),
   count: (data) => countNested(layout, data),
   split: (data, maxItems) => splitNested(layout, data, maxItems),
   merge: (parts) => mergeNested(layout, parts),

@@ -26,6 +26,8 @@ import {
   splitNested,
 } from "./signal.ts";
 import { createWireCodec, createWireScan } from "./wire/codec.ts";
+import { createJsonTranscoder } from "./wire/json_transcode.ts";
+import { jsonMetricsData } from "./wire/gen/otlp_json.ts";
 import {
   decodeMetricsData,
   scanMetricsData,
@@ -107,6 +109,7 @@ export const metrics: SignalDescriptor<Metrics, "metrics"> = defineSignal({
   }),
   mergesByConcatenation: true,
   scan: createWireScan(scanMetricsData),
+  jsonFromProto: createJsonTranscoder(MetricsDataSchema.typeName, jsonMetricsData),
   count: (data) => countNested(layout, data),
   split: (data, maxItems) => splitNested(layout, data, maxItems),
   merge: (parts) => mergeNested(layout, parts),

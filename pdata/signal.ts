@@ -160,6 +160,13 @@ export interface SignalDefinition<
    * indices would then point into the wrong tables). Default false.
    */
   mergesByConcatenation?: boolean;
+  /**
+   * Writes the OTLP/JSON document of protobuf bytes without decoding them into objects, exactly
+   * as {@link SignalDescriptor.encodeJson} writes the decoded data (the generated transcoder of
+   * `createJsonTranscoder` of `@denocol/pdata/wire`, made for the same id fields). With it,
+   * `encodeJson` of data still in its encoded form reads the bytes rather than the fields.
+   */
+  jsonFromProto?(bytes: Uint8Array): string;
 }
 
 /**
@@ -183,6 +190,7 @@ export function defineSignal<
   const countObjects = definition.count;
   const count = (data: T): number => encodedForm(data)?.items ?? countObjects(data);
   const scan = definition.scan;
+  const jsonFromProto = definition.jsonFromProto;
   return {
     name: definition.name,
     itemName: definition.itemName,
@@ -205,7 +213,18 @@ export function defineSignal<
     },
     encodeProto: (data: T) => encodedForm(data)?.bytes ?? proto.encode(data),
     decodeJson: json.decode,
-    encodeJson: json.encode,
+    encodeJson(data: T): string {
+      const form = jsonFromProto === undefined ? undefined : encodedForm(data);
+      if (form !== undefined) {
+        try {
+          return jsonFromProto!(form.bytes);
+        } catch {
+          // The scan passed these bytes, so the transcoder takes them too; were it ever to
+          // refuse them, the decoder has the last word.
+        }
+      }
+      return json.encode(data);
+    },
     count,
     split(data: T, maxItems: number): T[] {
       if (!Number.isInteger(maxItems) || maxItems < 1) {

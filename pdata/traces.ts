@@ -23,6 +23,8 @@ import {
   splitNested,
 } from "./signal.ts";
 import { createWireCodec, createWireScan } from "./wire/codec.ts";
+import { createJsonTranscoder } from "./wire/json_transcode.ts";
+import { jsonTracesData } from "./wire/gen/otlp_json.ts";
 import {
   decodeTracesData,
   scanTracesData,
@@ -75,6 +77,7 @@ export const traces: SignalDescriptor<Traces, "traces"> = defineSignal({
   }),
   mergesByConcatenation: true,
   scan: createWireScan(scanTracesData),
+  jsonFromProto: createJsonTranscoder(TracesDataSchema.typeName, jsonTracesData),
   count: (data) => countNested(layout, data),
   split: (data, maxItems) => splitNested(layout, data, maxItems),
   merge: (parts) => mergeNested(layout, parts),

@@ -19,13 +19,14 @@ import {
 } from "./gen/opentelemetry/proto/collector/profiles/v1development/profiles_service_pb.ts";
 import { countSamples, mergeProfiles, splitProfiles } from "./merge_split.ts";
 import { mergeEncodedProfiles } from "./encoded_merge.ts";
-import { createWireCodec, createWireScan } from "@denocol/pdata/wire";
+import { createJsonTranscoder, createWireCodec, createWireScan } from "@denocol/pdata/wire";
 import {
   decodeProfilesData,
   scanProfilesData,
   sizeProfilesData,
   writeProfilesData,
 } from "./wire/gen/profiles_wire.ts";
+import { jsonProfilesData } from "./wire/gen/profiles_json.ts";
 
 /**
  * Profiles as the pipeline carries them: resource and scope groups of profiles, and the one
@@ -103,6 +104,8 @@ export const profiles: SignalDescriptor<Profiles, "profiles"> = defineSignal({
   // Counted and checked without decoding; merged through the dictionary, never by
   // concatenation.
   scan: createWireScan(scanProfilesData),
+  // Ids and the dictionary are plain fields: JSON of encoded profiles is written from the bytes.
+  jsonFromProto: createJsonTranscoder(ProfilesDataSchema.typeName, jsonProfilesData),
   count: countSamples,
   split: splitProfiles,
   merge,

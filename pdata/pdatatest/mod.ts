@@ -26,6 +26,7 @@ import {
 } from "@denocol/pdata";
 
 export type { Logs, Metrics, Traces } from "@denocol/pdata";
+export { mutateWire } from "./wire_mutations.ts";
 
 /** The largest unsigned 64-bit integer, which must survive both wire formats. */
 export const MAX_UINT64 = 18446744073709551615n;

@@ -31,8 +31,13 @@ const KEPT_BUFFER_BYTES = 1 << 20;
 /**
  * The transcoder of a top-level message type: protobuf bytes in, the OTLP/JSON text that
  * decoding them and encoding the result as OTLP/JSON gives out (same keys and order, escapes,
- * numbers, hex ids, base64; unknown fields dropped). Throws {@link DecodeError} for input the
- * decoder refuses (the message is not the decoder's: callers that need its wording decode).
+ * numbers, hex ids, base64; unknown fields dropped).
+ *
+ * It is meant for bytes the decoder accepts, such as those `fromProto` has scanned. Malformed
+ * input is refused with a {@link DecodeError} (not the decoder's wording: callers that need it
+ * decode), but only what is written is checked: a value a later one replaces (an earlier
+ * occurrence of a singular field, a oneof member another one follows) is skipped unchecked, and
+ * the occurrences of a message field sent several times are checked as one.
  *
  * @param typeName the full protobuf name of the message, for errors
  * @param transcode the generated `json<Message>` function of the message
