@@ -1,6 +1,7 @@
 /**
- * The full check that CI runs (`deno task test`): formatting, lint, type check, tests,
- * documentation lint and a publish dry run, in that order, stopping at the first failure.
+ * The full check that CI runs (`deno task test`): formatting, lint, type check, tests and the
+ * code examples of the documentation (`deno test --doc`), documentation lint and a publish dry
+ * run, in that order, stopping at the first failure.
  *
  * The last line it prints is `check: N passed, N failed`, counting the test cases that
  * `deno test` ran, so that a reader of the CI log sees at a glance how much was tested.
@@ -34,7 +35,12 @@ const steps: Step[] = [
     title: "type check",
     args: ["check", ...members.map((m) => m.folder), ...extraFolders],
   },
-  { title: "tests", args: ["test", "--allow-all", "--parallel"], captureSummary: true },
+  // `--doc` also type-checks and runs every code example in the JSDoc of the modules.
+  {
+    title: "tests and doc examples",
+    args: ["test", "--allow-all", "--parallel", "--doc"],
+    captureSummary: true,
+  },
   { title: "doc lint", args: ["run", "--allow-run", "--allow-read", "tools/doc_lint.ts"] },
   { title: "publish dry run", args: ["publish", "--dry-run", "--allow-dirty"] },
 ];
