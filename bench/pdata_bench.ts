@@ -9,6 +9,12 @@
  * codecs are also compared with protobuf-es's reflection codec (`fromBinary` / `toBinary`, what
  * `createProtoCodec` uses), measured in the same run: the last column.
  *
+ * OTLP/JSON of data still in its encoded form (as the OTLP receiver hands requests on) is measured
+ * both ways in the same run: written from the bytes by the generated transcoder (what `encodeJson`
+ * does for such data: rows `JSON from bytes`), and through objects (decode, then encode the
+ * objects, what it did before: rows `JSON via objects`), in turns so that load from elsewhere
+ * weighs on both alike; the line under each table gives the ratio.
+ *
  * Profiles have their own file, `bench/pdata_profiles_bench.ts`; `bench/main.ts` runs both.
  *
  * Run: `deno run -A bench/pdata_bench.ts` (or `deno task bench`).
@@ -19,6 +25,7 @@
 import { clone, toBinary } from "@bufbuild/protobuf";
 import {
   createProtoCodec,
+  encodedValue,
   logs,
   LogsDataSchema,
   metrics,
@@ -81,6 +88,20 @@ function bench<T>({ name, unit, helpers, schema, data }: Case<T>): void {
   const reflection = createProtoCodec(schema as GenMessage<Message>);
   const esDecodeMs = timePerCall(() => reflection.decode(binary));
   const esEncodeMs = timePerCall(() => toBinary(schema, data as unknown as Message));
+  // A fresh encoded value per call: writing JSON through objects decodes it for good.
+  const encoded = () =>
+    encodedValue(schema, binary, count, (b) => helpers.decodeProto(b) as Message) as T;
+  const viaObjects = () => helpers.encodeJson(helpers.decodeProto(binary));
+  const fromBytes = () => helpers.encodeJson(encoded());
+  if (fromBytes() !== viaObjects()) throw new Error(`${name}: JSON from bytes differs`);
+  // Measured in turns, so that load from elsewhere weighs on both alike.
+  let viaObjectsMs = Infinity;
+  let fromBytesMs = Infinity;
+  for (let turn = 0; turn < 4; turn++) {
+    viaObjectsMs = Math.min(viaObjectsMs, timePerCall(viaObjects));
+    fromBytesMs = Math.min(fromBytesMs, timePerCall(fromBytes));
+  }
+  const paired = new Map([["JSON via objects", viaObjectsMs], ["JSON from bytes", fromBytesMs]]);
 
   console.log(
     `\n${name}: ${fmt(count)} ${unit}, binary ${fmt(binary.length / 1e3)} kB, ` +
@@ -135,6 +156,20 @@ function bench<T>({ name, unit, helpers, schema, data }: Case<T>): void {
       stringifyMs,
       "JSON.stringify",
     ],
+    [
+      "JSON via objects",
+      viaObjects,
+      jsonBytes.length,
+      stringifyMs,
+      "JSON.stringify",
+    ],
+    [
+      "JSON from bytes",
+      fromBytes,
+      jsonBytes.length,
+      stringifyMs,
+      "JSON.stringify",
+    ],
     ["clone (helpers)", () => helpers.clone(data), 0, structuredMs, "structuredClone"],
     [
       "clone (protobuf-es)",
@@ -157,7 +192,7 @@ function bench<T>({ name, unit, helpers, schema, data }: Case<T>): void {
     ],
   ];
   for (const [operation, op, bytes, baselineMs, baseline, reflectionMs] of cases) {
-    const ms = timePerCall(op);
+    const ms = paired.get(operation) ?? timePerCall(op);
     console.log(row([
       operation,
       fmt(count / (ms / 1000)),
@@ -166,6 +201,10 @@ function bench<T>({ name, unit, helpers, schema, data }: Case<T>): void {
       reflectionMs === undefined ? "" : fmt(reflectionMs / ms, 2),
     ], widths));
   }
+  console.log(
+    `JSON of encoded data: from bytes ${fmt(viaObjectsMs / fromBytesMs, 2)} x as fast as ` +
+      "via objects",
+  );
 }
 
 console.log(
