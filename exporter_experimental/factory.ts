@@ -94,12 +94,12 @@ export type SignalStability = {
 export function withSignals<C>(
   create: CreateForSignal<C>,
   stability: SignalStability,
-): Array<exporter.FactoryOption<C> | ProfilesOption<C>> {
+): SignalOptionOf<ProfilesSignatures<C>>[] {
   const levels = new Map<string, StabilityLevel>();
   for (const [level, names] of Object.entries(stability) as [StabilityLevel, string[]][]) {
     for (const name of names) levels.set(name, level);
   }
-  const options: Array<exporter.FactoryOption<C> | ProfilesOption<C>> = [];
+  const options: SignalOptionOf<ProfilesSignatures<C>>[] = [];
   for (const signal of [...Object.values(SIGNALS), profiles]) {
     const level = levels.get(signal.name);
     if (level !== undefined) options.push(optionFor(signal, create, level));

@@ -3,6 +3,7 @@
  * connectors, for benchmarks, and to silence a pipeline without removing it.
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { factory } from "@denocol/nopexporter";
  * import { nopHost, nopSettings } from "@denocol/component/componenttest";
  * import { logs } from "@denocol/pdata";
@@ -11,14 +12,15 @@
  * await exporter.start(nopHost());
  * await exporter.consume(logs.empty()); // accepted and dropped
  * await exporter.shutdown();
+ * assert.equal(factory.profilesStability, "alpha");
  * ```
  *
  * @module
  */
 
 import { newComponent } from "@denocol/component";
-import { type Exporter, withLogs, withMetrics, withTraces } from "@denocol/exporter";
-import { newFactory, type ProfilesFactory, withProfiles } from "@denocol/exporter-experimental";
+import type { Exporter } from "@denocol/exporter";
+import { newFactory, type ProfilesFactory, withSignals } from "@denocol/exporter-experimental";
 
 /** The `nop` exporter has no settings. */
 export type Config = Record<string, never>;
@@ -46,8 +48,7 @@ export function createNopExporter<T>(): Exporter<T> {
 export const factory: ProfilesFactory<Config> = newFactory<Config>(
   TYPE,
   () => ({}),
-  withTraces(createNopExporter, "beta"),
-  withMetrics(createNopExporter, "beta"),
-  withLogs(createNopExporter, "beta"),
-  withProfiles(createNopExporter, "alpha"),
+  // One create function serves every signal; the descriptors of @denocol/pdata (and profiles of
+  // the twin) say which signals exist.
+  ...withSignals(createNopExporter, { beta: ["traces", "metrics", "logs"], alpha: ["profiles"] }),
 );
