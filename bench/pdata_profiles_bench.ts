@@ -1,9 +1,10 @@
 /**
  * Throughput of the profiles helpers of `@denocol/pdata-experimental`: binary and OTLP/JSON
- * decode and encode of a 10,000-sample profile, and merge as the number of merged requests
- * grows. Every figure is also printed as a ratio to a baseline measured in the same run
- * (a raw copy of the encoded bytes, and a deep clone of the same data), so that runs on
- * different machines can be compared by their ratios.
+ * decode and encode of a 10,000-sample profile, its validation, and merge as the number of
+ * merged requests grows, of decoded data and of data as a receiver hands it on (`fromProto`:
+ * still encoded, validated and merged on its bytes). Every figure is also printed as a ratio to a
+ * baseline measured in the same run (a raw copy of the encoded bytes, and a deep clone of the
+ * same data), so that runs on different machines can be compared by their ratios.
  *
  * Run: `deno run -A bench/pdata_profiles_bench.ts` (or `deno task bench`).
  *
@@ -11,7 +12,12 @@
  */
 
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { type Profiles, profiles, ProfilesDataSchema } from "@denocol/pdata-experimental";
+import {
+  type Profiles,
+  profiles,
+  ProfilesDataSchema,
+  validateProfiles,
+} from "@denocol/pdata-experimental";
 import { generateProfiles } from "@denocol/pdata-experimental/profilestest";
 
 /**
@@ -90,6 +96,13 @@ function codecs(): void {
     ["encode binary", () => profiles.encodeProto(data), binary.length, esEncodeMs],
     ["decode JSON", () => profiles.decodeJson(jsonBytes), jsonBytes.length],
     ["encode JSON", () => profiles.encodeJson(data), jsonBytes.length],
+    ["validate", () => validateProfiles(data), binary.length],
+    // What the otlp receiver does with a request: scan, then check the references.
+    [
+      "receive+valid.",
+      () => validateProfiles(profiles.fromProto(binary)),
+      binary.length,
+    ],
   ];
   for (const [name, op, bytes, reflectionMs] of cases) {
     const ms = timePerCall(op);
@@ -123,12 +136,39 @@ function merges(): void {
     `\nprofiles merge: requests of ${fmt(perPart)} samples, each with its own dictionary ` +
       `(a single request is merged with an empty one, so its dictionary is still rebuilt)`,
   );
-  const widths = [10, 14, 14, 10, 16];
-  console.log(row(["requests", "samples", "samples/s", "x clone", "string table"], widths));
+  console.log(
+    "received: each request's bytes taken in as the otlp receiver does (fromProto, " +
+      "validateProfiles), then merged as the batch processor does",
+  );
+  const widths = [10, 14, 14, 10, 18, 10, 16];
+  console.log(
+    row(
+      [
+        "requests",
+        "samples",
+        "samples/s",
+        "x clone",
+        "received samples/s",
+        "x merge",
+        "string table",
+      ],
+      widths,
+    ),
+  );
+  const encoded = parts.map((part) => profiles.encodeProto(part));
+  const receive = (bytes: Uint8Array) => {
+    const data = profiles.fromProto(bytes);
+    validateProfiles(data);
+    return data;
+  };
   for (let n = 1; n <= 64; n *= 2) {
     const input = n === 1 ? [parts[0], profiles.empty()] : parts.slice(0, n);
+    const receivedInput = n === 1
+      ? [encoded[0], profiles.encodeProto(profiles.empty())]
+      : encoded.slice(0, n);
     const samples = n * perPart;
     const mergeMs = timePerCall(() => profiles.merge(input));
+    const receivedMs = timePerCall(() => profiles.merge(receivedInput.map(receive)));
     const cloneMs = timePerCall(() => input.forEach((p) => profiles.clone(p)));
     const merged = profiles.merge(input);
     const inputStrings = input.reduce((sum, p) => sum + (p.dictionary?.stringTable.length ?? 0), 0);
@@ -137,6 +177,8 @@ function merges(): void {
       fmt(samples),
       fmt(samples / (mergeMs / 1000)),
       fmt(cloneMs / mergeMs, 2),
+      fmt(samples / (receivedMs / 1000)),
+      fmt(mergeMs / receivedMs, 2),
       `${fmt(inputStrings)} -> ${fmt(merged.dictionary!.stringTable.length)}`,
     ], widths));
   }

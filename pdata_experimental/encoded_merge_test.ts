@@ -58,6 +58,24 @@ Deno.test("merging received profiles gives the bytes of the decoded merge, and d
   }
 });
 
+Deno.test("an empty request merges on the bytes wherever it is", () => {
+  const data = generateProfiles(shapes(3));
+  for (const parts of [[data, profiles.empty()], [data, profiles.empty(), data]]) {
+    const bytes = parts.map((part) => profiles.encodeProto(part));
+    assert.ok(mergeEncodedProfiles(bytes) !== undefined, "left to the decoded merge");
+    const merged = profiles.merge(received(parts));
+    assert.deepStrictEqual(encodedForm(merged)?.bytes, decodedMerge(parts));
+  }
+  // First, its empty tables set the output's entries 0; the generated link entry 0 (zero-filled
+  // ids) then differs, which the decoded merge handles.
+  const parts = [profiles.empty(), data];
+  assert.equal(mergeEncodedProfiles(parts.map((part) => profiles.encodeProto(part))), undefined);
+  assert.deepStrictEqual(
+    profiles.encodeProto(profiles.merge(received(parts))),
+    decodedMerge(parts),
+  );
+});
+
 Deno.test("merging received profiles with decoded ones encodes those and merges the bytes", () => {
   const parts = [1, 2, 3].map((seed) => generateProfiles(shapes(seed)));
   const [first, ...rest] = received(parts);

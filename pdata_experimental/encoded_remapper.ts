@@ -32,7 +32,7 @@ const ZERO_ORDER = [STRING, ATTRIBUTE, FUNCTION, MAPPING, LOCATION, STACK, LINK]
 /**
  * Translates the indices of one input. Entry 0 of every table is translated at once; an input
  * whose entry 0 would not land at index 0 (it differs from the first input's) is left to the
- * decoding path, because a field left out as zero would then have to be written.
+ * decoding path, because a field it leaves out as zero would then have to be written.
  */
 export class PartRemapper implements ReferenceVisitor, Translator {
   readonly #layout: ProfilesLayout;
@@ -56,8 +56,13 @@ export class PartRemapper implements ReferenceVisitor, Translator {
     for (let table = 0; table < 8; table++) {
       this.#memo.push(new Int32Array(Math.max(layout.tables[table].length, 1)).fill(-1));
     }
-    for (const table of ZERO_ORDER) {
-      if (this.translate(table, 0) !== 0) throw LEFT_TO_DECODER;
+    // An input without resource groups references nothing: unless it is the first (whose entries
+    // 0 become the output's, as in `DictionaryRemapper`), its entries 0 are not looked at.
+    const first = !target.tables[STRING].zeroClaimed;
+    if (first || layout.resources.length > 0) {
+      for (const table of ZERO_ORDER) {
+        if (this.translate(table, 0) !== 0) throw LEFT_TO_DECODER;
+      }
     }
   }
 
