@@ -27,12 +27,8 @@ import {
   type ProfilesFactory,
   withProfiles,
 } from "@denocol/receiver-experimental";
-import {
-  createDefaultConfig,
-  type OtlpReceiverConfig,
-  unmarshalConfig,
-  validateConfig,
-} from "./config.ts";
+import { createDefaultConfig, type OtlpReceiverConfig, unmarshalConfig } from "./config.ts";
+import { validateConfig } from "./config_validate.ts";
 import type { SignalEndpoint } from "./endpoint.ts";
 import { OtlpReceiver } from "./receiver.ts";
 import { signalEndpoint, type SignalObserver } from "./signals.ts";

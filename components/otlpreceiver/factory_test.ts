@@ -12,8 +12,8 @@ import {
   defaultHttpConfig,
   type OtlpReceiverConfig,
   unmarshalConfig,
-  validateConfig,
 } from "./config.ts";
+import { validateConfig } from "./config_validate.ts";
 import { createFactory, factory, TYPE } from "./factory.ts";
 import type { OtlpReceiver } from "./receiver.ts";
 import { logsSink, makeTraces, metricsSink, startReceiver, tracesSink } from "./test_helpers.ts";

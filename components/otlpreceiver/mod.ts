@@ -83,8 +83,8 @@ export {
   OtlpConfigError,
   type OtlpReceiverConfig,
   unmarshalConfig,
-  validateConfig,
 } from "./config.ts";
+export { validateConfig } from "./config_validate.ts";
 export {
   createFactory,
   factory,
