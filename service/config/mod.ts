@@ -99,12 +99,14 @@ export {
   readConfig,
   SECTION_OF_KIND,
   type ServiceConfig,
+} from "./model.ts";
+export {
   type TelemetryConfig,
   type TelemetryLogLevel,
   type TelemetryLogsConfig,
   type TelemetryMetricsConfig,
   type TelemetryMetricsLevel,
-} from "./model.ts";
+} from "./telemetry.ts";
 export {
   type CatalogEntry,
   type ComponentCatalog,
