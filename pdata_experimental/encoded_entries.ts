@@ -152,37 +152,38 @@ export function writeEntry(
     const at = c.pos;
     c.skip(tag);
     if (isUnknown(tag >>> 3, known)) unknown = true;
-    switch (table * 256 + tag) {
-      case FUNCTION * 256 + 8:
-      case MAPPING * 256 + 32:
-      case LOCATION * 256 + 8:
-      case ATTRIBUTE * 256 + 8:
+    // Known fields have one-byte tags; longer tags (fields 16 and up) match no case.
+    switch (tag < 128 ? table * 128 + tag : -1) {
+      case FUNCTION * 128 + 8:
+      case MAPPING * 128 + 32:
+      case LOCATION * 128 + 8:
+      case ATTRIBUTE * 128 + 8:
         a = readInt32(c, at);
         break;
-      case FUNCTION * 256 + 16:
-      case ATTRIBUTE * 256 + 24:
+      case FUNCTION * 128 + 16:
+      case ATTRIBUTE * 128 + 24:
         b = readInt32(c, at);
         break;
-      case FUNCTION * 256 + 24:
+      case FUNCTION * 128 + 24:
         d = readInt32(c, at);
         break;
-      case FUNCTION * 256 + 32:
-      case MAPPING * 256 + 8:
-      case LOCATION * 256 + 16:
-      case LINK * 256 + 10:
+      case FUNCTION * 128 + 32:
+      case MAPPING * 128 + 8:
+      case LOCATION * 128 + 16:
+      case LINK * 128 + 10:
         s1 = at;
         e1 = c.pos;
         break;
-      case MAPPING * 256 + 16:
-      case LINK * 256 + 18:
+      case MAPPING * 128 + 16:
+      case LINK * 128 + 18:
         s2 = at;
         e2 = c.pos;
         break;
-      case MAPPING * 256 + 24:
+      case MAPPING * 128 + 24:
         s3 = at;
         e3 = c.pos;
         break;
-      case ATTRIBUTE * 256 + 18:
+      case ATTRIBUTE * 128 + 18:
         // A repeated value would be merged by the decoder; left to it.
         if (++values > 1) throw LEFT_TO_DECODER;
         s1 = at;

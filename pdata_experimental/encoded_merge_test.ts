@@ -58,6 +58,21 @@ Deno.test("merging received profiles gives the bytes of the decoded merge, and d
   }
 });
 
+Deno.test("unknown fields with long tags are kept as they are, never read as known ones", () => {
+  const data = generateProfiles(shapes(13));
+  const d = data.dictionary!;
+  // Field numbers whose tags, taken modulo a byte or two, look like known fields' tags.
+  let no = 32;
+  for (const table of [d.mappingTable, d.locationTable, d.functionTable, d.attributeTable]) {
+    for (const entry of table.slice(1)) {
+      entry.$unknown = [{ no: no++, wireType: 0, data: Uint8Array.of(3) }];
+    }
+  }
+  const parts = [data, generateProfiles(shapes(14))];
+  const merged = profiles.merge(received(parts));
+  assert.deepStrictEqual(encodedForm(merged)?.bytes, decodedMerge(parts));
+});
+
 Deno.test("an empty request merges on the bytes wherever it is", () => {
   const data = generateProfiles(shapes(3));
   for (const parts of [[data, profiles.empty()], [data, profiles.empty(), data]]) {

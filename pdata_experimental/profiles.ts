@@ -58,19 +58,32 @@ const proto = createWireCodec({
  * are merged.
  */
 function merge(parts: readonly Profiles[]): Profiles {
-  if (parts.some((part) => encodedForm(part) !== undefined)) {
-    let items = 0;
-    const bytes = parts.map((part) => {
-      const form = encodedForm(part);
-      items += form?.items ?? countSamples(part);
-      return form?.bytes ?? proto.encode(part);
-    });
-    const merged = mergeEncodedProfiles(bytes);
-    if (merged !== undefined) {
-      return encodedValue(ProfilesDataSchema, merged, items, (b) => proto.decode(b));
+  return mergeBytes(parts) ?? mergeProfiles(parts);
+}
+
+function mergeBytes(parts: readonly Profiles[]): Profiles | undefined {
+  if (!parts.some((part) => encodedForm(part) !== undefined)) return undefined;
+  let items = 0;
+  const bytes: Uint8Array[] = [];
+  for (const part of parts) {
+    const form = encodedForm(part);
+    if (form !== undefined) {
+      items += form.items;
+      bytes.push(form.bytes);
+      continue;
     }
+    try {
+      bytes.push(proto.encode(part));
+    } catch {
+      // Data that cannot be encoded is the decoded merge's to report (or to merge).
+      return undefined;
+    }
+    items += countSamples(part);
   }
-  return mergeProfiles(parts);
+  const merged = mergeEncodedProfiles(bytes);
+  return merged === undefined
+    ? undefined
+    : encodedValue(ProfilesDataSchema, merged, items, (b) => proto.decode(b));
 }
 
 /**
