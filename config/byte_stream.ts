@@ -3,6 +3,7 @@
 // its own buffers, so a Deno connection costs no copy; a node socket's chunks are copied once.
 
 import type { Socket } from "node:net";
+import { releaseChunk } from "./http_exchange.ts";
 
 /** A bidirectional byte stream, as the HTTP/1.1 engine needs it. */
 export interface ByteStream {
@@ -91,6 +92,7 @@ export function nodeSocketStream(socket: Socket): ByteStream {
         if (offset === chunk.length) {
           chunks.shift();
           offset = 0;
+          releaseChunk(chunk);
         }
       }
       buffered -= copied;

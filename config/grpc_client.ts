@@ -9,6 +9,7 @@ import zlib from "node:zlib";
 import { GrpcStatus, GrpcStatusError } from "./grpc_server.ts";
 import { formatGrpcTimeout } from "./grpc_server.ts";
 import { guardSessionTeardown } from "./http2.ts";
+import { releaseChunk } from "./http_exchange.ts";
 
 /** Options of a {@linkcode GrpcClient}. */
 export interface GrpcClientOptions {
@@ -306,6 +307,7 @@ function unframe(
   for (const chunk of chunks) {
     body.set(chunk, at);
     at += chunk.length;
+    releaseChunk(chunk);
   }
   if (size === 0) return body;
   if (size < 5) {

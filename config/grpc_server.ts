@@ -7,7 +7,7 @@
 
 import * as http2 from "node:http2";
 import zlib from "node:zlib";
-import { type BodyBudget, freeBody, HttpHeaders } from "./http_exchange.ts";
+import { type BodyBudget, freeBody, HttpHeaders, releaseChunk } from "./http_exchange.ts";
 
 /** gRPC status codes (from the gRPC specification). */
 export const GrpcStatus = {
@@ -219,6 +219,13 @@ function readUnaryMessage(
     const onShutdown = () =>
       finish(new GrpcStatusError(GrpcStatus.unavailable, "the server is shutting down"));
     const onData = (chunk: Uint8Array) => {
+      try {
+        take(chunk);
+      } finally {
+        releaseChunk(chunk);
+      }
+    };
+    const take = (chunk: Uint8Array) => {
       let at = 0;
       while (at < chunk.length) {
         if (message !== undefined && filled === length && headerFilled === 5) {

@@ -14,6 +14,7 @@ import {
   errorResponse,
   freeBody,
   HttpHeaders,
+  releaseChunk,
   type ServerHandler,
   type ServerRequest,
   type ServerResponse,
@@ -220,6 +221,7 @@ function serveHttp2Stream(
           }
           body.set(chunk, size);
           size += chunk.length;
+          releaseChunk(chunk);
         };
         shutdown.addEventListener("abort", onShutdown, { once: true });
         stream.on("data", onData);

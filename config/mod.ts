@@ -28,6 +28,7 @@ export {
   BodyReadError,
   freeBody,
   HttpHeaders,
+  releaseChunk,
   type ServerHandler,
   type ServerRequest,
   type ServerResponse,
