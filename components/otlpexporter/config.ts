@@ -9,6 +9,7 @@ import {
   parseEndpoint,
   validateClientConfig,
 } from "@denocol/config";
+import type { SignalStability } from "@denocol/exporter-experimental";
 
 /**
  * Configuration of the `otlp` (gRPC) exporter: the client keys (`compression`, `headers` sent
@@ -31,6 +32,15 @@ export function createDefaultConfig(): OtlpGrpcConfig {
     ...defaultHelperConfig("5s"),
   };
 }
+
+/** The component type, the start of the exporter's IDs (`otlp`, `otlp/name`). */
+export const TYPE = "otlp";
+
+/** How mature the exporter is for each signal, as the Go collector's metadata gives it. */
+export const STABILITY: SignalStability = {
+  stable: ["traces", "metrics", "logs"],
+  development: ["profiles"],
+};
 
 /** Where and how to connect, derived from `endpoint` and `tls`. */
 export interface Target {
@@ -78,7 +88,7 @@ export function resolveTarget(config: OtlpGrpcConfig, path: string): Target {
  * @param path Config path of the exporter, named in errors.
  * @throws {TypeError} naming the key when a value is invalid.
  */
-export function validateConfig(config: OtlpGrpcConfig, path = "exporters::otlp"): void {
+export function validateConfig(config: OtlpGrpcConfig, path = `exporters::${TYPE}`): void {
   resolveTarget(config, path);
   validateClientConfig(config, path, "metadata keys");
   validateHelperConfig(config, path);

@@ -1,10 +1,7 @@
 import { withValidateConfig } from "@denocol/component";
 import { newFactory, type ProfilesFactory, withSignals } from "@denocol/exporter-experimental";
-import { createDefaultConfig, type OtlpGrpcConfig, validateConfig } from "./config.ts";
+import * as config from "./config.ts";
 import { createSignalExporter } from "./exporter.ts";
-
-/** The component type. */
-export const TYPE = "otlp";
 
 /**
  * The factory of the `otlp` (gRPC) exporter: traces, metrics and logs (stable) and profiles
@@ -15,12 +12,9 @@ export const TYPE = "otlp";
  * `createProfiles` and `profilesStability` are EXPERIMENTAL and may be changed or removed in a
  * later release.
  */
-export const factory: ProfilesFactory<OtlpGrpcConfig> = newFactory<OtlpGrpcConfig>(
-  TYPE,
-  createDefaultConfig,
-  ...withSignals(createSignalExporter, {
-    stable: ["traces", "metrics", "logs"],
-    development: ["profiles"],
-  }),
-  withValidateConfig(validateConfig),
+export const factory: ProfilesFactory<config.OtlpGrpcConfig> = newFactory(
+  config.TYPE,
+  config.createDefaultConfig,
+  ...withSignals(createSignalExporter, config.STABILITY),
+  withValidateConfig(config.validateConfig),
 );

@@ -27,10 +27,12 @@ export {
   createDefaultConfig,
   type OtlpGrpcConfig,
   resolveTarget,
+  STABILITY,
   type Target,
+  TYPE,
   validateConfig,
 } from "./config.ts";
 export { createSignalExporter } from "./exporter.ts";
-export { factory, TYPE } from "./factory.ts";
+export { factory } from "./factory.ts";
 export { grpcError, RETRYABLE_GRPC_CODES, retryInfoDelay } from "./status.ts";
 export { Code, ConnectError } from "@connectrpc/connect";

@@ -4,6 +4,7 @@ import {
   validateHelperConfig,
 } from "@denocol/exporter/exporterhelper";
 import { type ClientConfig, defaultClientConfig, validateClientConfig } from "@denocol/config";
+import type { SignalStability } from "@denocol/exporter-experimental";
 import type { SignalDescriptor } from "@denocol/pdata";
 
 /** Body encoding of requests. */
@@ -41,6 +42,15 @@ export function createDefaultConfig(): OtlpHttpConfig {
     ...defaultHelperConfig("30s"),
   };
 }
+
+/** The component type, the start of the exporter's IDs (`otlphttp`, `otlphttp/name`). */
+export const TYPE = "otlphttp";
+
+/** How mature the exporter is for each signal, as the Go collector's metadata gives it. */
+export const STABILITY: SignalStability = {
+  stable: ["traces", "metrics", "logs"],
+  development: ["profiles"],
+};
 
 /** The per-signal URL keys, which override `endpoint` + the signal's OTLP/HTTP path. */
 export const SIGNAL_ENDPOINT_KEYS = [
@@ -104,7 +114,7 @@ export function signalUrl(
  * @param path Config path of the exporter, named in errors.
  * @throws {TypeError} naming the key when a value is invalid.
  */
-export function validateConfig(config: OtlpHttpConfig, path = "exporters::otlphttp"): void {
+export function validateConfig(config: OtlpHttpConfig, path = `exporters::${TYPE}`): void {
   if (!config.endpoint && !SIGNAL_ENDPOINT_KEYS.some((key) => config[key])) {
     throw new TypeError(`${path}: set endpoint or a per-signal URL such as traces_endpoint`);
   }

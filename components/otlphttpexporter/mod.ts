@@ -31,8 +31,10 @@ export {
   SIGNAL_ENDPOINT_KEYS,
   type SignalEndpointKey,
   signalUrl,
+  STABILITY,
+  TYPE,
   validateConfig,
 } from "./config.ts";
 export { createSignalExporter } from "./exporter.ts";
-export { factory, TYPE } from "./factory.ts";
+export { factory } from "./factory.ts";
 export { decodeStatus, httpError, parseRetryAfter, RETRYABLE_HTTP_STATUSES } from "./response.ts";
