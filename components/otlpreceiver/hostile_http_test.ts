@@ -2,7 +2,7 @@
 // their body or sit idle, while a well-behaved client keeps being served.
 
 import assert from "node:assert/strict";
-import { RawClient } from "@denocol/config/configtest";
+import { RawClient, startChildServer } from "@denocol/config/configtest";
 import { traces } from "@denocol/pdata";
 import { defaultHttpConfig } from "./config.ts";
 import { makeTraces, startReceiver, tracesSink } from "./test_helpers.ts";
@@ -98,10 +98,23 @@ Deno.test("otlp http: keep_alives_enabled false closes the connection after each
   }
 });
 
+/** A receiver with a traces sink in a child process, so that its memory is its own. */
+const CHILD_RECEIVER = `
+import { startReceiver, tracesSink } from ${
+  JSON.stringify(new URL("./test_helpers.ts", import.meta.url).href)
+};
+const r = await startReceiver({ traces: tracesSink() }, { grpc: null });
+console.log("PORT " + new URL(r.httpUrl).port);
+for await (const _ of Deno.stdin.readable) { /* until the parent closes stdin */ }
+await r.receiver.shutdown();
+`;
+
 Deno.test("otlp http: trickled bodies cost about what was received and starve no one", async () => {
-  await using receiver = await startReceiver({ traces: tracesSink() }, { grpc: null });
-  const port = Number(new URL(receiver.httpUrl).port);
-  const tricklers = await Promise.all(Array.from({ length: 8 }, () => RawClient.connect(port)));
+  await using child = await startChildServer(CHILD_RECEIVER, new URL(".", import.meta.url));
+  const url = `http://127.0.0.1:${child.port}`;
+  const tricklers = await Promise.all(
+    Array.from({ length: 8 }, () => RawClient.connect(child.port)),
+  );
   try {
     for (const client of tricklers) {
       await client.write(
@@ -110,17 +123,17 @@ Deno.test("otlp http: trickled bodies cost about what was received and starve no
       );
     }
     // Settle the allocations of the first request on each connection before measuring.
-    assert.equal(await postTraces(receiver.httpUrl), 200);
-    const before = Deno.memoryUsage().rss;
+    assert.equal(await postTraces(url), 200);
+    const before = child.rssBytes();
     let served = 0;
     for (let round = 0; round < 1000; round++) {
       for (const client of tricklers) await client.write("\x0a");
       await new Promise((wake) => setTimeout(wake, 1));
-      if (round % 200 === 0 && await postTraces(receiver.httpUrl) === 200) served++;
+      if (round % 200 === 0 && await postTraces(url) === 200) served++;
     }
-    const grownMib = (Deno.memoryUsage().rss - before) / (1024 * 1024);
+    const grownMib = (child.rssBytes() - before) / (1024 * 1024);
     assert.equal(served, 5, "every request of the good client succeeded");
-    // 8,000 bytes arrived one read at a time: a 64 KiB body buffer per connection covers them.
+    // 8,000 bytes arrived one read at a time: the body buffers hold them, untouched pages aside.
     assert.ok(grownMib < 24, `RSS grew ${grownMib.toFixed(1)} MiB for 8,000 trickled bytes`);
   } finally {
     for (const client of tricklers) client.close();

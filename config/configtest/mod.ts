@@ -24,6 +24,7 @@
  */
 
 export { RawClient } from "./raw_client.ts";
+export { type ChildServer, startChildServer } from "./child.ts";
 export { frameGrpc, type RawGrpcAnswer, rawGrpcCall, type RawGrpcCallOptions } from "./raw_grpc.ts";
 
 /** Options of {@linkcode createTestCertificates}. */
