@@ -382,6 +382,17 @@ Deno.test("otlp: endpoint forms and errors", () => {
     resolveTarget({ ...defaults, endpoint: "http://collector:4317" }, "p").baseUrl,
     "http://collector:4317",
   );
+  // Port 80 is a port like any other (a URL round trip once dropped it as the default and
+  // refused the endpoint).
+  assert.equal(
+    resolveTarget({ ...defaults, endpoint: "collector:80" }, "p").baseUrl,
+    "https://collector:80",
+  );
+  assert.deepEqual(resolveTarget({ ...defaults, endpoint: "http://[::1]:4317/" }, "p"), {
+    baseUrl: "http://[::1]:4317",
+    secure: false,
+    host: "::1",
+  });
   assert.equal(
     resolveTarget(
       { ...defaults, endpoint: "c:4317", tls: { ...defaults.tls, insecure: true } },
