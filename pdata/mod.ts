@@ -18,6 +18,23 @@
  * exporters, test servers and the service all work from it, taking a `Pick` of it when they need
  * less.
  *
+ * Attributes are read and written through {@link AttributeMap} (and {@link AttributeList} for
+ * list values), live views of the messages' `KeyValue[]` that take and give plain JavaScript
+ * values, as Go's `pcommon.Map` does:
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { AttributeMap, idToHex, traces } from "@denocol/pdata";
+ *
+ * const data = traces.decodeJson(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{
+ *   traceId: "5b8efff798038103d269b633813fc60c", name: "checkout",
+ * }] }] }] }));
+ * const span = data.resourceSpans[0].scopeSpans[0].spans[0];
+ * new AttributeMap(span.attributes).put("tenant", "acme").put("retries", 2n);
+ * assert.equal(idToHex(span.traceId), "5b8efff798038103d269b633813fc60c");
+ * assert.equal(span.attributes.length, 2);
+ * ```
+ *
  * The generic pieces ({@link defineSignal}, {@link createJsonCodec}, {@link createProtoCodec},
  * {@link splitNested}) let other OTLP signals, such as the profiles of
  * `@denocol/pdata-experimental`, get the same descriptor.
@@ -32,6 +49,21 @@
  * @module
  */
 
+export {
+  AttributeList,
+  AttributeMap,
+  type AttributeValue,
+  copyAnyValue,
+  idFromHex,
+  idToHex,
+  type PlainValue,
+  readValue,
+  toAnyValue,
+  toPlain,
+  type ValueType,
+  valueType,
+  writeValue,
+} from "./attributes.ts";
 export { encodedForm, encodedValue } from "./encoded.ts";
 export {
   DecodeBudgetError,
