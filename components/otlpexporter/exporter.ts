@@ -33,7 +33,42 @@ export function createSignalExporter<T>(
   signal: SignalDescriptor<T>,
   helperOptions: Pick<ExporterOptions, "drainTimeoutMs" | "random"> = {},
 ): Exporter<T> {
-  const path = `exporters::${settings.id}`;
+  const transport = createGrpcTransport(settings, config, signal);
+  return newExporter(settings, signal, transport.push, {
+    ...exporterOptions(config, settings),
+    ...helperOptions,
+    start: transport.start,
+    shutdown: transport.shutdown,
+  });
+}
+
+/**
+ * What sends one signal to one OTLP/gRPC backend, without the exporter helper around it: the
+ * push function and the start and shutdown of its client. An exporter that puts its own helper
+ * around several backends (the `loadbalancing` exporter) builds one per backend.
+ */
+export interface GrpcTransport<T> {
+  /** Sends one request; the exporter helper's contract for its push function. */
+  push: PushFunc<T>;
+  /** Creates the client (loads the TLS material). */
+  start(): Promise<void>;
+  /** Closes the client. */
+  shutdown(): void;
+}
+
+/**
+ * The transport of an otlp (gRPC) exporter for one signal, configured by `config`'s endpoint,
+ * client keys (`compression`, `headers`, `tls`) and `timeout`.
+ *
+ * @param path Config path of the settings, named in errors; default `exporters::<id>`.
+ * @throws {TypeError} when the endpoint or another setting is invalid.
+ */
+export function createGrpcTransport<T>(
+  settings: Settings,
+  config: OtlpGrpcConfig,
+  signal: SignalDescriptor<T>,
+  path = `exporters::${settings.id}`,
+): GrpcTransport<T> {
   const target = resolveTarget(config, path);
   const logger = settings.telemetry.logger;
   if (config.balancer_name !== null && config.balancer_name !== "") {
@@ -80,9 +115,8 @@ export function createSignalExporter<T>(
     return { rejectedItems: rejection.rejected, errorMessage: rejection.message };
   };
 
-  return newExporter(settings, signal, push, {
-    ...exporterOptions(config, settings),
-    ...helperOptions,
+  return {
+    push,
     start: async () => {
       let tls: http2.SecureClientSessionOptions | undefined;
       if (target.secure) {
@@ -118,5 +152,5 @@ export function createSignalExporter<T>(
     shutdown: () => {
       client?.close();
     },
-  });
+  };
 }

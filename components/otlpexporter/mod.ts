@@ -32,7 +32,7 @@ export {
   TYPE,
   validateConfig,
 } from "./config.ts";
-export { createSignalExporter } from "./exporter.ts";
+export { createGrpcTransport, createSignalExporter, type GrpcTransport } from "./exporter.ts";
 export { factory } from "./factory.ts";
 export { grpcError, RETRYABLE_GRPC_CODES, retryInfoDelay } from "./status.ts";
 export { Code, ConnectError } from "@connectrpc/connect";
