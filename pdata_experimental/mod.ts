@@ -19,7 +19,11 @@
  *   each stable signal (path `/v1development/profiles`, `ProfilesService`, items
  *   `profile_samples`);
  * - {@link resolveSample} turns a sample into frames, attributes and a link that no longer depend
- *   on indices (what a debug exporter prints, and what tests compare).
+ *   on indices (what a debug exporter prints, and what tests compare);
+ * - {@link ProfileAttributes} reads and writes the attributes of a profile, sample, mapping or
+ *   location through the dictionary (a changed value gets its own table entry, so messages that
+ *   shared the old one keep it), and {@link setSampleStack} points a sample at a new stack,
+ *   adding its strings, functions, locations and stack to the dictionary.
  *
  * ```ts
  * import assert from "node:assert/strict";
@@ -64,6 +68,14 @@ export {
   profilesToRequest,
   type SignalDataWithProfiles,
 } from "./profiles.ts";
+export {
+  type AttributeIndexed,
+  DictionaryWriter,
+  ProfileAttributes,
+  sampleStack,
+  setSampleStack,
+  type StackFrame,
+} from "./attributes.ts";
 export { ProfileReferenceError, type ProfileTable } from "./reference_error.ts";
 export { validateProfiles } from "./validate.ts";
 export {
