@@ -6,8 +6,7 @@
 
 import * as http2 from "node:http2";
 import zlib from "node:zlib";
-import { GrpcStatus, GrpcStatusError } from "./grpc_server.ts";
-import { formatGrpcTimeout } from "./grpc_server.ts";
+import { formatGrpcTimeout, GrpcStatus, GrpcStatusError } from "./grpc_status.ts";
 import { guardSessionTeardown } from "./http2.ts";
 import { releaseChunk } from "./http_exchange.ts";
 

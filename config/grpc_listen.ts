@@ -10,7 +10,7 @@ import {
 } from "./grpc_server.ts";
 import { listenAddress } from "./endpoint.ts";
 import { DEFAULT_CLOSE_GRACE_MS, type RunningServer } from "./http_server.ts";
-import { protectSession, type SessionEvents, type SessionLimits } from "./http2_session.ts";
+import { ServerSessions, type SessionEvents, type SessionLimits } from "./http2_session.ts";
 import type { LoadedTlsServer } from "./tls.ts";
 
 /** Everything a gRPC listener needs. */
@@ -35,32 +35,15 @@ export interface GrpcListenOptions {
 export function listenGrpc(options: GrpcListenOptions): Promise<RunningServer> {
   const { hostname, port } = listenAddress(options.endpoint);
   const shutdown = new AbortController();
-  const settings = { settings: { maxConcurrentStreams: options.maxConcurrentStreams } };
   const server = options.tls === undefined
-    ? http2.createServer(settings)
-    : http2.createSecureServer({ ...options.tls, ...settings });
-  const sessions = new Set<http2.ServerHttp2Session>();
-  const streams = new Set<http2.ServerHttp2Stream>();
-  server.on("session", (session: http2.ServerHttp2Session) => {
-    if (shutdown.signal.aborted) {
-      session.destroy();
-      return;
-    }
-    sessions.add(session);
-    // Deno's node:http2 ignores the server's `settings` option; a session's own SETTINGS work.
-    try {
-      session.settings({ maxConcurrentStreams: options.maxConcurrentStreams });
-    } catch {
-      // the session is already closing
-    }
-    session.once("close", () => sessions.delete(session));
-    const track = protectSession(session, options.sessionLimits, options.events);
-    session.on("stream", (stream: http2.ServerHttp2Stream) => {
-      track(stream);
-      streams.add(stream);
-      stream.once("close", () => streams.delete(stream));
-    });
-  });
+    ? http2.createServer()
+    : http2.createSecureServer({ ...options.tls });
+  const sessions = new ServerSessions(
+    options.maxConcurrentStreams,
+    options.sessionLimits,
+    options.events,
+  );
+  server.on("session", (session: http2.ServerHttp2Session) => sessions.adopt(session));
   server.on(
     "stream",
     createGrpcStreamListener({
@@ -88,13 +71,7 @@ export function listenGrpc(options: GrpcListenOptions): Promise<RunningServer> {
           shutdown.abort();
           const closed = new Promise<void>((done) => server.close(() => done()));
           // GOAWAY: no new streams; calls in flight finish within the grace period.
-          for (const session of sessions) session.close();
-          const deadline = performance.now() + graceMs;
-          while (streams.size > 0 && performance.now() < deadline) {
-            await new Promise((wake) => setTimeout(wake, 10));
-          }
-          // Deno's session.close() does not end an idle session by itself.
-          for (const session of sessions) session.destroy();
+          await sessions.close(graceMs);
           await Promise.race([closed, new Promise((wake) => setTimeout(wake, 100))]);
           for (const socket of sockets) socket.destroy();
           await closed;

@@ -9,6 +9,18 @@
 
 import type { ByteStream } from "./byte_stream.ts";
 import {
+  encodeResponse,
+  type Framing,
+  framingOf,
+  type Head,
+  HeadError,
+  headerValue,
+  indexOfCrlfCrlf,
+  parseHead,
+  REASONS,
+  wantsClose,
+} from "./http1_message.ts";
+import {
   type BodyBudget,
   BodyReadError,
   errorResponse,
@@ -36,7 +48,12 @@ export interface Http1Limits {
   maxHeaderBytes: number;
 }
 
-const CRLF_CRLF = [13, 10, 13, 10];
+/** Raised inside the engine when the connection must end without an answer. */
+class ConnectionEnd extends Error {}
+
+const latin1 = new TextDecoder("latin1");
+const encoder = new TextEncoder();
+
 const INITIAL_BUFFER = 16 * 1024;
 /**
  * A body with a declared length up to this is read into one buffer of exactly its size (no
@@ -48,149 +65,6 @@ const FIRST_BODY_CHUNK = 1024 * 1024;
 const FIRST_CHUNKED_BUFFER = 64 * 1024;
 /** A body left unread by the handler is skipped up to this size to keep the connection. */
 const DISCARD_LIMIT = 256 * 1024;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const latin1 = new TextDecoder("latin1");
-const encoder = new TextEncoder();
-
-const REASONS: Record<number, string> = {
-  100: "Continue",
-  200: "OK",
-  204: "No Content",
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  408: "Request Timeout",
-  413: "Request Entity Too Large",
-  415: "Unsupported Media Type",
-  429: "Too Many Requests",
-  431: "Request Header Fields Too Large",
-  500: "Internal Server Error",
-  501: "Not Implemented",
-  503: "Service Unavailable",
-  505: "HTTP Version Not Supported",
-};
-
-/** Raised inside the engine when the connection must end without an answer. */
-class ConnectionEnd extends Error {}
-
-/** A request head the engine refuses before any handler sees it. */
-class HeadError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
-
-interface Head {
-  method: string;
-  target: string;
-  protocol: "HTTP/1.0" | "HTTP/1.1";
-  fields: [string, string][];
-}
-
-type Framing = { kind: "none" } | { kind: "length"; length: number } | { kind: "chunked" };
-
-function indexOfCrlfCrlf(buffer: Uint8Array, from: number, to: number): number {
-  for (let i = Math.max(from, 0); i + 3 < to; i++) {
-    if (
-      buffer[i] === CRLF_CRLF[0] && buffer[i + 1] === CRLF_CRLF[1] &&
-      buffer[i + 2] === CRLF_CRLF[2] && buffer[i + 3] === CRLF_CRLF[3]
-    ) return i;
-  }
-  return -1;
-}
-
-function parseHead(text: string): Head {
-  const lines = text.split("\r\n");
-  const requestLine = lines[0].split(" ");
-  if (requestLine.length !== 3 || !TOKEN.test(requestLine[0]) || requestLine[1] === "") {
-    throw new HeadError(400, "malformed request line");
-  }
-  const version = requestLine[2];
-  if (version !== "HTTP/1.1" && version !== "HTTP/1.0") {
-    if (/^HTTP\/\d\.\d$/.test(version)) throw new HeadError(505, `unsupported ${version}`);
-    throw new HeadError(400, "malformed HTTP version");
-  }
-  const fields: [string, string][] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    const colon = line.indexOf(":");
-    if (colon <= 0) throw new HeadError(400, "malformed header field");
-    const name = line.slice(0, colon);
-    // Obsolete line folding and whitespace before the colon are refused (RFC 9112 §5).
-    if (!TOKEN.test(name)) throw new HeadError(400, `malformed header field name`);
-    fields.push([name.toLowerCase(), line.slice(colon + 1).trim()]);
-  }
-  return { method: requestLine[0], target: requestLine[1], protocol: version, fields };
-}
-
-function framingOf(head: Head): Framing {
-  let transferEncoding: string | undefined;
-  let contentLength: string | undefined;
-  for (const [name, value] of head.fields) {
-    if (name === "transfer-encoding") {
-      transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
-    } else if (name === "content-length") {
-      if (contentLength !== undefined && contentLength !== value) {
-        throw new HeadError(400, "conflicting Content-Length fields");
-      }
-      contentLength = value;
-    }
-  }
-  if (transferEncoding !== undefined) {
-    // Both framings at once is how requests are smuggled past proxies: refused.
-    if (contentLength !== undefined) {
-      throw new HeadError(400, "both Transfer-Encoding and Content-Length");
-    }
-    const codings = transferEncoding.toLowerCase().split(",").map((c) => c.trim());
-    if (codings.length !== 1 || codings[0] !== "chunked") {
-      throw new HeadError(501, `unsupported Transfer-Encoding ${JSON.stringify(transferEncoding)}`);
-    }
-    return { kind: "chunked" };
-  }
-  if (contentLength !== undefined) {
-    if (!/^\d{1,15}$/.test(contentLength)) throw new HeadError(400, "malformed Content-Length");
-    const length = Number(contentLength);
-    return length === 0 ? { kind: "none" } : { kind: "length", length };
-  }
-  return { kind: "none" };
-}
-
-function headerValue(head: Head, name: string): string | undefined {
-  for (const [key, value] of head.fields) if (key === name) return value;
-  return undefined;
-}
-
-function wantsClose(head: Head): boolean {
-  const connection = (headerValue(head, "connection") ?? "").toLowerCase();
-  if (head.protocol === "HTTP/1.0") return !connection.includes("keep-alive");
-  return connection.split(",").some((token) => token.trim() === "close");
-}
-
-/** Serialises a response head and body into one buffer (one write, no Nagle stall). */
-export function encodeResponse(response: ServerResponse, close: boolean): Uint8Array {
-  const body = typeof response.body === "string"
-    ? encoder.encode(response.body)
-    : (response.body ?? new Uint8Array(0));
-  let head = `HTTP/1.1 ${response.status} ${REASONS[response.status] ?? "Status"}\r\n`;
-  for (const [name, value] of Object.entries(response.headers ?? {})) {
-    if (name === "content-length" || name === "connection" || name === "transfer-encoding") {
-      continue;
-    }
-    if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) continue;
-    head += `${name}: ${value}\r\n`;
-  }
-  head += `content-length: ${body.length}\r\n`;
-  if (close) head += "connection: close\r\n";
-  head += "\r\n";
-  const headBytes = encoder.encode(head);
-  const out = new Uint8Array(headBytes.length + body.length);
-  out.set(headBytes, 0);
-  out.set(body, headBytes.length);
-  return out;
-}
-
 /** The phase a connection is in, for shutdown. */
 type Phase = "idle" | "head" | "body" | "handler" | "writing" | "done";
 

@@ -184,3 +184,66 @@ export function protectSession(
     });
   };
 }
+
+/**
+ * The sessions of one HTTP/2 server: each new one gets the server's SETTINGS and
+ * {@linkcode protectSession}, and {@linkcode ServerSessions.close} ends them all gracefully.
+ */
+export class ServerSessions {
+  readonly #sessions = new Set<http2.ServerHttp2Session>();
+  readonly #streams = new Set<http2.ServerHttp2Stream>();
+  readonly #maxConcurrentStreams: number;
+  readonly #limits: SessionLimits;
+  readonly #events: SessionEvents;
+  #closing = false;
+
+  /**
+   * Creates an empty set.
+   *
+   * @param maxConcurrentStreams Sent in each session's SETTINGS.
+   * @param limits Applied to each session.
+   * @param events Told when a session is closed for abuse.
+   */
+  constructor(maxConcurrentStreams: number, limits: SessionLimits, events: SessionEvents = {}) {
+    this.#maxConcurrentStreams = maxConcurrentStreams;
+    this.#limits = limits;
+    this.#events = events;
+  }
+
+  /** Takes a new session (call from the server's `session` event). */
+  adopt(session: http2.ServerHttp2Session): void {
+    if (this.#closing) {
+      session.destroy();
+      return;
+    }
+    this.#sessions.add(session);
+    session.once("close", () => this.#sessions.delete(session));
+    // Deno's node:http2 ignores the server's `settings` option; a session's own SETTINGS work.
+    try {
+      session.settings({ maxConcurrentStreams: this.#maxConcurrentStreams });
+    } catch {
+      // the session is already closing
+    }
+    const track = protectSession(session, this.#limits, this.#events);
+    session.on("stream", (stream: http2.ServerHttp2Stream) => {
+      track(stream);
+      this.#streams.add(stream);
+      stream.once("close", () => this.#streams.delete(stream));
+    });
+  }
+
+  /**
+   * Sends GOAWAY on every session (no new streams), lets open streams finish for up to
+   * `graceMs`, then destroys what is left (Deno's `session.close()` does not end an idle session
+   * by itself).
+   */
+  async close(graceMs: number): Promise<void> {
+    this.#closing = true;
+    for (const session of this.#sessions) session.close();
+    const deadline = performance.now() + graceMs;
+    while (this.#streams.size > 0 && performance.now() < deadline) {
+      await new Promise((wake) => setTimeout(wake, 10));
+    }
+    for (const session of this.#sessions) session.destroy();
+  }
+}

@@ -20,7 +20,7 @@ import {
   type ServerResponse,
   takeFromBudget,
 } from "./http_exchange.ts";
-import { protectSession, type SessionLimits } from "./http2_session.ts";
+import { ServerSessions, type SessionLimits } from "./http2_session.ts";
 import { listenAddress } from "./endpoint.ts";
 import type { LoadedTlsServer } from "./tls.ts";
 
@@ -140,11 +140,8 @@ function serveHttp2Stream(
   limits: Http1Limits,
   handler: ServerHandler,
   shutdown: AbortSignal,
-  inFlight: Set<http2.ServerHttp2Stream>,
 ): void {
   stream.on("error", () => {});
-  inFlight.add(stream);
-  stream.once("close", () => inFlight.delete(stream));
   const abort = new AbortController();
   stream.once("close", () => {
     if (!stream.headersSent) abort.abort(new Error("client went away"));
@@ -266,29 +263,15 @@ function listenTls(options: HttpListenOptions, material: LoadedTlsServer): Promi
   const { hostname, port } = listenAddress(options.endpoint);
   const { limits } = options;
   const connections = new ConnectionSet();
-  const sessions = new Set<http2.ServerHttp2Session>();
-  const streams = new Set<http2.ServerHttp2Stream>();
   const shutdown = new AbortController();
-  const h2 = http2.createServer({
-    settings: { maxConcurrentStreams: options.maxConcurrentStreams },
+  const h2 = http2.createServer();
+  const sessions = new ServerSessions(options.maxConcurrentStreams, {
+    ...options.sessionLimits,
+    maxConnectionIdleMs: limits.idleTimeoutMs || limits.readTimeoutMs,
   });
-  h2.on("session", (session: http2.ServerHttp2Session) => {
-    sessions.add(session);
-    // Deno's node:http2 ignores the server's `settings` option; a session's own SETTINGS work.
-    try {
-      session.settings({ maxConcurrentStreams: options.maxConcurrentStreams });
-    } catch {
-      // the session is already closing
-    }
-    session.once("close", () => sessions.delete(session));
-    const track = protectSession(session, {
-      ...options.sessionLimits,
-      maxConnectionIdleMs: limits.idleTimeoutMs || limits.readTimeoutMs,
-    });
-    session.on("stream", (stream: http2.ServerHttp2Stream) => track(stream));
-  });
+  h2.on("session", (session: http2.ServerHttp2Session) => sessions.adopt(session));
   h2.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
-    serveHttp2Stream(stream, headers, limits, options.handler, shutdown.signal, streams);
+    serveHttp2Stream(stream, headers, limits, options.handler, shutdown.signal);
   });
   const server = tls.createServer({
     ...material,
@@ -325,14 +308,7 @@ function listenTls(options: HttpListenOptions, material: LoadedTlsServer): Promi
         close: async (graceMs = DEFAULT_CLOSE_GRACE_MS) => {
           shutdown.abort();
           const closed = new Promise<void>((done) => server.close(() => done()));
-          for (const session of sessions) session.close();
-          const http1 = connections.close(graceMs);
-          const deadline = performance.now() + graceMs;
-          while (streams.size > 0 && performance.now() < deadline) {
-            await new Promise((wake) => setTimeout(wake, 10));
-          }
-          for (const session of sessions) session.destroy();
-          await http1;
+          await Promise.all([sessions.close(graceMs), connections.close(graceMs)]);
           for (const socket of raw) socket.destroy();
           await closed;
         },

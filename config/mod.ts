@@ -34,11 +34,8 @@ export {
   type ServerResponse,
   takeFromBudget,
 } from "./http_exchange.ts";
-export {
-  encodeResponse as encodeHttp1Response,
-  Http1Connection,
-  type Http1Limits,
-} from "./http1.ts";
+export { Http1Connection, type Http1Limits } from "./http1.ts";
+export { encodeResponse as encodeHttp1Response } from "./http1_message.ts";
 export {
   DEFAULT_SESSION_LIMITS,
   protectSession,
@@ -54,17 +51,19 @@ export {
 export { type HostPort, listenAddress, parseEndpoint } from "./endpoint.ts";
 export {
   createGrpcStreamListener,
+  type GrpcCall,
+  type GrpcServerLimits,
+  type GrpcStreamListenerOptions,
+  type GrpcUnaryHandler,
+} from "./grpc_server.ts";
+export {
   encodeGrpcMessage,
   formatGrpcTimeout,
   GrpcBudgetError,
-  type GrpcCall,
-  type GrpcServerLimits,
   GrpcStatus,
   GrpcStatusError,
-  type GrpcStreamListenerOptions,
-  type GrpcUnaryHandler,
   parseGrpcTimeout,
-} from "./grpc_server.ts";
+} from "./grpc_status.ts";
 export { type GrpcListenOptions, listenGrpc } from "./grpc_listen.ts";
 export { type GrpcCallOptions, GrpcClient, type GrpcClientOptions } from "./grpc_client.ts";
 export {

@@ -6,60 +6,12 @@
  * @module
  */
 
-/** The protobuf wire types, by number. */
-const WIRE_TYPE_NAMES = ["VARINT", "I64", "LEN", "SGROUP", "EGROUP", "I32"];
+import { exactVarint, WIRE_TYPE_NAMES, WireError } from "./wire_error.ts";
 
-/** What kind of problem a {@link WireError} is. */
-export type WireErrorKind = "wire" | "strict" | "id" | "budget";
+export { annotate, idLengthError, WireError, type WireErrorKind } from "./wire_error.ts";
+export { EMPTY_BYTES, keepUnknown, type UnknownField } from "./unknown.ts";
+import { skipField } from "./unknown.ts";
 
-/**
- * A malformed input found by the binary reader. `segments` collects the field path innermost
- * first while the error travels up through the message decoders; {@link WireError.path} reads it
- * outermost first.
- */
-export class WireError extends Error {
-  /** Field path segments, innermost first (such as `name`, `spans[3]`, `scopeSpans[0]`). */
-  readonly segments: string[] = [];
-  /** What is wrong, without the path. */
-  readonly reason: string;
-  /**
-   * `"strict"` when protobuf-es would have read on: a wrong wire type for a known field, a
-   * sub-message or packed list running past its end (Go's generated decoders reject these too);
-   * `"id"` for an id field of the wrong length; `"budget"` when decoding would take more memory
-   * than {@link WireReader.budget} allowed; `"wire"` for everything else.
-   */
-  readonly kind: WireErrorKind;
-
-  /**
-   * Creates the error.
-   *
-   * @param reason what is wrong
-   * @param kind which kind of problem it is
-   */
-  constructor(reason: string, kind: WireErrorKind = "wire") {
-    super(reason);
-    this.name = "WireError";
-    this.reason = reason;
-    this.kind = kind;
-  }
-
-  /** The field path, outermost first, dot-separated (empty for the top-level message). */
-  get path(): string {
-    return this.segments.slice().reverse().join(".");
-  }
-}
-
-/** One field the decoder did not know, kept to be written back (protobuf-es `$unknown`). */
-export interface UnknownField {
-  /** The field number. */
-  no: number;
-  /** The wire type. */
-  wireType: number;
-  /** The encoded value, without its tag. */
-  data: Uint8Array;
-}
-
-// Strict UTF-8 like protobuf-es (fatal), and a byte order mark is content, not a marker.
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
@@ -505,42 +457,7 @@ export class WireReader {
    * levels deep.
    */
   skip(tag: number, depthLeft: number): Uint8Array {
-    const start = this.pos;
-    switch (tag & 7) {
-      case 0:
-        this.uint32();
-        break;
-      case 1:
-        if (start + 8 > this.len) this.eof();
-        this.pos = start + 8;
-        break;
-      case 2:
-        this.pos = this.lengthEnd();
-        break;
-      case 5:
-        if (start + 4 > this.len) this.eof();
-        this.pos = start + 4;
-        break;
-      case 3: {
-        if (depthLeft <= 0) throw new WireError("groups nest beyond the recursion depth limit");
-        for (;;) {
-          const inner = this.tag();
-          if ((inner & 7) === 4) {
-            if (inner >>> 3 !== tag >>> 3) {
-              throw new WireError(
-                `group ${tag >>> 3} closed by end tag of field ${inner >>> 3}`,
-              );
-            }
-            break;
-          }
-          this.skip(inner, depthLeft - 1);
-        }
-        break;
-      }
-      default:
-        throw new WireError(`end-group tag of field ${tag >>> 3} without a group`);
-    }
-    return this.copyBytes ? this.buf.slice(start, this.pos) : this.buf.subarray(start, this.pos);
+    return skipField(this, tag, depthLeft);
   }
 
   /** Throws the nesting error for a message at `depth`. */
@@ -556,67 +473,4 @@ export class WireReader {
     if (depth > this.maxDepth) this.tooDeep();
     throw new WireError("limit reached");
   }
-}
-
-/** The exact value of the varint in `buf[start, end)`, for error messages. */
-function exactVarint(buf: Uint8Array, start: number, end: number): bigint {
-  let value = 0n;
-  for (let i = end - 1; i >= start; i--) value = (value << 7n) | BigInt(buf[i] & 0x7f);
-  return value;
-}
-
-/**
- * Records an unknown field on a message the way protobuf-es does (`$unknown`, created on first
- * use), so that encoding writes it back.
- */
-export function keepUnknown(message: object, tag: number, data: Uint8Array): void {
-  const holder = message as { $unknown?: UnknownField[] };
-  const field: UnknownField = { no: tag >>> 3, wireType: tag & 7, data };
-  if (holder.$unknown === undefined) holder.$unknown = [field];
-  else holder.$unknown.push(field);
-}
-
-/**
- * The error for an id field that is neither empty nor of its length (checked once the message
- * holding it is complete, so that only the value that is kept counts).
- *
- * @param name the field's local name
- * @param expected its length in bytes
- * @param actual the length found
- */
-export function idLengthError(name: string, expected: number, actual: number): WireError {
-  const error = new WireError(`expected ${expected} bytes, got ${actual}`, "id");
-  error.segments.push(name);
-  return error;
-}
-
-/** The zero value of every `bytes` field of a decoded message, like protobuf-es's `create`. */
-export const EMPTY_BYTES: Uint8Array = new Uint8Array(0);
-
-/**
- * Adds the field where `error` happened to its path as it leaves a message decoder; any other
- * exception (which a correct reader never raises) becomes a {@link WireError} too.
- *
- * @param error what was thrown
- * @param message the message being decoded, to find a repeated field's index
- * @param field the number of the field being read, 0 before the first tag
- * @param names local field names by field number
- */
-export function annotate(
-  error: unknown,
-  message: object,
-  field: number,
-  names: Readonly<Record<number, string>>,
-): WireError {
-  const wire = error instanceof WireError ? error : new WireError(String(error));
-  if (field === 0) return wire;
-  const name = names[field];
-  if (name === undefined) {
-    wire.segments.push(`#${field}`);
-    return wire;
-  }
-  const value = (message as Record<string, unknown>)[name];
-  // The element being read has not been appended yet: its index is the list's length.
-  wire.segments.push(Array.isArray(value) ? `${name}[${value.length}]` : name);
-  return wire;
 }
