@@ -116,12 +116,13 @@ function checkKeyValues(
  * Index 0 is always accepted: it is the "unset" reference and resolves to the zero value even
  * when the table is empty.
  *
+ * Data still in its encoded form (`profiles.fromProto`) is checked on its bytes and stays
+ * encoded; only when an index is out of range is it decoded, to find and name that index.
+ *
  * @throws {ProfileReferenceError} naming the table, the index, the table length and where the
  * index was found, for the first index out of range.
  */
 export function validateProfiles(data: ProfilesData): void {
-  // Data still in its encoded form is checked on its bytes and stays encoded; only when an index
-  // is out of range (or the bytes are not read there) is it decoded, to find and name it.
   const form = encodedForm(data);
   if (form !== undefined && referencesInRange(form.bytes)) return;
   const dictionary = data.dictionary;
