@@ -5,6 +5,7 @@ import {
   type ExporterOptions,
   exporterOptions,
   newExporter,
+  partialSuccessOf,
   type PushFunc,
   resolveTimeout,
 } from "@denocol/exporter/exporterhelper";
@@ -104,15 +105,7 @@ export function createGrpcTransport<T>(
       if (context.signal.aborted) throw context.signal.reason ?? error;
       throw grpcError(error, target.baseUrl);
     }
-    const rejection = signal.rejection(response);
-    if (rejection === undefined) return undefined;
-    if (rejection.rejected === 0) {
-      logger.warn("Partial success response with a message and no rejected items", {
-        message: rejection.message,
-      });
-      return undefined;
-    }
-    return { rejectedItems: rejection.rejected, errorMessage: rejection.message };
+    return partialSuccessOf(signal.rejection(response), logger);
   };
 
   return {

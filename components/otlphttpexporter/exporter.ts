@@ -7,6 +7,7 @@ import {
   exporterOptions,
   newExporter,
   type PartialSuccess,
+  partialSuccessOf,
   type PushFunc,
 } from "@denocol/exporter/exporterhelper";
 import { loadTlsClientConfig } from "@denocol/config";
@@ -121,7 +122,7 @@ export function createSignalExporter<T>(
     if (response.status < 200 || response.status > 299) {
       throw httpError(url.toString(), response.status, response.headers, response.body);
     }
-    return partialSuccessOf(response, signal, logger);
+    return responsePartialSuccess(response, signal, logger);
   };
 
   return newExporter(settings, signal, push, {
@@ -141,7 +142,7 @@ export function createSignalExporter<T>(
   });
 }
 
-function partialSuccessOf<T>(
+function responsePartialSuccess<T>(
   response: RawResponse,
   signal: Pick<SignalDescriptor<T>, "responseSchema" | "rejection">,
   logger: Settings["telemetry"]["logger"],
@@ -161,13 +162,5 @@ function partialSuccessOf<T>(
     });
     return undefined;
   }
-  const rejection = signal.rejection(decoded);
-  if (rejection === undefined) return undefined;
-  if (rejection.rejected === 0) {
-    logger.warn("Partial success response with a message and no rejected items", {
-      message: rejection.message,
-    });
-    return undefined;
-  }
-  return { rejectedItems: rejection.rejected, errorMessage: rejection.message };
+  return partialSuccessOf(signal.rejection(decoded), logger);
 }

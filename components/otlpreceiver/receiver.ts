@@ -115,7 +115,6 @@ export class OtlpReceiver implements Component {
   #grpcServer: RunningServer | undefined;
   #httpServer: RunningServer | undefined;
   #state: "new" | "starting" | "started" | "stopped" = "new";
-  #onShutdown: (() => void) | undefined;
   readonly #budget: MemoryBudget;
 
   /**
@@ -124,19 +123,16 @@ export class OtlpReceiver implements Component {
    * @param settings Settings of the receiver.
    * @param config Validated configuration.
    * @param itemNames What each signal is counted in, for the receiver's counters.
-   * @param onShutdown Called once after shutdown (the factory forgets the instance).
    */
   constructor(
     settings: Settings,
     config: OtlpReceiverConfig,
     itemNames: Readonly<Record<string, string>>,
-    onShutdown?: () => void,
   ) {
     this.#settings = settings;
     this.#config = config;
     this.#grpcReport = new ObsReport({ settings, transport: "grpc", itemNames });
     this.#httpReport = new ObsReport({ settings, transport: "http", itemNames });
-    this.#onShutdown = onShutdown;
     this.#budget = processMemoryBudget;
   }
 
@@ -279,7 +275,5 @@ export class OtlpReceiver implements Component {
     this.#httpServer = undefined;
     this.#grpcServer = undefined;
     await Promise.all(servers.map((server) => server?.close()));
-    this.#onShutdown?.();
-    this.#onShutdown = undefined;
   }
 }

@@ -109,3 +109,4 @@ export {
   newTraces,
   validateHelperConfig,
 } from "./signals.ts";
+export { partialSuccessOf } from "./partial_success.ts";
