@@ -4,13 +4,28 @@
  * clone).
  *
  * ```ts
- * import { traces } from "@denocol/pdata";
+ * import assert from "node:assert/strict";
+ * import { encodedForm, traces } from "@denocol/pdata";
  *
- * const data = traces.decodeJson('{"resourceSpans":[]}');
+ * const data = traces.decodeJson(
+ *   '{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a"},{"name":"b"}]}]}]}',
+ * );
  * const bytes = traces.encodeProto(data);
- * console.log(traces.count(traces.decodeProto(bytes))); // 0
- * console.log(traces.httpPath, traces.itemName); // "/v1/traces" "spans"
+ * assert.equal(traces.count(traces.decodeProto(bytes)), 2);
+ * assert.equal(traces.httpPath, "/v1/traces");
+ * assert.equal(traces.itemName, "spans");
+ *
+ * // Kept in its encoded form until a field is read: counted and sent as the same bytes.
+ * const kept = traces.fromProto(bytes);
+ * assert.equal(traces.count(kept), 2);
+ * assert.equal(traces.encodeProto(kept), bytes);
+ * assert.equal(kept.resourceSpans[0].scopeSpans[0].spans[1].name, "b");
+ * assert.equal(encodedForm(kept), undefined); // read, so possibly changed: encoded again
  * ```
+ *
+ * Data received as protobuf keeps its bytes until a component reads it
+ * ({@link SignalDescriptor.fromProto}): a pipeline that only forwards, batches and counts never
+ * builds the objects.
  *
  * Each signal is one {@link SignalDescriptor} ({@link traces}, {@link metrics}, {@link logs}, by
  * name in {@link SIGNALS}): its name and item name, how OTLP carries it (HTTP path, gRPC service,

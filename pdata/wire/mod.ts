@@ -14,6 +14,7 @@
  * `@denocol/pdata-experimental`, whose generated codec calls the common ones here.
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createWireCodec, decodeKeyValue, sizeKeyValue, writeKeyValue } from "@denocol/pdata/wire";
  *
  * const codec = createWireCodec({
@@ -22,7 +23,7 @@
  *   size: sizeKeyValue,
  *   write: writeKeyValue,
  * });
- * console.log(codec.decode(new Uint8Array([0x0a, 0x01, 0x6b])).key); // "k"
+ * assert.equal(codec.decode(new Uint8Array([0x0a, 0x01, 0x6b])).key, "k");
  * ```
  *
  * @module
