@@ -9,7 +9,7 @@ import {
   type GrpcUnaryHandler,
 } from "./grpc_server.ts";
 import { listenAddress } from "./endpoint.ts";
-import { DEFAULT_CLOSE_GRACE_MS, type RunningServer } from "./http_server.ts";
+import { DEFAULT_CLOSE_GRACE_MS, nodeListenOptions, type RunningServer } from "./http_server.ts";
 import { ServerSessions, type SessionEvents, type SessionLimits } from "./http2_session.ts";
 import type { LoadedTlsServer } from "./tls.ts";
 
@@ -61,7 +61,7 @@ export function listenGrpc(options: GrpcListenOptions): Promise<RunningServer> {
     const onError = (error: Error) =>
       reject(new Error(`cannot listen on ${options.endpoint}: ${error.message}`, { cause: error }));
     server.once("error", onError);
-    server.listen(port, hostname, () => {
+    server.listen(nodeListenOptions(port, hostname), () => {
       server.off("error", onError);
       const address = server.address() as AddressInfo;
       resolve({

@@ -40,6 +40,30 @@ export interface RunningServer {
 /** Default time `close` lets handlers finish. */
 export const DEFAULT_CLOSE_GRACE_MS = 5000;
 
+let portSharing = false;
+
+/**
+ * Makes every listener this process starts from now on bind with `SO_REUSEPORT`, so that several
+ * processes running one collector listen on the same ports and the kernel spreads incoming
+ * connections among them. Off by default: a second program listening on a port already in use
+ * then fails to start instead of silently taking part of its traffic. Plaintext HTTP listens
+ * through `Deno.listen`, whose `reusePort` needs `--unstable-net`; TLS and gRPC listen through
+ * `node:tls` and `node:http2`, which need no flag.
+ *
+ * @param enabled Whether listeners started afterwards share their ports.
+ */
+export function shareListenerPorts(enabled: boolean): void {
+  portSharing = enabled;
+}
+
+/** What `server.listen` of `node:net`, `node:tls` and `node:http2` is given. */
+export function nodeListenOptions(
+  port: number,
+  host: string,
+): { port: number; host: string; reusePort?: boolean } {
+  return portSharing ? { port, host, reusePort: true } : { port, host };
+}
+
 /** Everything an HTTP listener needs. */
 export interface HttpListenOptions {
   /** `host:port` to listen on. */
@@ -91,7 +115,11 @@ function listenPlain(options: HttpListenOptions): Promise<RunningServer> {
   const { hostname, port } = listenAddress(options.endpoint);
   let listener: Deno.TcpListener;
   try {
-    listener = Deno.listen({ hostname, port, transport: "tcp" });
+    listener = Deno.listen(
+      portSharing
+        ? { hostname, port, transport: "tcp", reusePort: true }
+        : { hostname, port, transport: "tcp" },
+    );
   } catch (error) {
     return Promise.reject(rejectListen(options.endpoint, error));
   }
@@ -299,7 +327,7 @@ function listenTls(options: HttpListenOptions, material: LoadedTlsServer): Promi
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(rejectListen(options.endpoint, error));
     server.once("error", onError);
-    server.listen(port, hostname, () => {
+    server.listen(nodeListenOptions(port, hostname), () => {
       server.off("error", onError);
       const address = server.address() as AddressInfo;
       resolve({

@@ -47,6 +47,7 @@ export {
   type HttpListenOptions,
   listenHttp,
   type RunningServer,
+  shareListenerPorts,
 } from "./http_server.ts";
 export { type HostPort, listenAddress, parseEndpoint } from "./endpoint.ts";
 export {
