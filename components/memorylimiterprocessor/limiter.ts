@@ -8,7 +8,8 @@ import type { Config, LimiterTimings } from "./config.ts";
 import { resolveTimings } from "./config.ts";
 import {
   fullGarbageCollector,
-  measureMemoryBytes,
+  measureCollectorMemoryBytes,
+  memoryHeldElsewhereIsSet,
   MIB_BYTES,
   tightenHeapGrowth,
   toMib,
@@ -20,7 +21,10 @@ const GC_EFFECTIVE_FRACTION = 0.05;
 
 /** Where the limiter gets its measurements; tests replace each one. */
 export interface LimiterRuntime {
-  /** Memory in use, in bytes; default {@linkcode measureMemoryBytes}. */
+  /**
+   * Memory in use, in bytes; default `heapUsed + external` of this isolate plus what the host
+   * reports held elsewhere (`setMemoryHeldElsewhere`).
+   */
   measure?: () => number;
   /** Memory available for `limit_percentage`, in bytes; default {@linkcode totalMemoryBytes}. */
   totalMemory?: () => number;
@@ -107,7 +111,7 @@ export class MemoryLimiter implements Component {
     this.#id = id;
     this.#timings = resolveTimings(config);
     this.#logger = logger;
-    this.#measure = runtime.measure ?? measureMemoryBytes;
+    this.#measure = runtime.measure ?? measureCollectorMemoryBytes;
     this.#gc = runtime.gc === undefined ? fullGarbageCollector() : runtime.gc;
     this.#now = runtime.now ?? (() => performance.now());
     this.#lastGcAt = this.#now();
@@ -116,7 +120,11 @@ export class MemoryLimiter implements Component {
       limit_mib: toMib(this.limits.hardBytes),
       soft_limit_mib: toMib(this.limits.softBytes),
       check_interval_ms: this.#timings.checkIntervalMs,
-      measure: "Deno.memoryUsage() heapUsed + external",
+      measure: runtime.measure !== undefined
+        ? "runtime.measure"
+        : memoryHeldElsewhereIsSet()
+        ? "Deno.memoryUsage() heapUsed + external, plus the collector's memory held elsewhere"
+        : "Deno.memoryUsage() heapUsed + external",
       forced_gc: this.#gc !== null,
     });
   }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  isMemoryRefusal,
   MemoryBudget,
   MetricsRegistry,
   nopLogger,
@@ -13,7 +14,7 @@ import { isPermanent, RetryableError } from "@denocol/consumer";
 import { SinkConsumer } from "@denocol/consumer/consumertest";
 import { type Config, createDefaultConfig } from "./config.ts";
 import { computeLimits, MemoryLimiter } from "./limiter.ts";
-import { fullGarbageCollector, measureMemoryBytes } from "./memory.ts";
+import { fullGarbageCollector, measureMemoryBytes, setMemoryHeldElsewhere } from "./memory.ts";
 import { DataRefusedError, LimitingConsumer } from "./processor.ts";
 
 const MIB = 1024 * 1024;
@@ -218,6 +219,33 @@ Deno.test("memory limiter: measures and limits the budget from start to shutdown
   const after = readings;
   await new Promise((resolve) => setTimeout(resolve, 30));
   assert.equal(readings, after);
+});
+
+Deno.test("memory limiter: adds what the host reports held elsewhere, in checks and admission", async () => {
+  const budget = new MemoryBudget();
+  // A soft limit far above what this test process holds by itself.
+  const limiter = new MemoryLimiter(config({ limit_mib: 4096 }), nopLogger(), { gc: null, budget });
+  await limiter.start();
+  const wait = () => new Promise((resolve) => setTimeout(resolve, 5));
+  try {
+    limiter.check();
+    assert.equal(limiter.mustRefuse, false);
+    await wait();
+    assert.equal(isMemoryRefusal(budget.reserve(1024)), false);
+    setMemoryHeldElsewhere(() => 4000 * MIB);
+    limiter.check();
+    assert.equal(limiter.mustRefuse, true);
+    assert.ok(limiter.lastMeasuredBytes >= 4000 * MIB);
+    await wait();
+    const refused = budget.reserve(1024);
+    assert.ok(isMemoryRefusal(refused) && refused.kind === "retry");
+    setMemoryHeldElsewhere(undefined);
+    limiter.check();
+    assert.equal(limiter.mustRefuse, false);
+  } finally {
+    setMemoryHeldElsewhere(undefined);
+    await limiter.shutdown();
+  }
 });
 
 Deno.test("memory limiter: the pipelines of one config share a limiter until the last stops", async () => {

@@ -21,6 +21,35 @@ export function measureMemoryBytes(): number {
   return usage.heapUsed + usage.external;
 }
 
+let heldElsewhere: (() => number) | undefined;
+
+/**
+ * Says how much memory the collector holds outside this isolate, for a host that runs one
+ * collector as several processes or isolates: every limiter then adds it to its own
+ * measurement, so that `limit_mib` bounds the whole collector and receivers admit requests
+ * against what the whole collector holds. Called by the host, never by components; `undefined`
+ * removes the source.
+ *
+ * @param measure Returns the bytes held elsewhere now (it is called at every measurement, so it
+ *   should return a figure it already has rather than gather one).
+ */
+export function setMemoryHeldElsewhere(measure: (() => number) | undefined): void {
+  heldElsewhere = measure;
+}
+
+/**
+ * The memory a limiter compares with its limits: {@linkcode measureMemoryBytes} of this isolate
+ * plus what {@linkcode setMemoryHeldElsewhere} reports for the rest of the collector.
+ */
+export function measureCollectorMemoryBytes(): number {
+  return measureMemoryBytes() + (heldElsewhere?.() ?? 0);
+}
+
+/** Whether a source of memory held elsewhere is set (for the limiter's configuration log). */
+export function memoryHeldElsewhereIsSet(): boolean {
+  return heldElsewhere !== undefined;
+}
+
 function readNumberFile(path: string): number | undefined {
   try {
     const text = Deno.readTextFileSync(path).trim();

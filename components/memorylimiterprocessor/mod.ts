@@ -16,7 +16,10 @@
  * of the Go collector's heap allocation and falls as soon as garbage is collected. It does not
  * include the runtime's fixed footprint, so the process's RSS is some tens of MiB higher: leave
  * that room below a container's limit. `limit_percentage` is taken of the cgroup memory limit
- * when one is set, otherwise of the system's memory (needs `--allow-sys`).
+ * when one is set, otherwise of the system's memory (needs `--allow-sys`). A host that runs one
+ * collector as several processes reports what the others hold through
+ * {@linkcode setMemoryHeldElsewhere}; every limiter adds it, so the limits bound the whole
+ * collector.
  *
  * Every `check_interval` the limiter measures; from a measurement at or above the soft limit to
  * the next one below it, every request is refused with a retryable {@linkcode DataRefusedError}.
@@ -67,8 +70,10 @@ export {
 export { computeLimits, type LimiterRuntime, type Limits, MemoryLimiter } from "./limiter.ts";
 export {
   fullGarbageCollector,
+  measureCollectorMemoryBytes,
   measureMemoryBytes,
   MIB_BYTES,
+  setMemoryHeldElsewhere,
   toMib,
   totalMemoryBytes,
 } from "./memory.ts";
