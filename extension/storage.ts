@@ -24,6 +24,13 @@ export interface StorageClient {
   batch(operations: readonly StorageOperation[]): Promise<void>;
   /** Releases the client; it must not be used afterwards. */
   close(): Promise<void>;
+  /**
+   * Stores of this same client left by instances of the collector that no longer run (a
+   * collector that ran as more processes before, each with stores of its own). The owner takes
+   * over what they hold, deletes it from them and closes them. A storage without instances has
+   * none and need not implement this.
+   */
+  leftovers?(): Promise<StorageClient[]>;
 }
 
 /**

@@ -29,6 +29,7 @@ export {
   type FileStorageClient,
   type FileStorageConfig,
   type FileStorageExtension,
+  setStorageInstance,
   validateConfig,
 } from "./storage.ts";
 export { factory, TYPE } from "./factory.ts";

@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import {
@@ -93,7 +93,14 @@ export class FileStorageClient implements StorageClient {
    */
   constructor(
     file: string,
-    options: { timeoutMs: number; fsync: boolean; compact: boolean; onClose: () => void },
+    options: {
+      timeoutMs: number;
+      fsync: boolean;
+      compact: boolean;
+      onClose: () => void;
+      leftovers?: () => FileStorageClient[];
+      removeWhenEmpty?: boolean;
+    },
   ) {
     this.file = file;
     this.#db = new DatabaseSync(file, { timeout: Math.round(options.timeoutMs) });
@@ -110,6 +117,24 @@ export class FileStorageClient implements StorageClient {
     );
     this.#delete = this.#db.prepare("DELETE FROM kv WHERE key = ?");
     this.#onClose = options.onClose;
+    this.#leftovers = options.leftovers ?? (() => []);
+    this.#removeWhenEmpty = options.removeWhenEmpty ?? false;
+  }
+
+  readonly #leftovers: () => FileStorageClient[];
+  readonly #removeWhenEmpty: boolean;
+
+  /**
+   * The databases of this client left by instances that no longer run (see
+   * {@linkcode setStorageInstance}), opened; each is removed when closed empty.
+   */
+  leftovers(): Promise<FileStorageClient[]> {
+    try {
+      this.#check();
+      return Promise.resolve(this.#leftovers());
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   #check(): void {
@@ -162,7 +187,12 @@ export class FileStorageClient implements StorageClient {
   close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
+      const empty = this.#removeWhenEmpty &&
+        this.#db.prepare("SELECT 1 FROM kv LIMIT 1").get() === undefined;
       this.#db.close();
+      if (empty) {
+        for (const suffix of ["", "-wal", "-shm"]) rmSync(this.file + suffix, { force: true });
+      }
       this.#onClose();
     }
     return Promise.resolve();
@@ -184,10 +214,50 @@ function sanitize(part: string): string {
 
 /**
  * The file name of the database for one client: `<kind>_<type>_<name>_<client>.sqlite`, with
- * characters outside `[A-Za-z0-9_.-]` escaped.
+ * characters outside `[A-Za-z0-9_.-]` escaped (as `~` and hexadecimal digits); instance `i > 0`
+ * of {@linkcode setStorageInstance} adds `~i<i>` before `.sqlite`.
  */
-export function databaseFileName(kind: Kind, id: ID, name: string): string {
-  return `${[kind, id.type, id.name, name].map(sanitize).join("_")}.sqlite`;
+export function databaseFileName(kind: Kind, id: ID, name: string, instance = 0): string {
+  const base = [kind, id.type, id.name, name].map(sanitize).join("_");
+  return instance === 0 ? `${base}.sqlite` : `${base}~i${instance}.sqlite`;
+}
+
+let storageInstance = { index: 0, count: 1 };
+
+/**
+ * Makes the `file_storage` extensions this process creates from now on keep the databases of
+ * instance `index` of `count` processes that run one collector with one configuration, and so
+ * share its directories. Instance 0 uses the usual file names, so that a collector run as one
+ * process and instance 0 read the same files; instance `i > 0` uses its own
+ * ({@linkcode databaseFileName}). A client also hands over as leftovers the databases of
+ * instances numbered `count` and above (left by a run with more processes) whose number modulo
+ * `count` is `index`, so that what they hold is taken over whenever the count shrinks. Called by
+ * the host that starts the processes, never by components.
+ *
+ * @throws {RangeError} unless `0 <= index < count` are integers.
+ */
+export function setStorageInstance(index: number, count: number): void {
+  if (!Number.isInteger(index) || !Number.isInteger(count) || index < 0 || index >= count) {
+    throw new RangeError(
+      `file_storage: instance ${index} of ${count}: expected integers with 0 <= index < count`,
+    );
+  }
+  storageInstance = { index, count };
+}
+
+/** The instances whose databases of `base` (a file name of instance 0) instance `index` takes over. */
+function leftoverInstances(directory: string, base: string): number[] {
+  const { index, count } = storageInstance;
+  const prefix = `${base.slice(0, -".sqlite".length)}~i`;
+  const found: number[] = [];
+  for (const entry of readdirSync(directory)) {
+    if (!entry.startsWith(prefix) || !entry.endsWith(".sqlite")) continue;
+    const text = entry.slice(prefix.length, -".sqlite".length);
+    if (!/^[1-9][0-9]*$/.test(text)) continue;
+    const instance = Number(text);
+    if (instance >= count && instance % count === index) found.push(instance);
+  }
+  return found.sort((a, b) => a - b);
 }
 
 /**
@@ -239,28 +309,37 @@ export function createFileStorage(
       if (!running) {
         return Promise.reject(new Error(`${path}: extension is not running`));
       }
-      const file = join(directory, databaseFileName(kind, id, name));
-      if (open.has(file)) {
-        return Promise.reject(
-          new Error(`${path}: a client for ${kind} "${id}" (${name}) is already open`),
-        );
-      }
-      try {
-        const client = new FileStorageClient(file, {
-          timeoutMs,
-          fsync: config.fsync,
-          compact: config.compaction.on_start,
-          onClose: () => open.delete(file),
-        });
-        open.set(file, client);
-        logger.debug("Opened storage client", { file });
-        return Promise.resolve(client);
-      } catch (error) {
-        return Promise.reject(
-          new Error(`${path}: cannot open ${file}: ${(error as Error).message}`, {
+      const openClient = (instance: number, leftover: boolean): FileStorageClient => {
+        const file = join(directory, databaseFileName(kind, id, name, instance));
+        if (open.has(file)) {
+          throw new Error(`${path}: a client for ${kind} "${id}" (${name}) is already open`);
+        }
+        try {
+          const client = new FileStorageClient(file, {
+            timeoutMs,
+            fsync: config.fsync,
+            compact: config.compaction.on_start,
+            onClose: () => open.delete(file),
+            leftovers: leftover
+              ? undefined
+              : () =>
+                leftoverInstances(directory, databaseFileName(kind, id, name))
+                  .map((other) => openClient(other, true)),
+            removeWhenEmpty: leftover,
+          });
+          open.set(file, client);
+          logger.debug("Opened storage client", { file });
+          return client;
+        } catch (error) {
+          throw new Error(`${path}: cannot open ${file}: ${(error as Error).message}`, {
             cause: error,
-          }),
-        );
+          });
+        }
+      };
+      try {
+        return Promise.resolve(openClient(storageInstance.index, false));
+      } catch (error) {
+        return Promise.reject(error);
       }
     },
   };

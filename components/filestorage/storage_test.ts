@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { ID } from "@denocol/component";
 import { nopHost, nopSettings } from "@denocol/component/componenttest";
-import { createDefaultConfig, createFileStorage, databaseFileName } from "./mod.ts";
+import {
+  createDefaultConfig,
+  createFileStorage,
+  databaseFileName,
+  setStorageInstance,
+} from "./mod.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (data: Uint8Array | undefined) =>
@@ -100,6 +105,64 @@ Deno.test("file_storage: directory checks and one client per database", async ()
       "exporter_otlp_a~3ab~20c_traces.sqlite",
     );
   } finally {
+    await Deno.remove(directory, { recursive: true });
+  }
+});
+
+Deno.test("file_storage: each instance has its databases; the leftovers of higher ones are handed over", async () => {
+  const directory = await Deno.makeTempDir();
+  const id = new ID("otlp");
+  const names = () =>
+    [...Deno.readDirSync(directory)].map((e) => e.name).filter((n) => n.endsWith(".sqlite")).sort();
+  try {
+    // A run as four instances leaves a database each.
+    for (let instance = 0; instance < 4; instance++) {
+      setStorageInstance(instance, 4);
+      const storage = await storageIn(directory);
+      const client = await storage.getClient("exporter", id, "logs");
+      await client.set("from", bytes(String(instance)));
+      assert.deepEqual(await client.leftovers(), [], "nothing left over while every instance runs");
+      await storage.shutdown();
+    }
+    assert.deepEqual(names(), [
+      "exporter_otlp__logs.sqlite",
+      "exporter_otlp__logs~i1.sqlite",
+      "exporter_otlp__logs~i2.sqlite",
+      "exporter_otlp__logs~i3.sqlite",
+    ]);
+    // Run as two: instance 1 gets its own database and the one of instance 3.
+    setStorageInstance(1, 2);
+    const storage = await storageIn(directory);
+    const own = await storage.getClient("exporter", id, "logs");
+    assert.equal(text(await own.get("from")), "1");
+    const leftovers = await own.leftovers();
+    assert.deepEqual(leftovers.map((c) => c.file.replace(/.*\//, "")), [
+      "exporter_otlp__logs~i3.sqlite",
+    ]);
+    assert.equal(text(await leftovers[0].get("from")), "3");
+    await assert.rejects(own.leftovers(), /already open/, "a leftover is handed over once");
+    // A leftover closed empty is removed; one still holding data stays.
+    await leftovers[0].delete("from");
+    await leftovers[0].close();
+    assert.deepEqual(names(), [
+      "exporter_otlp__logs.sqlite",
+      "exporter_otlp__logs~i1.sqlite",
+      "exporter_otlp__logs~i2.sqlite",
+    ]);
+    await storage.shutdown();
+    setStorageInstance(0, 1);
+    const single = await storageIn(directory);
+    const first = await single.getClient("exporter", id, "logs");
+    const rest = await first.leftovers();
+    assert.deepEqual(rest.map((c) => c.file.replace(/.*\//, "")), [
+      "exporter_otlp__logs~i1.sqlite",
+      "exporter_otlp__logs~i2.sqlite",
+    ]);
+    await single.shutdown();
+    assert.equal(names().length, 3, "leftovers that still hold data are kept");
+    assert.throws(() => setStorageInstance(2, 2), /instance 2 of 2: expected integers/);
+  } finally {
+    setStorageInstance(0, 1);
     await Deno.remove(directory, { recursive: true });
   }
 });

@@ -86,7 +86,10 @@ function unframe(bytes: Uint8Array): { items: number; payload: Uint8Array } {
 export class PersistentQueue<T> extends BaseQueue<T, Stored<T>> {
   /** What is not sent stays in the store for the next start. */
   readonly keepsUnsent = true;
-  /** Number of requests restored from an earlier run when the queue was opened. */
+  /**
+   * Number of requests restored from an earlier run when the queue was opened, those taken over
+   * from leftover stores included.
+   */
   restored = 0;
   #readIndex = 0;
   #writeIndex = 0;
@@ -137,6 +140,8 @@ export class PersistentQueue<T> extends BaseQueue<T, Stored<T>> {
       options.onCorrupt,
     );
     await queue.#restore();
+    await queue.#adoptLeftovers();
+    queue.restored = queue.ready.length;
     return queue;
   }
 
@@ -162,7 +167,48 @@ export class PersistentQueue<T> extends BaseQueue<T, Stored<T>> {
       const stored = await this.#peek(key);
       if (stored !== undefined) this.#restored(stored);
     }
-    this.restored = this.ready.length;
+  }
+
+  /**
+   * Takes over the requests that leftover stores of this client hold (`StorageClient.leftovers`:
+   * stores of collector instances that no longer run), after this store's own: each is written
+   * here, then deleted there, so that a crash in between sends it twice rather than never.
+   */
+  async #adoptLeftovers(): Promise<void> {
+    for (const leftover of await this.#client.leftovers?.() ?? []) {
+      try {
+        const readIndex = decodeIndex(await leftover.get(READ_INDEX));
+        const writeIndex = decodeIndex(await leftover.get(WRITE_INDEX));
+        const keys = new Set(decodeList(await leftover.get(DISPATCHED)));
+        for (let key = readIndex; key < writeIndex; key++) keys.add(key);
+        for (const key of keys) {
+          const bytes = await leftover.get(itemKey(key));
+          if (bytes === undefined) continue;
+          let items: number;
+          try {
+            items = unframe(bytes).items;
+          } catch (error) {
+            await leftover.delete(itemKey(key));
+            this.#onCorrupt(key, 0, error);
+            continue;
+          }
+          const own = this.#writeIndex;
+          await this.#client.batch([
+            { type: "set", key: itemKey(own), value: bytes },
+            { type: "set", key: WRITE_INDEX, value: encodeIndex(own + 1) },
+          ]);
+          this.#writeIndex = own + 1;
+          await leftover.delete(itemKey(key));
+          this.#restored({ key: own, items });
+        }
+        await leftover.batch([READ_INDEX, WRITE_INDEX, DISPATCHED].map((key) => ({
+          type: "delete",
+          key,
+        })));
+      } finally {
+        await leftover.close();
+      }
+    }
   }
 
   #restored(stored: Stored<T>): void {

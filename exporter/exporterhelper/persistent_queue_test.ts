@@ -100,3 +100,57 @@ Deno.test("persistent queue: a stored request that cannot be read is skipped and
   assert.equal((await after.take())?.data, "good");
   assert.equal(after.size(), 1);
 });
+
+Deno.test("persistent queue: takes over what leftover stores hold, after its own, and empties them", async () => {
+  const own = new MapStorage();
+  const leftover = new MapStorage();
+  const mine = await open(own);
+  await mine.offer(entry("own"));
+  await mine.close();
+  // A store of an instance that no longer runs: one request in flight, two waiting, one corrupt.
+  const other = await open(leftover);
+  for (const name of ["in flight", "waiting", "broken", "last"]) await other.offer(entry(name, 2));
+  await other.take();
+  await other.close();
+  const brokenKey = [...leftover.data.keys()].find((k) => k.endsWith("/2"))!;
+  leftover.data.set(brokenKey, Uint8Array.of(9));
+
+  const ownClient = await own.getClient("exporter", ID.parse("otlp"), "logs");
+  const leftoverClient = await leftover.getClient("exporter", ID.parse("otlp"), "logs");
+  let leftoverClosed = false;
+  const reported: number[] = [];
+  const queue = await PersistentQueue.open(
+    {
+      ...ownClient,
+      leftovers: () =>
+        Promise.resolve([{
+          ...leftoverClient,
+          close: () => {
+            leftoverClosed = true;
+            return leftoverClient.close();
+          },
+        }]),
+    },
+    codec,
+    {
+      capacity: 100,
+      sizer: "items",
+      blocking: false,
+      onCorrupt: (key) => reported.push(key),
+    },
+  );
+  assert.equal(queue.restored, 4);
+  assert.equal(queue.size(), 7);
+  assert.deepEqual(reported, [2], "the corrupt request is reported and dropped");
+  assert.equal(leftoverClosed, true);
+  assert.deepEqual([...leftover.data.keys()], [], "the leftover store is left empty");
+  const order: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const next = (await queue.take())!;
+    order.push(next.data);
+    await queue.complete(next);
+  }
+  assert.deepEqual(order, ["own", "in flight", "waiting", "last"]);
+  assert.equal(own.storedItems(), 0);
+  await queue.close();
+});
