@@ -198,8 +198,22 @@ export async function waitUntil(
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");
 
+/** Service names (of the OpenTelemetry demo), which spread over three backends. */
+export const SERVICES: readonly string[] = [
+  "frontend",
+  "cart",
+  "checkout",
+  "payment",
+  "shipping",
+  "email",
+  "ad",
+  "currency",
+  "quote",
+  "recommendation",
+];
+
 /**
- * Traces of `services` services (resources `svc-<i>`), each with `tracesPerService` traces of
+ * Traces of `services` services (resources named from {@link SERVICES}), each with `tracesPerService` traces of
  * `spansPerTrace` spans spread over two scopes; span names are `<batch>/<trace>/<span>` and
  * trace IDs distinct across batches, so a test can tell where every span went.
  */
@@ -211,7 +225,7 @@ export function tracesBatch(
 ): unknown {
   return {
     resourceSpans: Array.from({ length: services }, (_, s) => ({
-      resource: { attributes: [{ key: "service.name", value: { stringValue: `svc-${s}` } }] },
+      resource: { attributes: [{ key: "service.name", value: { stringValue: SERVICES[s] } }] },
       scopeSpans: [0, 1].map((scope) => ({
         scope: { name: `scope-${scope}` },
         spans: Array.from({ length: tracesPerService * spansPerTrace }, (_, i) => {
