@@ -64,7 +64,17 @@ export {
   shutdownTiming,
 } from "./service.ts";
 export { ComponentStartError, type FailedComponent, GraphBuildError } from "./errors.ts";
-export { type LoggerOptions, newLogger } from "./telemetry.ts";
+export {
+  loggerFromConfig,
+  type LoggerOptions,
+  logWriterFor,
+  type MetricsServer,
+  newLogger,
+  NON_ADDITIVE_METRICS,
+  registerProcessMetrics,
+  servePrometheusText,
+  sumMetrics,
+} from "./telemetry.ts";
 export {
   type AnyFactory,
   type ConnectorFactory,

@@ -4,8 +4,9 @@
  */
 
 import {
+  type InstrumentSnapshot,
   type Logger,
-  type MetricsRegistry,
+  MetricsRegistry,
   newLogger,
   writeAllSync,
   writeStderr,
@@ -120,10 +121,25 @@ export interface MetricsServer {
  * process metrics with `beforeScrape` on each request. Rejects when the address cannot be
  * bound, naming it.
  */
-export async function serveMetrics(
+export function serveMetrics(
   address: string,
   registry: MetricsRegistry,
   beforeScrape: () => void = () => {},
+): Promise<MetricsServer> {
+  return servePrometheusText(address, () => {
+    beforeScrape();
+    return registry.renderPrometheus();
+  });
+}
+
+/**
+ * Serves what `render` returns, Prometheus text, at `http://address/metrics`: for a collector
+ * whose metrics are gathered from several processes at each scrape. Rejects when the address
+ * cannot be bound, naming it.
+ */
+export async function servePrometheusText(
+  address: string,
+  render: () => string | Promise<string>,
 ): Promise<MetricsServer> {
   const { hostname, port } = listenAddress(address, "service.telemetry.metrics");
   let server: Deno.HttpServer<Deno.NetAddr>;
@@ -133,7 +149,7 @@ export async function serveMetrics(
       hostname,
       port,
       onListen: (addr) => listening.resolve(addr),
-    }, (request) => {
+    }, async (request) => {
       const url = new URL(request.url);
       if (url.pathname !== "/metrics") {
         return new Response("not found; metrics are served at /metrics\n", { status: 404 });
@@ -141,8 +157,7 @@ export async function serveMetrics(
       if (request.method !== "GET" && request.method !== "HEAD") {
         return new Response("method not allowed\n", { status: 405, headers: { allow: "GET" } });
       }
-      beforeScrape();
-      return new Response(registry.renderPrometheus(), {
+      return new Response(await render(), {
         headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
       });
     });
@@ -189,4 +204,72 @@ export function exporterTotals(registry: MetricsRegistry): Record<string, string
     }
   }
   return [...byExporter.values()];
+}
+
+/**
+ * Metrics whose series do not add up across the processes of one collector: the uptime (each
+ * process counts its own; the collector's is the longest) and the number of load-balancing
+ * backends (every process resolves the same ones). Their series take the largest value instead.
+ */
+export const NON_ADDITIVE_METRICS: ReadonlySet<string> = new Set([
+  "otelcol_process_uptime",
+  "otelcol_loadbalancer_num_backends",
+]);
+
+/**
+ * One registry holding the metrics of several processes that run one collector, as if one
+ * process had recorded them: each series is the sum of that series in every snapshot (counters,
+ * up-down counters, and gauges such as memory or queue sizes), or the largest value for
+ * {@linkcode NON_ADDITIVE_METRICS}. An instrument takes the kind, description and unit of its
+ * first snapshot; a later one of another kind under the same name is skipped.
+ *
+ * @param snapshots `MetricsRegistry.collect()` of each process.
+ */
+export function sumMetrics(snapshots: readonly (readonly InstrumentSnapshot[])[]): MetricsRegistry {
+  const merged = new Map<string, { first: InstrumentSnapshot; series: Map<string, number> }>();
+  const attributesOf = new Map<string, InstrumentSnapshot["series"][number]["attributes"]>();
+  for (const snapshot of snapshots) {
+    for (const instrument of snapshot) {
+      let entry = merged.get(instrument.name);
+      if (entry === undefined) {
+        merged.set(instrument.name, entry = { first: instrument, series: new Map() });
+      } else if (entry.first.kind !== instrument.kind) {
+        continue;
+      }
+      const largest = NON_ADDITIVE_METRICS.has(instrument.name);
+      for (const series of instrument.series) {
+        const key = JSON.stringify(
+          Object.keys(series.attributes).sort().map((k) => [k, series.attributes[k]]),
+        );
+        attributesOf.set(key, series.attributes);
+        const before = entry.series.get(key);
+        entry.series.set(
+          key,
+          before === undefined
+            ? series.value
+            : largest
+            ? Math.max(before, series.value)
+            : before + series.value,
+        );
+      }
+    }
+  }
+  const registry = new MetricsRegistry();
+  for (const { first, series } of merged.values()) {
+    const options = { description: first.description, unit: first.unit };
+    for (const [key, value] of series) {
+      const attributes = attributesOf.get(key);
+      if (first.kind === "counter") registry.counter(first.name, options).add(value, attributes);
+      else if (first.kind === "upDownCounter") {
+        registry.upDownCounter(first.name, options).add(value, attributes);
+      } else registry.gauge(first.name, options).record(value, attributes);
+    }
+    // An instrument without series is still announced, as the process that created it does.
+    if (series.size === 0) {
+      if (first.kind === "counter") registry.counter(first.name, options);
+      else if (first.kind === "upDownCounter") registry.upDownCounter(first.name, options);
+      else registry.gauge(first.name, options);
+    }
+  }
+  return registry;
 }
