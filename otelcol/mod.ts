@@ -49,6 +49,7 @@ import { factory as bearerTokenAuth } from "@denocol/bearertokenauthextension";
 import { factory as debug } from "@denocol/debugexporter";
 import { factory as fileStorage } from "@denocol/filestorage";
 import { factory as forward } from "@denocol/forwardconnector";
+import { factory as loadBalancing } from "@denocol/loadbalancingexporter";
 import { factory as memoryLimiter } from "@denocol/memorylimiterprocessor";
 import { factory as nopExporter } from "@denocol/nopexporter";
 import { factory as nopReceiver } from "@denocol/nopreceiver";
@@ -68,8 +69,8 @@ export {
 
 /**
  * The core factories: receivers `otlp`, `nop`; processors `batch`, `memory_limiter`; exporters
- * `otlp`, `otlphttp`, `debug`, `nop`; connector `forward`; extensions `file_storage`,
- * `bearertokenauth`. Each call returns the same factories.
+ * `otlp`, `otlphttp`, `loadbalancing`, `debug`, `nop`; connector `forward`; extensions
+ * `file_storage`, `bearertokenauth`. Each call returns the same factories.
  */
 export function components(): Factories {
   return CORE;
@@ -78,7 +79,7 @@ export function components(): Factories {
 const CORE: Factories = {
   receivers: [otlpReceiver, nopReceiver],
   processors: [batch, memoryLimiter],
-  exporters: [otlpExporter, otlpHttpExporter, debug, nopExporter],
+  exporters: [otlpExporter, otlpHttpExporter, loadBalancing, debug, nopExporter],
   connectors: [forward],
   extensions: [fileStorage, bearerTokenAuth],
 };
