@@ -1,5 +1,6 @@
 /**
- * The full check that CI runs (`deno task test`): formatting, lint, type check, tests and the
+ * The full check that CI runs (`deno task test`): the Debian packages some tests need
+ * (tools/system_packages.ts), then formatting, lint, type check, tests and the
  * code examples of the documentation (`deno test --doc`), documentation lint and a publish dry
  * run, in that order, stopping at the first failure.
  *
@@ -28,6 +29,19 @@ const extraFolders = ["tools", "bench", "testbed"].filter((folder) => {
 });
 
 const steps: Step[] = [
+  // Programs some tests need that no npm package gives (Go, Chromium), from Debian's packages;
+  // never fails: a test whose program is missing skips with the reason.
+  {
+    title: "system packages for tests",
+    args: [
+      "run",
+      "--allow-run",
+      "--allow-read",
+      "--allow-env",
+      "--allow-sys",
+      "tools/system_packages.ts",
+    ],
+  },
   { title: "format", args: ["fmt", "--check"] },
   { title: "lint", args: ["lint"] },
   { title: "generated code is current", args: ["run", "-A", "tools/gen.ts", "--check"] },
