@@ -14,15 +14,21 @@ export type KeyNode =
 
 /** One segment of a path, with its keys. */
 export interface FieldNode {
+  /** The segment's name. */
   readonly name: string;
+  /** The keys in brackets after it. */
   readonly keys: readonly KeyNode[];
+  /** Its offset in the source. */
   readonly pos: number;
 }
 
 /** A function argument, possibly named. */
 export interface ArgNode {
+  /** The parameter name of a named argument (`name = value`). */
   readonly name?: string;
+  /** The value passed. */
   readonly value: ValueNode;
+  /** Its offset in the source. */
   readonly pos: number;
 }
 
@@ -90,11 +96,13 @@ export type BoolNode =
 
 /** A parsed statement: the editor call and its `where` clause. */
 export interface StatementNode {
+  /** The editor called: its name, arguments and offset. */
   readonly editor: {
     readonly name: string;
     readonly args: readonly ArgNode[];
     readonly pos: number;
   };
+  /** The `where` clause, if any. */
   readonly where?: BoolNode;
 }
 

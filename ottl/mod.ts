@@ -162,6 +162,8 @@ export {
   filterMetrics,
   filterTraces,
   newTransformContext,
+  type ResourceGroup,
+  type ScopeGroup,
   walkLogs,
   walkMetrics,
   walkTraces,

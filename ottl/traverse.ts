@@ -9,24 +9,30 @@
 
 import { create } from "@bufbuild/protobuf";
 import {
+  type InstrumentationScope,
   InstrumentationScopeSchema,
   type Logs,
   type Metrics,
+  type Resource,
   ResourceSchema,
   type Traces,
 } from "@denocol/pdata";
 import type { TransformContext } from "./contexts.ts";
 import { type DataPoint, dataPointsOf, type MetricTransformContext } from "./metric_contexts.ts";
 
-/** A resource group of any signal. */
-interface ResourceGroup {
-  resource?: import("@denocol/pdata").Resource;
+/** A resource group of any signal (`ResourceSpans`, `ResourceLogs`…). */
+export interface ResourceGroup {
+  /** The resource, absent when the sender left it out. */
+  resource?: Resource;
+  /** The schema URL of the resource. */
   schemaUrl: string;
 }
 
-/** A scope group of any signal. */
-interface ScopeGroup {
-  scope?: import("@denocol/pdata").InstrumentationScope;
+/** A scope group of any signal (`ScopeSpans`, `ScopeLogs`…). */
+export interface ScopeGroup {
+  /** The instrumentation scope, absent when the sender left it out. */
+  scope?: InstrumentationScope;
+  /** The schema URL of the scope's data. */
   schemaUrl: string;
 }
 
