@@ -245,3 +245,95 @@ export function tracesBatch(
     })),
   };
 }
+
+/** The repository root, where `otelcol/main.ts` is. */
+const REPO_ROOT = new URL("../../", import.meta.url).pathname;
+
+/**
+ * A denocol collector as a child process (`deno run -A otelcol/main.ts --config <file>`), with
+ * profiles enabled, ready once it accepts connections on `readyPort`.
+ */
+export class CollectorProcess {
+  readonly #child: Deno.ChildProcess;
+  readonly #configPath: string;
+  #output = "";
+  readonly status: Promise<Deno.CommandStatus>;
+
+  private constructor(child: Deno.ChildProcess, configPath: string) {
+    this.#child = child;
+    this.#configPath = configPath;
+    this.status = child.status;
+    for (const stream of [child.stdout, child.stderr]) {
+      void (async () => {
+        for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+          this.#output = (this.#output + text).slice(-20_000);
+        }
+      })();
+    }
+  }
+
+  /** Starts a collector with the YAML `config` and waits until `readyPort` accepts. */
+  static async start(config: string, readyPort: number): Promise<CollectorProcess> {
+    const configPath = await Deno.makeTempFile({ prefix: "denocol-lb-", suffix: ".yaml" });
+    await Deno.writeTextFile(configPath, config);
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        `${REPO_ROOT}otelcol/main.ts`,
+        "--config",
+        configPath,
+        "--feature-gates=service.profilesSupport",
+      ],
+      cwd: REPO_ROOT,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const collector = new CollectorProcess(child, configPath);
+    let exited = false;
+    collector.status.then(() => exited = true);
+    const deadline = performance.now() + 60_000;
+    for (;;) {
+      try {
+        (await Deno.connect({ hostname: "127.0.0.1", port: readyPort })).close();
+        return collector;
+      } catch {
+        if (exited || performance.now() > deadline) {
+          await collector.kill();
+          throw new Error(`collector did not start:\n${collector.output}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  }
+
+  /** The last output of the collector, for failure messages. */
+  get output(): string {
+    return this.#output;
+  }
+
+  /** Kills the process at once (SIGKILL), as a crash would, and waits for it. */
+  async kill(): Promise<void> {
+    try {
+      this.#child.kill("SIGKILL");
+    } catch {
+      // Already gone.
+    }
+    await this.status;
+    await Deno.remove(this.#configPath).catch(() => {});
+  }
+
+  /** Asks the collector to stop (SIGTERM) and waits for it, killing it after `graceMs`. */
+  async stop(graceMs = 15_000): Promise<void> {
+    try {
+      this.#child.kill("SIGTERM");
+    } catch {
+      // Already gone.
+    }
+    const timer = setTimeout(() => this.kill(), graceMs);
+    await this.status;
+    clearTimeout(timer);
+    await Deno.remove(this.#configPath).catch(() => {});
+  }
+}
