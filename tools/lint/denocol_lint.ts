@@ -33,6 +33,7 @@ export const STABLE_FRAMEWORK_PACKAGES: readonly string[] = [
   "exporter",
   "connector",
   "extension",
+  "ottl",
 ];
 
 /** Suffix of a twin's folder name. */

@@ -17,6 +17,7 @@ const PROTECTED_PACKAGES = [
   "consumer",
   "exporter",
   "extension",
+  "ottl",
   "pdata",
   "processor",
   "receiver",
