@@ -4,7 +4,11 @@
 
 import assert from "node:assert/strict";
 import { captureTelemetry, FAST_RETRY } from "@denocol/exporter/exportertest";
-import { nopHost } from "@denocol/component/componenttest";
+import { nopHost, nopSettings } from "@denocol/component/componenttest";
+import {
+  createDefaultConfig as createStorageConfig,
+  createFileStorage,
+} from "@denocol/filestorage";
 import { bytesToHex, type Traces, traces } from "@denocol/pdata";
 import { createDefaultConfig, createLoadBalancingExporter } from "./mod.ts";
 import { HashRing } from "./ring.ts";
@@ -159,5 +163,57 @@ Deno.test("loadbalancing dns: backends join and leave; a removed backend's queue
     await exporter.shutdown();
     await dns.close();
     await Promise.all(sinks.map((s) => s.close()));
+  }
+});
+
+Deno.test("loadbalancing dns: a removed backend's persistent queue is routed again too", async () => {
+  const port = portFreeOn(ADDRESSES.slice(0, 2));
+  const sinks = await Promise.all(ADDRESSES.slice(0, 2).map((a) => OtlpSink.start(a, port)));
+  sinks[1].failing = true;
+  const dns = await DnsServer.start();
+  dns.records.set(NAME, ADDRESSES.slice(0, 2));
+  const directory = await Deno.makeTempDir({ prefix: "denocol-lb-" });
+  const storage = createFileStorage(nopSettings("extension", "file_storage"), {
+    ...createStorageConfig(),
+    directory,
+  });
+  const host = nopHost(new Map([["file_storage", storage]]));
+  await storage.start(host);
+  const { settings, registry } = captureTelemetry("loadbalancing");
+  const config = createDefaultConfig();
+  config.resolver.dns = { hostname: NAME, port, interval: "100ms", timeout: "300ms" };
+  config.protocol.otlp.tls.insecure = true;
+  config.protocol.otlp.retry_on_failure = { ...FAST_RETRY, max_elapsed_time: "0s" };
+  config.protocol.otlp.sending_queue.storage = "file_storage";
+  const exporter = createLoadBalancingExporter(settings, config, traces, {
+    nameServer: { ipAddr: "127.0.0.1", port: dns.port },
+    drainTimeoutMs: 2000,
+  });
+  await exporter.start(host);
+  try {
+    const data = traces.decodeJson(JSON.stringify(tracesBatch(7, 10, 6, 3)));
+    const sent = traces.count(data);
+    await exporter.consume(data);
+    const second = `otlp/loadbalancing_${ADDRESSES[1]}:${port}`;
+    // The second backend's share is stored, waiting for it.
+    await waitUntil(
+      () =>
+        spansOf(sinks, 7) > 0 && spansOf(sinks, 7) < sent &&
+        (registry.value("otelcol_exporter_queue_size", { exporter: second }) ?? 0) > 0,
+      "the first backend's share sent and the second's stored",
+    );
+    dns.records.set(NAME, [ADDRESSES[0]]);
+    await waitUntil(() => spansOf([sinks[0]], 7) === sent, "everything at the first backend");
+    await waitUntil(
+      () => registry.value("otelcol_exporter_queue_size", { exporter: second }) === 0,
+      "the retired persistent queue to empty",
+    );
+    assert.equal(sinks[1].received.length, 0);
+  } finally {
+    await exporter.shutdown();
+    await storage.shutdown();
+    await dns.close();
+    await Promise.all(sinks.map((s) => s.close()));
+    await Deno.remove(directory, { recursive: true });
   }
 });

@@ -22,13 +22,15 @@
  *         timeout: 1s                 # default 1s
  * ```
  *
- * | `routing_key` | traces | metrics | logs | profiles | an item goes by                     |
- * | ------------- | ------ | ------- | ---- | -------- | ----------------------------------- |
- * | `traceID`     | ✓ (default) |    | ✓ (default) |   | its trace ID                        |
- * | `service`     | ✓      | ✓ (default) | ✓ | ✓ (default) | its resource's `service.name`   |
- * | `resource`    |        | ✓       |      | ✓        | all its resource's attributes       |
- * | `metric`      |        | ✓       |      |          | its metric's name                   |
- * | `streamID`    |        | ✓       |      |          | resource, scope, metric and the data point's attributes |
+ * | `routing_key` | routes by                                 | for                            |
+ * | ------------- | ----------------------------------------- | ------------------------------ |
+ * | `traceID`     | trace ID                                  | traces (d), logs (d)           |
+ * | `service`     | `service.name` of the resource            | all; (d) for metrics, profiles |
+ * | `resource`    | resource attributes                       | metrics, profiles              |
+ * | `metric`      | metric name                               | metrics                        |
+ * | `streamID`    | resource, scope, metric, point attributes | metrics                        |
+ *
+ * (d): the signal's default, taken when `routing_key` is empty.
  *
  * **Routing.** The backends sit on a consistent hashing ring (100 positions each out of 36000,
  * hashed as the Go exporter hashes them, so Go and denocol load balancers with the same backends
