@@ -13,6 +13,7 @@ import {
   type Metric,
   type Metrics,
   MetricsDataSchema,
+  type NestedLayout,
   type Resource,
   type ResourceLogs,
   type ResourceMetrics,
@@ -38,19 +39,6 @@ export type EndpointOf = (key: Uint8Array | string) => string;
 /** Splits `data` into the part of each backend, by endpoint. */
 export type Split<T> = (data: T, endpointOf: EndpointOf) => Map<string, T>;
 
-/** The three levels of OTLP data, as the regrouping sees them. */
-interface Levels<T, R, S, I> {
-  resources(data: T): R[];
-  scopes(resource: R): S[];
-  items(scope: S): I[];
-  /** New data of `resources`, with what else `from` carries at the top (a dictionary). */
-  newData(resources: R[], from: T): T;
-  /** A resource group with the same resource and no scope groups. */
-  shellResource(resource: R): R;
-  /** A scope group with the same scope and no items. */
-  shellScope(scope: S): S;
-}
-
 /** Where items go: `emit` the item (or a part of it) for the backend `endpoint`. */
 type Place<R, S, I> = (
   resource: R,
@@ -69,7 +57,7 @@ interface Output<R, S> {
 
 /** Regroups the items of `data` by the backend `place` gives each. */
 function splitItems<T, R, S, I>(
-  levels: Levels<T, R, S, I>,
+  levels: NestedLayout<T, R, S, I>,
   data: T,
   place: Place<R, S, I>,
 ): Map<string, T> {
@@ -82,13 +70,13 @@ function splitItems<T, R, S, I>(
           if (out === undefined) outputs.set(endpoint, out = { resources: [] });
           if (out.source !== resource) {
             out.source = resource;
-            out.resource = levels.shellResource(resource);
+            out.resource = levels.copyResource(resource);
             out.resources.push(out.resource);
             out.sourceScope = undefined;
           }
           if (out.sourceScope !== scope) {
             out.sourceScope = scope;
-            out.scope = levels.shellScope(scope);
+            out.scope = levels.copyScope(scope);
             levels.scopes(out.resource!).push(out.scope);
           }
           levels.items(out.scope!).push(piece);
@@ -98,14 +86,17 @@ function splitItems<T, R, S, I>(
   }
   const parts = new Map<string, T>();
   for (const [endpoint, out] of outputs) {
-    parts.set(endpoint, levels.newData(out.resources, data));
+    parts.set(endpoint, levels.newData(out.resources));
   }
   return parts;
 }
 
-/** Regroups whole resource groups of `data` by the backend of each group's key. */
+/**
+ * Regroups whole resource groups of `data` by the backend of each group's key; `newData` makes
+ * a part of some groups and what else `data` carries at the top (a dictionary).
+ */
 function splitResources<T, R>(
-  levels: Pick<Levels<T, R, unknown, unknown>, "resources" | "newData">,
+  levels: { resources(data: T): R[]; newData(resources: R[], from: T): T },
   data: T,
   endpointOf: EndpointOf,
   keyOf: (resource: R) => Uint8Array | string,
@@ -167,37 +158,37 @@ const resourceKey = (resource: Resource | undefined) => attributesKey(resource?.
 
 const isEmptyId = (id: Uint8Array) => id.every((byte) => byte === 0);
 
-const traceLevels: Levels<Traces, ResourceSpans, ScopeSpans, Span> = {
+const traceLevels: NestedLayout<Traces, ResourceSpans, ScopeSpans, Span> = {
   resources: (data) => data.resourceSpans,
   scopes: (resource) => resource.scopeSpans,
   items: (scope) => scope.spans,
   newData: (resourceSpans) => create(TracesDataSchema, { resourceSpans }),
-  shellResource: (resource) => ({ ...resource, scopeSpans: [] }),
-  shellScope: (scope) => ({ ...scope, spans: [] }),
+  copyResource: (resource) => ({ ...resource, scopeSpans: [] }),
+  copyScope: (scope) => ({ ...scope, spans: [] }),
 };
 
-const logLevels: Levels<Logs, ResourceLogs, ScopeLogs, LogRecord> = {
+const logLevels: NestedLayout<Logs, ResourceLogs, ScopeLogs, LogRecord> = {
   resources: (data) => data.resourceLogs,
   scopes: (resource) => resource.scopeLogs,
   items: (scope) => scope.logRecords,
   newData: (resourceLogs) => create(LogsDataSchema, { resourceLogs }),
-  shellResource: (resource) => ({ ...resource, scopeLogs: [] }),
-  shellScope: (scope) => ({ ...scope, logRecords: [] }),
+  copyResource: (resource) => ({ ...resource, scopeLogs: [] }),
+  copyScope: (scope) => ({ ...scope, logRecords: [] }),
 };
 
-const metricLevels: Levels<Metrics, ResourceMetrics, ScopeMetrics, Metric> = {
+const metricLevels: NestedLayout<Metrics, ResourceMetrics, ScopeMetrics, Metric> = {
   resources: (data) => data.resourceMetrics,
   scopes: (resource) => resource.scopeMetrics,
   items: (scope) => scope.metrics,
   newData: (resourceMetrics) => create(MetricsDataSchema, { resourceMetrics }),
-  shellResource: (resource) => ({ ...resource, scopeMetrics: [] }),
-  shellScope: (scope) => ({ ...scope, metrics: [] }),
+  copyResource: (resource) => ({ ...resource, scopeMetrics: [] }),
+  copyScope: (scope) => ({ ...scope, metrics: [] }),
 };
 
-const profileLevels: Pick<
-  Levels<Profiles, ResourceProfiles, unknown, unknown>,
-  "resources" | "newData"
-> = {
+const profileLevels: {
+  resources(data: Profiles): ResourceProfiles[];
+  newData(resources: ResourceProfiles[], from: Profiles): Profiles;
+} = {
   resources: (data) => data.resourceProfiles,
   // Every part keeps the whole dictionary: the indices of its profiles stay valid as they are.
   newData: (resourceProfiles, from) =>

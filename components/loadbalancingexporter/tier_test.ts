@@ -30,13 +30,16 @@ import {
   waitUntil,
 } from "./testutil_test.ts";
 
-function backendConfig(name: string, port: number, sinkPort: number): string {
-  return `
+/** An `otlp` receiver of OTLP/gRPC on `127.0.0.1:port`. */
+const receiverOn = (port: number) => `
 receivers:
   otlp:
     protocols:
       grpc:
-        endpoint: 127.0.0.1:${port}
+        endpoint: 127.0.0.1:${port}`;
+
+function backendConfig(name: string, port: number, sinkPort: number): string {
+  return `${receiverOn(port)}
 exporters:
   otlp:
     endpoint: 127.0.0.1:${sinkPort}
@@ -68,12 +71,7 @@ function balancerConfig(port: number, metricsPort: number, backends: number[]): 
     resolver:
       static:
         hostnames: [${backends.map((p) => `127.0.0.1:${p}`).join(", ")}]`;
-  return `
-receivers:
-  otlp:
-    protocols:
-      grpc:
-        endpoint: 127.0.0.1:${port}
+  return `${receiverOn(port)}
 exporters:
   loadbalancing:${exporter("traceID")}
   loadbalancing/by_service:${exporter("service")}
