@@ -51,6 +51,8 @@ import { factory as fileStorage } from "@denocol/filestorage";
 import { factory as forward } from "@denocol/forwardconnector";
 import { factory as loadBalancing } from "@denocol/loadbalancingexporter";
 import { factory as memoryLimiter } from "@denocol/memorylimiterprocessor";
+import { factory as filter } from "@denocol/filterprocessor";
+import { factory as transform } from "@denocol/transformprocessor";
 import { factory as nopExporter } from "@denocol/nopexporter";
 import { factory as nopReceiver } from "@denocol/nopreceiver";
 import { factory as otlpExporter } from "@denocol/otlpexporter";
@@ -68,8 +70,9 @@ export {
 } from "./collector.ts";
 
 /**
- * The core factories: receivers `otlp`, `nop`; processors `batch`, `memory_limiter`; exporters
- * `otlp`, `otlphttp`, `loadbalancing`, `debug`, `nop`; connector `forward`; extensions
+ * The core factories: receivers `otlp`, `nop`; processors `batch`, `memory_limiter`,
+ * `transform`, `filter`; exporters `otlp`, `otlphttp`, `loadbalancing`, `debug`, `nop`;
+ * connector `forward`; extensions
  * `file_storage`, `bearertokenauth`. Each call returns the same factories.
  */
 export function components(): Factories {
@@ -78,7 +81,7 @@ export function components(): Factories {
 
 const CORE: Factories = {
   receivers: [otlpReceiver, nopReceiver],
-  processors: [batch, memoryLimiter],
+  processors: [batch, memoryLimiter, transform, filter],
   exporters: [otlpExporter, otlpHttpExporter, loadBalancing, debug, nopExporter],
   connectors: [forward],
   extensions: [fileStorage, bearerTokenAuth],
