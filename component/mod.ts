@@ -85,6 +85,13 @@ export {
 } from "./factory.ts";
 export { SharedComponents, type SharedHandle } from "./shared.ts";
 export {
+  COMPONENT_STATUSES,
+  type ComponentStatus,
+  reportStatus,
+  type StatusEvent,
+  type StatusReportingHost,
+} from "./status.ts";
+export {
   type Headroom,
   isMemoryRefusal,
   LARGE_POOL_SHARE,

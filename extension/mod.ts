@@ -85,3 +85,14 @@ export {
   type StorageOperation,
 } from "./storage.ts";
 export { type ClientAuthInfo, isServerAuthenticator, type ServerAuthenticator } from "./auth.ts";
+export {
+  type ComponentStatusView,
+  type FeatureGateView,
+  type IntrospectingHost,
+  introspectionOf,
+  type PipelineTap,
+  type PipelineView,
+  type ServiceIntrospection,
+  type ServiceState,
+  type TapListener,
+} from "./introspection.ts";

@@ -19,12 +19,13 @@
  * Internal to the service: `mod.ts` does not export this file.
  */
 
-import type { Component, Host, Kind } from "@denocol/component";
+import type { Component, Host, Kind, StatusEvent, StatusReportingHost } from "@denocol/component";
 import { isPipelineWatcher } from "@denocol/extension";
 import { ComponentStartError } from "./errors.ts";
 import { type BuildOptions, ComponentBuilder } from "./graph_build.ts";
 import { type DataNode, describeNode, type GraphComponent, labelOf } from "./graph_nodes.ts";
 import { planGraph, sortTopologically } from "./graph_plan.ts";
+import type { StatusBoard } from "./status.ts";
 
 /**
  * Extensions and pipelines of one configuration. `build` creates them, `start` starts
@@ -104,12 +105,16 @@ export class PipelineGraph {
     if (this.#started) throw new Error("the pipeline graph has already been started");
     this.#started = true;
     const started = new Set<Component>();
+    const status = this.#options.status;
     for (const { node, component } of this.#order) {
       if (started.has(component)) continue;
       started.add(component);
       try {
-        await component.start(host);
+        status?.report(node, { status: "starting" });
+        await component.start(status === undefined ? host : componentHost(host, node, status));
+        status?.report(node, { status: "ok" });
       } catch (error) {
+        status?.report(node, { status: "permanent_error", error: asError(error) });
         throw new ComponentStartError(
           { kind: node.kind, id: node.id, description: describeNode(node) },
           error,
@@ -155,12 +160,16 @@ export class PipelineGraph {
     for (const { node, component } of reversed) {
       if (!stopped.has(component)) this.#pendingShutdown.add(labelOf(node));
     }
+    const status = this.#options.status;
     for (const entry of reversed) {
       if (stopped.has(entry.component)) continue;
       stopped.add(entry.component);
       try {
+        status?.report(entry.node, { status: "stopping" });
         await entry.component.shutdown();
+        status?.report(entry.node, { status: "stopped" });
       } catch (error) {
+        status?.report(entry.node, { status: "permanent_error", error: asError(error) });
         errors.push(wrapShutdownError(entry, error, "shut down"));
       } finally {
         this.#pendingShutdown.delete(labelOf(entry.node));
@@ -187,6 +196,28 @@ function startOrder(
   const ofKinds = (...kinds: Kind[]) =>
     downstreamFirst.filter((entry) => kinds.includes(entry.node.kind));
   return [...ofKinds("exporter"), ...ofKinds("processor", "connector"), ...ofKinds("receiver")];
+}
+
+/**
+ * The host one component is started with: the service's, plus status reports (and fatal errors)
+ * recorded under that component.
+ */
+function componentHost(
+  host: Host,
+  node: GraphComponent["node"],
+  status: StatusBoard,
+): Host & StatusReportingHost {
+  return Object.assign(Object.create(host) as Host, {
+    reportStatus: (event: StatusEvent) => status.report(node, event),
+    reportFatalError: (error: Error) => {
+      status.report(node, { status: "fatal_error", error });
+      host.reportFatalError(error);
+    },
+  });
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function wrapShutdownError(entry: GraphComponent, error: unknown, what: string): Error {

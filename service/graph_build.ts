@@ -24,6 +24,7 @@ import {
 } from "./graph_nodes.ts";
 import type { GraphPlan } from "./graph_plan.ts";
 import { type SignalName, SIGNALS } from "./signals.ts";
+import { notifyTaps, type PipelineTaps, type StatusBoard, type TapPoint } from "./status.ts";
 
 /** Makes the settings of one component instance. */
 export type SettingsFactory = (kind: Kind, id: ID, attributes: NodeAttributes) => Settings;
@@ -36,6 +37,10 @@ export interface BuildOptions {
   readonly config: ValidatedConfig;
   /** Settings of each instance (logger, meter, build info). */
   readonly settings: SettingsFactory;
+  /** Where extensions watch the data entering pipelines; default none. */
+  readonly taps?: PipelineTaps;
+  /** Where components' status is recorded; default nowhere. */
+  readonly status?: StatusBoard;
 }
 
 /** What a built node hands to the nodes in front of it. */
@@ -126,7 +131,7 @@ export class ComponentBuilder {
       case "fanout":
         return this.#fanOut(node, next);
       case "entry":
-        return entryOf(node, next[0], plan, built);
+        return entryOf(node, next[0], plan, built, this.#options.taps?.point(node.pipeline));
     }
   }
 
@@ -212,13 +217,18 @@ function entryOf(
   first: Built,
   plan: GraphPlan,
   built: ReadonlyMap<DataNode, Built>,
+  tap: TapPoint | undefined,
 ): Built {
   const { processors, fanOut } = plan.pipelines.get(node.pipeline)!;
   const mutatesData = [...processors, fanOut].some((n) => built.get(n)!.mutatesData);
+  const descriptor: SignalDescriptor = SIGNALS[node.signal];
   return {
     consumer: {
       capabilities: () => ({ mutatesData }),
-      consume: (data, context) => first.consumer.consume(data, context),
+      consume: (data, context) => {
+        if (tap !== undefined && tap.listeners.length > 0) notifyTaps(tap, data, descriptor);
+        return first.consumer.consume(data, context);
+      },
     },
     mutatesData,
   };

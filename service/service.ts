@@ -12,10 +12,13 @@ import {
   type Settings,
 } from "@denocol/component";
 import type { DrainDeadlineHost } from "@denocol/exporter";
+import type { IntrospectingHost, ServiceIntrospection, ServiceState } from "@denocol/extension";
 import type { ValidatedConfig } from "./config/mod.ts";
 import { type Factories, FactoryIndex } from "./factories.ts";
 import { PipelineGraph } from "./graph.ts";
 import type { NodeAttributes } from "./graph_nodes.ts";
+import { newIntrospection } from "./introspection.ts";
+import { PipelineTaps, StatusBoard } from "./status.ts";
 import {
   exporterTotals,
   loggerFromConfig,
@@ -93,6 +96,9 @@ export class Service {
   readonly #logger: Logger;
   /** Aborted when the shutdown's drain time is over; exporters then drop what they hold. */
   readonly #drainDeadline = new AbortController();
+  readonly #status = new StatusBoard();
+  readonly #taps = new PipelineTaps();
+  #state: ServiceState = "starting";
   #graph: PipelineGraph | undefined;
   #metricsServer: MetricsServer | undefined;
   #started = false;
@@ -128,6 +134,23 @@ export class Service {
     return this.#options.config;
   }
 
+  #introspection: ServiceIntrospection | undefined;
+
+  /**
+   * The service's view of itself (pipelines, component status, metrics, feature gates, the
+   * effective configuration with secrets redacted), which extensions read through the host.
+   */
+  get introspection(): ServiceIntrospection {
+    return this.#introspection ??= newIntrospection({
+      buildInfo: this.#options.buildInfo,
+      config: this.#options.config,
+      registry: this.#registry,
+      status: this.#status,
+      taps: this.#taps,
+      state: () => this.#state,
+    });
+  }
+
   /**
    * Logs the configuration's warnings, serves the internal metrics, creates every component
    * and starts them. Rejects with `GraphBuildError` when a component cannot be created,
@@ -158,20 +181,24 @@ export class Service {
       factories: new FactoryIndex(this.#options.factories),
       config,
       settings,
+      taps: this.#taps,
+      status: this.#status,
     });
     this.#graph = graph;
     graph.build();
-    const host: DrainDeadlineHost = {
+    const host: DrainDeadlineHost & IntrospectingHost = {
       getExtension: (id) => graph.extensions().get(id.toString()),
       extensions: () => graph.extensions(),
       reportFatalError: (error) => this.#options.reportFatalError(error),
       drainDeadline: this.#drainDeadline.signal,
+      introspection: this.introspection,
     };
     this.#logger.info("starting", {
       version: buildInfo.version,
       pipelines: [...config.config.service.pipelines.keys()].join(","),
     });
     await graph.start(host);
+    if (this.#stopping === undefined) this.#state = "running";
     this.#logger.info("everything is ready; begin running and processing data");
   }
 
@@ -189,6 +216,7 @@ export class Service {
    * return the same outcome.
    */
   shutdown(deadlineMs?: number): Promise<Error[]> {
+    this.#state = "stopping";
     this.#stopping ??= this.#shutdown(deadlineMs);
     return this.#stopping;
   }

@@ -15,6 +15,7 @@ import { QueueSender } from "./queue_sender.ts";
 import { RetrySender } from "./retry_sender.ts";
 import { dropLate, type FirstSender } from "./sender.ts";
 import { ShutdownDrain } from "./shutdown_drain.ts";
+import { StatusSender } from "./status_sender.ts";
 import { ExporterTelemetry } from "./telemetry.ts";
 import { TelemetrySender } from "./telemetry_sender.ts";
 import { TimeoutSender } from "./timeout_sender.ts";
@@ -66,7 +67,8 @@ export function newExporter<T>(
   const drain = new ShutdownDrain(options.drainTimeoutMs ?? 10_000);
   // The chain, from the backend outwards.
   const attempt = new TimeoutSender(push, timeoutMs, drain.deadline);
-  const retry = new RetrySender(retrySettings, attempt, {
+  const status = new StatusSender(attempt);
+  const retry = new RetrySender(retrySettings, status, {
     logger,
     stop: drain.deadline,
     random: options.random,
@@ -90,7 +92,7 @@ export function newExporter<T>(
       drain,
       logger,
     });
-  return new HelperExporter({ settings, spec, options, telemetry, drain, retry, first });
+  return new HelperExporter({ settings, spec, options, telemetry, drain, status, retry, first });
 }
 
 /** The parts {@linkcode newExporter} puts together. */
@@ -100,6 +102,7 @@ interface Parts<T> {
   options: ExporterOptions;
   telemetry: ExporterTelemetry;
   drain: ShutdownDrain;
+  status: StatusSender<T>;
   retry: RetrySender<T>;
   first: FirstSender<T>;
 }
@@ -133,6 +136,7 @@ class HelperExporter<T> implements Exporter<T> {
 
   async #start(host: Host): Promise<void> {
     await this.#parts.options.start?.(host);
+    this.#parts.status.watch(host);
     await this.#parts.first.start(host);
     this.#accepting = true;
     this.#parts.drain.watch(host);

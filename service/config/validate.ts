@@ -82,6 +82,8 @@ export interface ValidatedConfig {
   readonly components: Readonly<Record<Kind, ReadonlyMap<string, unknown>>>;
   /** Things that are accepted but probably unintended, such as unused components. */
   readonly warnings: readonly ConfigWarning[];
+  /** The feature gates the configuration was validated with, when given. */
+  readonly featureGates?: FeatureGateReader;
 }
 
 /**
@@ -137,7 +139,7 @@ function check(
   const uses = checkPipelines(config, catalog, options, problems);
   checkConnectors(config, catalog, uses, problems);
   warnUnused(config, uses, problems);
-  return { config, components, warnings: problems.warnings };
+  return { config, components, warnings: problems.warnings, featureGates: options.featureGates };
 }
 
 function knownTypesText(kind: Kind, catalog: ComponentCatalog): string {
