@@ -70,7 +70,11 @@ export class LoadBalancer<T> {
     if (this.#stopping) return;
     const current = this.#routes;
     const backends = new Map<string, Backend<T>>();
+    const keys = new Set<string>();
     for (const endpoint of endpoints) {
+      // `gw` and `gw:4317` are one backend.
+      if (keys.has(endpointWithPort(endpoint))) continue;
+      keys.add(endpointWithPort(endpoint));
       const existing = current.backends.get(endpoint);
       if (existing !== undefined) {
         backends.set(endpoint, existing);

@@ -168,3 +168,19 @@ Deno.test("loadbalancing: a backend that is down does not hold back the others a
     await Promise.all([...sinks, ...(late ? [late] : [])].map((s) => s.close()));
   }
 });
+
+Deno.test("loadbalancing: a backend written with and without its default port is one backend", async () => {
+  const { settings, logger } = captureTelemetry("loadbalancing");
+  const exporter = createLoadBalancingExporter(
+    settings,
+    configFor(["127.0.0.1", "127.0.0.1:4317", "localhost:4317"]),
+    traces,
+  );
+  await exporter.start(nopHost());
+  await exporter.shutdown();
+  const added = logger.records.filter((r) => r.message === "Backend added");
+  assert.deepEqual(added.map((r) => r.attributes.endpoint).sort(), [
+    "127.0.0.1:4317",
+    "localhost:4317",
+  ]);
+});
