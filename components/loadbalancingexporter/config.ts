@@ -338,6 +338,29 @@ export function validateConfig(
   config: LoadBalancingConfig,
   path = `exporters::${TYPE}`,
 ): void {
+  try {
+    checkConfig(config, path);
+  } catch (error) {
+    throw withConfigPath(error, path);
+  }
+}
+
+/**
+ * `error` with `configPath`, the path of the offending key below the exporter's configuration
+ * (read from the message, which starts with `<path>::key::…:`), by which the service points the
+ * error at the key's line in the YAML file.
+ */
+function withConfigPath(error: unknown, path: string): unknown {
+  if (!(error instanceof Error) || !error.message.startsWith(`${path}::`)) return error;
+  const end = error.message.indexOf(": ", path.length);
+  if (end < 0) return error;
+  const configPath = error.message.slice(path.length + 2, end).split("::").map((segment) =>
+    /^\d+$/.test(segment) ? Number(segment) : segment
+  );
+  return Object.assign(error, { configPath });
+}
+
+function checkConfig(config: LoadBalancingConfig, path: string): void {
   validateHelperConfig(config, path);
   const protocol = config.protocol as unknown;
   if (!isMap(protocol) || !isMap(protocol.otlp)) {

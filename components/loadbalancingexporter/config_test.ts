@@ -9,6 +9,8 @@ import {
   validateConfig,
 } from "./config.ts";
 import { factory } from "./exporter.ts";
+import { factory as nopReceiver } from "@denocol/nopreceiver";
+import { validateCollectorConfig } from "@denocol/service";
 
 function withStatic(change: (config: LoadBalancingConfig) => void = () => {}): LoadBalancingConfig {
   const config = createDefaultConfig();
@@ -151,4 +153,45 @@ Deno.test("config: a backend without a port gets 4317, as in Go", () => {
   assert.equal(endpointWithPort("gw-1:55690"), "gw-1:55690");
   assert.equal(endpointWithPort("[::1]"), "[::1]:4317");
   assert.equal(endpointWithPort("[::1]:4318"), "[::1]:4318");
+});
+
+Deno.test("config: through the collector's validation, an error points at its key's line", async () => {
+  const yaml = [
+    "receivers:",
+    "  nop:",
+    "exporters:",
+    "  loadbalancing:",
+    "    resolver:",
+    "      static:",
+    "        hostnames:",
+    "          - gw-1:4317",
+    "          - gw-2:443171",
+    "service:",
+    "  pipelines:",
+    "    traces: { receivers: [nop], exporters: [loadbalancing] }",
+  ];
+  const badLine = yaml.indexOf("          - gw-2:443171") + 1;
+  const error = await validateCollectorConfig({
+    factories: { receivers: [nopReceiver], exporters: [factory] },
+    config: yaml.join("\n"),
+  }).then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+  assert.match(
+    error?.message ?? "",
+    new RegExp(
+      `<config>:${badLine}:13: exporters\\.loadbalancing\\.resolver\\.static\\.hostnames\\[1\\]: ` +
+        `invalid exporter "loadbalancing" configuration: .*hostnames::1: expected host:port`,
+    ),
+  );
+  const config = createDefaultConfig();
+  config.resolver.dns = { hostname: "gw", interval: "-1s" };
+  assert.throws(
+    () => validateConfig(config),
+    (e: Error & { configPath?: unknown }) => {
+      assert.deepEqual(e.configPath, ["resolver", "dns", "interval"]);
+      return true;
+    },
+  );
 });
