@@ -51,6 +51,12 @@ export {
 } from "./http_server.ts";
 export { type HostPort, listenAddress, parseEndpoint } from "./endpoint.ts";
 export {
+  defaultHttpServerConfig,
+  type HttpServerConfig,
+  serveHttpConfig,
+  validateHttpServerConfig,
+} from "./server_config.ts";
+export {
   createGrpcStreamListener,
   type GrpcCall,
   type GrpcServerLimits,

@@ -69,7 +69,7 @@ Deno.test("otelcol components lists every core factory with its stability per si
   assert.deepEqual(names("processors"), ["batch", "memory_limiter"]);
   assert.deepEqual(names("exporters"), ["debug", "loadbalancing", "nop", "otlp", "otlphttp"]);
   assert.deepEqual(names("connectors"), ["forward"]);
-  assert.deepEqual(names("extensions"), ["bearertokenauth", "file_storage"]);
+  assert.deepEqual(names("extensions"), ["bearertokenauth", "file_storage", "health_check"]);
   const otlp = listing.receivers.find((entry: { name: string }) => entry.name === "otlp");
   assert.equal(otlp.stability.traces, "Stable");
   assert.ok(typeof otlp.stability.profiles === "string", "the otlp receiver lists profiles");

@@ -49,6 +49,7 @@ import { factory as bearerTokenAuth } from "@denocol/bearertokenauthextension";
 import { factory as debug } from "@denocol/debugexporter";
 import { factory as fileStorage } from "@denocol/filestorage";
 import { factory as forward } from "@denocol/forwardconnector";
+import { factory as healthCheck } from "@denocol/healthcheckextension";
 import { factory as loadBalancing } from "@denocol/loadbalancingexporter";
 import { factory as memoryLimiter } from "@denocol/memorylimiterprocessor";
 import { factory as filter } from "@denocol/filterprocessor";
@@ -73,7 +74,7 @@ export {
  * The core factories: receivers `otlp`, `nop`; processors `batch`, `memory_limiter`,
  * `transform`, `filter`; exporters `otlp`, `otlphttp`, `loadbalancing`, `debug`, `nop`;
  * connector `forward`; extensions
- * `file_storage`, `bearertokenauth`. Each call returns the same factories.
+ * `file_storage`, `bearertokenauth`, `health_check`. Each call returns the same factories.
  */
 export function components(): Factories {
   return CORE;
@@ -84,7 +85,7 @@ const CORE: Factories = {
   processors: [batch, memoryLimiter, transform, filter],
   exporters: [otlpExporter, otlpHttpExporter, loadBalancing, debug, nopExporter],
   connectors: [forward],
-  extensions: [fileStorage, bearerTokenAuth],
+  extensions: [fileStorage, bearerTokenAuth, healthCheck],
 };
 
 /**
