@@ -6,7 +6,12 @@
 import { type BuildInfo, type Logger, MetricsRegistry } from "@denocol/component";
 import {
   type CollectorConfigOptions,
+  type ConfigNode,
+  FactoryIndex,
+  featureGatesFrom,
+  type LoadedCollectorConfig,
   newLogger,
+  resolveConfig,
   Service,
   validateCollectorConfig,
   type ValidatedConfig,
@@ -26,6 +31,12 @@ export interface CollectorOptions extends CollectorConfigOptions {
   readonly buildInfo?: BuildInfo;
   /** Where log lines go; default `service.telemetry.logs.output_paths` (standard error). */
   readonly writeLog?: (line: string) => void;
+  /**
+   * A configuration tree already loaded and expanded (`loadCollectorConfig` of
+   * `@denocol/service`), validated as it is: no source is read and nothing expanded again.
+   * `config`, `configs` and `sets` are then ignored.
+   */
+  readonly configTree?: ConfigNode;
 }
 
 /**
@@ -121,7 +132,7 @@ export class Collector {
   }
 
   async #start(): Promise<void> {
-    const validated = await validateCollectorConfig(this.#options);
+    const validated = await this.#validate();
     this.#config = validated;
     const service = new Service({
       factories: this.#options.factories,
@@ -135,6 +146,14 @@ export class Collector {
     this.#logger = service.logger;
     for (const warning of validated.loadWarnings) this.#logger.warn(warning.message);
     await service.start();
+  }
+
+  async #validate(): Promise<LoadedCollectorConfig> {
+    const tree = this.#options.configTree;
+    if (tree === undefined) return await validateCollectorConfig(this.#options);
+    const catalog = new FactoryIndex(this.#options.factories).catalog();
+    const featureGates = featureGatesFrom(this.#options.featureGates);
+    return { ...resolveConfig(tree, catalog, { featureGates }), loadWarnings: [] };
   }
 
   #onFatal(error: Error): void {

@@ -31,6 +31,8 @@ import {
   validateCollectorConfig,
 } from "@denocol/service";
 import { BUILD_INFO, Collector, type CollectorOptions } from "./collector.ts";
+import { runSupervisor } from "./supervisor.ts";
+import { runWorker } from "./worker.ts";
 import {
   components as coreComponents,
   DEFAULT_CONFIG_FEATURE_GATES,
@@ -55,6 +57,10 @@ Flags:
   --set <key.path=value>  override one configuration value (repeatable)
   --feature-gates <list>  comma-separated feature gates to enable (prefix - to disable),
                           such as service.profilesSupport
+  --workers <n|auto>      run the pipelines in n worker processes that share the listening
+                          ports (auto: one per CPU core); default 1, this process alone.
+                          More than 1 needs Deno's --unstable-net (deno task collector
+                          passes it)
   --version               print the version and exit
   --help                  print this help and exit
 
@@ -110,6 +116,9 @@ export async function main(args: string[], options: MainOptions = {}): Promise<n
         config: { type: "string", multiple: true },
         set: { type: "string", multiple: true },
         "feature-gates": { type: "string", multiple: true },
+        workers: { type: "string" },
+        // Internal: the process is a worker a supervisor started (see supervisor.ts).
+        "worker-process": { type: "boolean" },
         version: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -134,6 +143,14 @@ export async function main(args: string[], options: MainOptions = {}): Promise<n
     return 2;
   }
   const factories = options.factories ?? coreComponents();
+  if (parsed.values["worker-process"]) {
+    return await runWorker({ factories, handleSignals: options.handleSignals ?? true, err });
+  }
+  const workers = parseWorkers(parsed.values.workers);
+  if (typeof workers === "string") {
+    err(`otelcol: ${workers}\n\n${USAGE}`);
+    return 2;
+  }
   if (command === "components") {
     out(describeComponents(factories));
     return 0;
@@ -160,8 +177,30 @@ export async function main(args: string[], options: MainOptions = {}): Promise<n
     sets: parsed.values.set ?? [],
   };
   if (command === "validate") return await validate(collectorOptions, out, err);
+  if (workers > 1) {
+    return await runSupervisor({
+      collector: collectorOptions,
+      workers,
+      handleSignals: options.handleSignals ?? true,
+      err,
+    });
+  }
   return await run(collectorOptions, options.handleSignals ?? true, err);
 }
+
+/** The number of workers `--workers` asks for, or what is wrong with it. */
+export function parseWorkers(value: string | undefined): number | string {
+  if (value === undefined) return 1;
+  if (value === "auto") return Math.max(1, navigator.hardwareConcurrency);
+  if (/^[0-9]+$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_WORKERS) {
+    return Number(value);
+  }
+  return `--workers: expected a number of worker processes from 1 to ${MAX_WORKERS}, or auto; ` +
+    `got ${JSON.stringify(value)}`;
+}
+
+/** The most workers `--workers` accepts. */
+const MAX_WORKERS = 1024;
 
 async function validate(
   options: CollectorOptions,

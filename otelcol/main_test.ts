@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { parse } from "yaml";
 import denoJson from "./deno.json" with { type: "json" };
+import { main, parseWorkers } from "./main.ts";
 
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
 const decoder = new TextDecoder();
@@ -329,4 +330,17 @@ Deno.test("otelcol runs the default configuration, serves internal metrics, and 
   // The span went through batch into the debug exporter, at the latest when shutdown flushed it.
   const all = [...stderr.lines, ...stdout.lines].join("\n");
   assert.match(all, /\b1 span\b/);
+});
+
+Deno.test("main: --workers takes a count or auto; anything else is a usage error", async () => {
+  assert.equal(parseWorkers(undefined), 1);
+  assert.equal(parseWorkers("3"), 3);
+  assert.equal(parseWorkers("auto"), Math.max(1, navigator.hardwareConcurrency));
+  for (const bad of ["0", "-1", "two", "1.5", "100000"]) {
+    assert.match(String(parseWorkers(bad)), /--workers: expected a number of worker processes/);
+  }
+  const errors: string[] = [];
+  const code = await main(["--workers=none"], { err: (line) => errors.push(line) });
+  assert.equal(code, 2);
+  assert.match(errors.join("\n"), /got "none"/);
 });

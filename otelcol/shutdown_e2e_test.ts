@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { create } from "@bufbuild/protobuf";
 import { traces, TracesDataSchema } from "@denocol/pdata";
 import { freePort } from "@denocol/exporter/exportertest";
+import { CollectorProcess, until } from "./process_testutil_test.ts";
 
 const SPANS_PER_REQUEST = 100;
 const REQUESTS = 25;
@@ -21,18 +22,6 @@ const BATCH = 1_000;
 const DRAIN_MS = 1_000;
 /** Far beyond the drain time: a held request is only ever ended by the exporter giving up. */
 const HOLD_MS = 120_000;
-
-const MAIN = new URL("./main.ts", import.meta.url).pathname;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await sleep(10);
-  }
-}
 
 function requestBody(index: number): Uint8Array {
   return traces.encodeProto(create(TracesDataSchema, {
@@ -93,80 +82,6 @@ class SlowBackend {
   async close(): Promise<void> {
     this.#release.resolve();
     await this.#server.shutdown();
-  }
-}
-
-/** Reads the child's stderr as JSON log records (other lines are kept as text). */
-class LogReader {
-  readonly records: Record<string, unknown>[] = [];
-  readonly text: string[] = [];
-  readonly done: Promise<void>;
-
-  constructor(stream: ReadableStream<Uint8Array>) {
-    this.done = (async () => {
-      let pending = "";
-      for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-        pending += chunk;
-        const lines = pending.split("\n");
-        pending = lines.pop()!;
-        for (const line of lines) this.#add(line);
-      }
-      if (pending !== "") this.#add(pending);
-    })();
-  }
-
-  #add(line: string): void {
-    this.text.push(line);
-    try {
-      this.records.push(JSON.parse(line));
-    } catch {
-      // Not a log record (a Deno warning, say); kept in `text` for failure messages.
-    }
-  }
-
-  tail(lines = 40): string {
-    return this.text.slice(-lines).join("\n");
-  }
-}
-
-/** The collector as a child process with `config`, its stderr read as log records. */
-class CollectorProcess {
-  readonly logs: LogReader;
-  readonly status: Promise<Deno.CommandStatus>;
-  exited = false;
-  readonly #child: Deno.ChildProcess;
-
-  constructor(configFile: string) {
-    this.#child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN, "--config", configFile],
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    this.logs = new LogReader(this.#child.stderr);
-    this.status = this.#child.status.finally(() => this.exited = true);
-  }
-
-  async ready(): Promise<void> {
-    await until("the collector is ready", () =>
-      this.exited ||
-      this.logs.records.some((r) =>
-        r.msg === "everything is ready; begin running and processing data"
-      ));
-    assert.ok(!this.exited, `the collector exited at start:\n${this.logs.tail()}`);
-  }
-
-  /** SIGTERM, then the exit status once stderr is read to the end. */
-  async stop(): Promise<Deno.CommandStatus> {
-    this.#child.kill("SIGTERM");
-    const status = await this.status;
-    await this.logs.done;
-    return status;
-  }
-
-  async kill(): Promise<void> {
-    if (!this.exited) this.#child.kill("SIGKILL");
-    await this.status;
   }
 }
 
@@ -244,7 +159,7 @@ Deno.test({
     configFile,
     configText({ receiverPort, backendPort: backend.port, metricsPort }),
   );
-  const collector = new CollectorProcess(configFile);
+  const collector = new CollectorProcess(["--config", configFile]);
   try {
     await collector.ready();
     await sendAll(receiverPort);
@@ -320,7 +235,7 @@ Deno.test({
       }),
     );
   await writeConfig();
-  let collector = new CollectorProcess(configFile);
+  let collector = new CollectorProcess(["--config", configFile]);
   try {
     await collector.ready();
     await sendAll(receiverPort);
@@ -347,7 +262,7 @@ Deno.test({
 
     backend.holding = false;
     await writeConfig();
-    collector = new CollectorProcess(configFile);
+    collector = new CollectorProcess(["--config", configFile]);
     await collector.ready();
     await until("every accepted span delivered", () => backend.delivered.size === ACCEPTED);
     const second = await collector.stop();
