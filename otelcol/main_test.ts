@@ -67,7 +67,7 @@ Deno.test("otelcol components lists every core factory with its stability per si
   const names = (kind: string) =>
     (listing[kind] as { name: string }[]).map((entry) => entry.name).sort();
   assert.deepEqual(names("receivers"), ["nop", "otlp"]);
-  assert.deepEqual(names("processors"), ["batch", "memory_limiter"]);
+  assert.deepEqual(names("processors"), ["batch", "filter", "memory_limiter", "transform"]);
   assert.deepEqual(names("exporters"), ["debug", "loadbalancing", "nop", "otlp", "otlphttp"]);
   assert.deepEqual(names("connectors"), ["forward"]);
   assert.deepEqual(names("extensions"), ["bearertokenauth", "file_storage", "health_check"]);
