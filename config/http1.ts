@@ -308,6 +308,7 @@ export class Http1Connection {
     const request: ServerRequest = {
       method: head.method,
       path: queryAt < 0 ? head.target : head.target.slice(0, queryAt),
+      query: queryAt < 0 ? "" : head.target.slice(queryAt + 1),
       protocol: head.protocol,
       headers: new HttpHeaders(head.fields),
       remoteAddress: this.#stream.remoteAddress,

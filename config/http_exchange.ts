@@ -138,6 +138,8 @@ export interface ServerRequest {
   readonly method: string;
   /** Path of the request target, without the query. */
   readonly path: string;
+  /** Query of the request target, after the `?` (`""` when none). */
+  readonly query?: string;
   /** Protocol the request came in: `HTTP/1.0`, `HTTP/1.1` or `HTTP/2`. */
   readonly protocol: string;
   /** Header fields. */

@@ -194,6 +194,7 @@ function serveHttp2Stream(
   const request: ServerRequest = {
     method: String(headers[":method"] ?? "GET"),
     path: queryAt < 0 ? target : target.slice(0, queryAt),
+    query: queryAt < 0 ? "" : target.slice(queryAt + 1),
     protocol: "HTTP/2",
     headers: new HttpHeaders(fields),
     remoteAddress: stream.session?.socket?.remoteAddress,

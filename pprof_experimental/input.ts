@@ -78,6 +78,6 @@ export function toProfiles(
 }
 
 /** A pprof profile as `go tool pprof` reads it from a file: encoded and gzipped. */
-export function gzipPprof(profile: PprofProfile): Uint8Array {
+export function gzipPprof(profile: PprofProfile): Uint8Array<ArrayBuffer> {
   return new Uint8Array(gzipSync(encodePprof(profile)));
 }
