@@ -6,7 +6,6 @@ import type { ServerResponse } from "./http_exchange.ts";
 
 const CRLF_CRLF = [13, 10, 13, 10];
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const latin1 = new TextDecoder("latin1");
 const encoder = new TextEncoder();
 
 /** Reason phrases of the statuses the engine sends. */
