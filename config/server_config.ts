@@ -19,6 +19,8 @@ import {
 export interface HttpServerConfig {
   /** `host:port` to listen on. */
   endpoint: string;
+  /** Network of the endpoint: `tcp` (also `tcp4`, `tcp6`, which listen as the address says). */
+  transport: string;
   /** TLS; `null` serves plaintext HTTP/1.1. */
   tls: TlsServerConfig | null;
   /** Time to read a whole request; default `0s` (none). */
@@ -49,6 +51,7 @@ export interface HttpServerConfig {
 export function defaultHttpServerConfig(endpoint: string): HttpServerConfig {
   return {
     endpoint,
+    transport: "tcp",
     tls: null,
     read_timeout: "0s",
     read_header_timeout: "1m",
@@ -75,6 +78,11 @@ export function validateHttpServerConfig(config: HttpServerConfig, path: string)
     throw new TypeError(`${path}::endpoint: expected host:port, got an empty endpoint`);
   }
   listenAddress(config.endpoint, `${path}::endpoint`);
+  if (!["tcp", "tcp4", "tcp6"].includes(config.transport)) {
+    throw new TypeError(
+      `${path}::transport: expected tcp, tcp4 or tcp6, got ${JSON.stringify(config.transport)}`,
+    );
+  }
   for (const key of ["read_timeout", "read_header_timeout", "write_timeout", "idle_timeout"]) {
     parseConfigDuration(
       (config as unknown as Record<string, string | number>)[key],

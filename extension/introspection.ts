@@ -17,6 +17,8 @@ export interface PipelineView {
   readonly id: string;
   /** Its signal. */
   readonly signal: string;
+  /** What the signal's items are called in metric names: `spans`, `metric_points`, … */
+  readonly itemName: string;
   /** Receivers and connectors feeding it, in configuration order. */
   readonly receivers: readonly string[];
   /** Processors, in order. */

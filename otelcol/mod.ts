@@ -54,6 +54,7 @@ import { factory as loadBalancing } from "@denocol/loadbalancingexporter";
 import { factory as memoryLimiter } from "@denocol/memorylimiterprocessor";
 import { factory as filter } from "@denocol/filterprocessor";
 import { factory as transform } from "@denocol/transformprocessor";
+import { factory as zpages } from "@denocol/zpagesextension";
 import { factory as nopExporter } from "@denocol/nopexporter";
 import { factory as nopReceiver } from "@denocol/nopreceiver";
 import { factory as otlpExporter } from "@denocol/otlpexporter";
@@ -74,7 +75,7 @@ export {
  * The core factories: receivers `otlp`, `nop`; processors `batch`, `memory_limiter`,
  * `transform`, `filter`; exporters `otlp`, `otlphttp`, `loadbalancing`, `debug`, `nop`;
  * connector `forward`; extensions
- * `file_storage`, `bearertokenauth`, `health_check`. Each call returns the same factories.
+ * `file_storage`, `bearertokenauth`, `health_check`, `zpages`. Each call returns the same factories.
  */
 export function components(): Factories {
   return CORE;
@@ -85,7 +86,7 @@ const CORE: Factories = {
   processors: [batch, memoryLimiter, transform, filter],
   exporters: [otlpExporter, otlpHttpExporter, loadBalancing, debug, nopExporter],
   connectors: [forward],
-  extensions: [fileStorage, bearerTokenAuth, healthCheck],
+  extensions: [fileStorage, bearerTokenAuth, healthCheck, zpages],
 };
 
 /**

@@ -15,6 +15,7 @@ import type {
 } from "@denocol/extension";
 import type { ValidatedConfig } from "./config/mod.ts";
 import { SECTION_OF_KIND } from "./config/model.ts";
+import { SIGNALS } from "./signals.ts";
 import type { PipelineTaps, StatusBoard } from "./status.ts";
 
 /** What {@linkcode newIntrospection} reads from. */
@@ -59,6 +60,7 @@ function pipelinesOf(validated: ValidatedConfig): PipelineView[] {
   return [...validated.config.service.pipelines.values()].map((pipeline) => ({
     id: pipeline.id,
     signal: pipeline.signal,
+    itemName: SIGNALS[pipeline.signal].itemName,
     receivers: pipeline.receivers.map((ref) => ref.id.toString()),
     processors: pipeline.processors.map((ref) => ref.id.toString()),
     exporters: pipeline.exporters.map((ref) => ref.id.toString()),

@@ -68,6 +68,8 @@ export class HealthCheckExtension implements Extension, PipelineWatcher {
   #upSince = 0;
 
   /**
+   * The extension; nothing is served until it starts.
+   *
    * @param settings The extension's settings.
    * @param config A validated configuration.
    * @param now The clock (ms since the epoch); tests move it.
