@@ -209,7 +209,7 @@ Deno.test("debug exporter: normal writes one line per item", async () => {
   assert.deepEqual(l.slice(3), ["    payment failed order=42", "    {a=1.5}"]);
 
   const p = (await writeOnce({ verbosity: "normal" }, "profiles")).split("\n");
-  assert.equal(p[3], "    0102030405060708090a0b0c0d0e0f10 cpu/nanoseconds samples=2");
+  assert.equal(p[3], "    0102030405060708090a0b0c0d0e0f10 cpu/nanoseconds samples=2 total=1507");
 });
 
 Deno.test("debug exporter: detailed traces show attributes, events, links and status", async () => {
@@ -283,6 +283,20 @@ Deno.test("debug exporter: detailed profiles resolve each sample's stack", async
   assert.equal(lines[sample + 4].trim(), "#1 main main.go:42:3");
   const broken = lines.find((line) => line.includes("Sample #1"));
   assert.ok(broken?.includes("values [7]") && broken.includes("stackIndex"), String(broken));
+  // The top table and the collapsed stacks, the broken stack counted apart.
+  const top = lines.findIndex((line) => line.includes("Top functions"));
+  assert.equal(lines[top].trim(), "Top functions (3 of 3; total 1507 nanoseconds):");
+  assert.deepEqual(lines.slice(top + 1, top + 5).map((line) => line.trim().split(/\s+/)), [
+    ["flat", "flat%", "sum%", "cum", "cum%", "function"],
+    ["1500", "99.54%", "99.54%", "1500", "99.54%", "handle"],
+    ["7", "0.46%", "100%", "7", "0.46%", "(no", "stack)"],
+    ["0", "0%", "100%", "1500", "99.54%", "main"],
+  ]);
+  assert.deepEqual(lines.slice(top + 5, top + 8).map((line) => line.trim()), [
+    "Collapsed stacks (2):",
+    "(no stack) 7",
+    "main;handle 1500",
+  ]);
 });
 
 Deno.test("sampler: the first sampling_initial per second, then every sampling_thereafter", () => {

@@ -18,6 +18,8 @@ import {
   TextBuilder,
 } from "./text.ts";
 import type { Verbosity } from "./format.ts";
+import { sampleTotal } from "@denocol/pprof-experimental";
+import { writeProfileTop } from "./profiles_top.ts";
 
 /** Runs `resolve`, turning a broken dictionary reference into a readable note. */
 function safely<R>(resolve: () => R, fallback: (message: string) => R): R {
@@ -65,8 +67,11 @@ export function summarizeProfiles(data: Profiles): string {
 }
 
 /**
- * Lines describing a profiles batch at `verbosity`: in detailed form each sample with its values
- * and its stack resolved through the dictionary to function names, files and lines.
+ * Lines describing a profiles batch at `verbosity`: in normal form one line per profile with its
+ * sample type, sample count and total; in detailed form each sample with its values and its stack
+ * resolved through the dictionary to function names, files and lines, then the functions with the
+ * largest values (flat and cumulative, like `pprof -top`) and the collapsed stacks
+ * (`root;caller;leaf value`, the text flame graph tools read).
  *
  * # Experimental
  *
@@ -99,10 +104,13 @@ export function describeProfiles(data: Profiles, verbosity: Verbosity): string[]
           () => ({ type: "?", unit: "?" }),
         );
         if (verbosity === "normal") {
+          let total = 0n;
+          for (const sample of profile.samples) total += sampleTotal(sample);
           out.line(
             2,
             `${formatId(profile.profileId)} ${sampleType.type}/${sampleType.unit} ` +
-              `samples=${profile.samples.length}${attributes === "" ? "" : ` ${attributes}`}`,
+              `samples=${profile.samples.length} total=${total}` +
+              (attributes === "" ? "" : ` ${attributes}`),
           );
           return;
         }
@@ -158,6 +166,7 @@ export function describeProfiles(data: Profiles, verbosity: Verbosity): string[]
           out.line(4, "Stack (leaf first):");
           resolved.frames.forEach((frame, f) => out.line(5, `#${f} ${frameText(frame)}`));
         });
+        writeProfileTop(out, 3, dictionary, profile, sampleType.unit);
       });
     });
   });
