@@ -14,11 +14,13 @@
  * - `basic`: one line of counts per batch, such as `Traces: 1 resource, 2 spans`.
  * - `normal`: also one line per resource and scope, and one per item: a span's name, trace ID,
  *   span ID and attributes; a data point as `name{attributes} value`; a log record's body and
- *   attributes; a profile's ID, sample type and sample count.
+ *   attributes; a profile's ID, sample type, sample count and total.
  * - `detailed`: every field: resource and scope attributes, span kind, times, status, events and
  *   links; metric type, temporality and every data point with buckets and exemplars; log times,
  *   severity, body, trace context; for profiles each sample with its values and its stack
- *   resolved through the dictionary to function names, files and lines.
+ *   resolved through the dictionary to function names, files and lines, then the top 20
+ *   functions (flat and cumulative values and shares, like `pprof -top`) and the collapsed
+ *   stacks (`root;caller;leaf value`, what flame graph tools such as `flamegraph.pl` read).
  *
  * ```ts
  * import assert from "node:assert/strict";
