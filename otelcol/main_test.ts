@@ -66,11 +66,23 @@ Deno.test("otelcol components lists every core factory with its stability per si
   const listing = parse(result.stdout);
   const names = (kind: string) =>
     (listing[kind] as { name: string }[]).map((entry) => entry.name).sort();
-  assert.deepEqual(names("receivers"), ["nop", "otlp"]);
+  assert.deepEqual(names("receivers"), ["nop", "otlp", "pprof"]);
   assert.deepEqual(names("processors"), ["batch", "filter", "memory_limiter", "transform"]);
-  assert.deepEqual(names("exporters"), ["debug", "loadbalancing", "nop", "otlp", "otlphttp"]);
-  assert.deepEqual(names("connectors"), ["forward"]);
-  assert.deepEqual(names("extensions"), ["bearertokenauth", "file_storage", "health_check", "zpages"]);
+  assert.deepEqual(names("exporters"), [
+    "debug",
+    "loadbalancing",
+    "nop",
+    "otlp",
+    "otlphttp",
+    "pprof",
+  ]);
+  assert.deepEqual(names("connectors"), ["forward", "profilestometrics"]);
+  assert.deepEqual(names("extensions"), [
+    "bearertokenauth",
+    "file_storage",
+    "health_check",
+    "zpages",
+  ]);
   const otlp = listing.receivers.find((entry: { name: string }) => entry.name === "otlp");
   assert.equal(otlp.stability.traces, "Stable");
   assert.ok(typeof otlp.stability.profiles === "string", "the otlp receiver lists profiles");

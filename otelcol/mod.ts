@@ -60,6 +60,9 @@ import { factory as nopReceiver } from "@denocol/nopreceiver";
 import { factory as otlpExporter } from "@denocol/otlpexporter";
 import { factory as otlpHttpExporter } from "@denocol/otlphttpexporter";
 import { factory as otlpReceiver } from "@denocol/otlpreceiver";
+import { factory as pprofExporter } from "@denocol/pprofexporter";
+import { factory as pprofReceiver } from "@denocol/pprofreceiver";
+import { factory as profilesToMetrics } from "@denocol/profilestometricsconnector";
 import { type Factories, FactoryIndex, PROFILES_SUPPORT_GATE } from "@denocol/service";
 
 export type { AnyFactory, Factories } from "@denocol/service";
@@ -72,9 +75,9 @@ export {
 } from "./collector.ts";
 
 /**
- * The core factories: receivers `otlp`, `nop`; processors `batch`, `memory_limiter`,
- * `transform`, `filter`; exporters `otlp`, `otlphttp`, `loadbalancing`, `debug`, `nop`;
- * connector `forward`; extensions
+ * The core factories: receivers `otlp`, `nop`, `pprof`; processors `batch`, `memory_limiter`,
+ * `transform`, `filter`; exporters `otlp`, `otlphttp`, `loadbalancing`, `debug`, `nop`, `pprof`;
+ * connectors `forward`, `profilestometrics`; extensions
  * `file_storage`, `bearertokenauth`, `health_check`, `zpages`. Each call returns the same factories.
  */
 export function components(): Factories {
@@ -82,10 +85,10 @@ export function components(): Factories {
 }
 
 const CORE: Factories = {
-  receivers: [otlpReceiver, nopReceiver],
+  receivers: [otlpReceiver, nopReceiver, pprofReceiver],
   processors: [batch, memoryLimiter, transform, filter],
-  exporters: [otlpExporter, otlpHttpExporter, loadBalancing, debug, nopExporter],
-  connectors: [forward],
+  exporters: [otlpExporter, otlpHttpExporter, loadBalancing, debug, nopExporter, pprofExporter],
+  connectors: [forward, profilesToMetrics],
   extensions: [fileStorage, bearerTokenAuth, healthCheck, zpages],
 };
 
