@@ -168,14 +168,19 @@ export {
   walkMetrics,
   walkTraces,
 } from "./traverse.ts";
+export { compileRegex } from "./patterns.ts";
 export {
   applyMath,
   compareValues,
   expected,
   floatLike,
+  formatFloat,
+  goJson,
   intLike,
   OttlDuration,
   OttlTime,
+  parseGoFloat,
+  parseGoInt,
   stringLike,
   typeName,
 } from "./values.ts";
