@@ -27,6 +27,7 @@ import {
 } from "@denocol/pdata";
 import {
   type Profiles,
+  profiles,
   ProfilesDataSchema,
   resolveKeyValues,
   type ResourceProfiles,
@@ -190,12 +191,14 @@ const profileLevels: {
   newData(resources: ResourceProfiles[], from: Profiles): Profiles;
 } = {
   resources: (data) => data.resourceProfiles,
-  // Every part keeps the whole dictionary: the indices of its profiles stay valid as they are.
+  // Every part gets a dictionary of its own, rebuilt from what it references: a backend sees no
+  // other service's entries, and no two parts share tables that a consumer could change. (Merge
+  // with an empty request rebuilds; merge of one part alone would return that part as it is.)
   newData: (resourceProfiles, from) =>
-    create(ProfilesDataSchema, {
-      resourceProfiles,
-      dictionary: from.dictionary,
-    }),
+    profiles.merge([
+      create(ProfilesDataSchema, { resourceProfiles, dictionary: from.dictionary }),
+      profiles.empty(),
+    ]),
 };
 
 /** Traces by trace ID: every span of a trace goes to the same backend. */
