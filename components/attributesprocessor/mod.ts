@@ -82,8 +82,8 @@ import {
   walkTraces,
 } from "@denocol/ottl";
 import { walkProfiles } from "@denocol/ottl-experimental";
-import { AttributeMap, type Logs, type Metrics, type Traces } from "@denocol/pdata";
-import { ProfileAttributes, type Profiles } from "@denocol/pdata-experimental";
+import { AttributeMap, type KeyValue, type Logs, type Metrics, type Traces } from "@denocol/pdata";
+import { ProfileAttributes, type Profiles, resolveKeyValues } from "@denocol/pdata-experimental";
 import {
   newLogsProcessor,
   newMetricsProcessor,
@@ -235,6 +235,7 @@ function createProfiles(
   const { actions, skip } = compile(config, "profiles");
   const logger = settings.telemetry.logger;
   return newProfilesProcessor(next, (data, context: ConsumeContext) => {
+    if (skip !== undefined) resolveProfileResources(data);
     walkProfiles(data, "profile", (t) => {
       const view = new ProfileAttributes(t.dictionary!, t.profile!);
       const attributes = view.toAttributeMap();
@@ -244,6 +245,30 @@ function createProfiles(
     });
     return data;
   }, mutates);
+}
+
+/**
+ * Turns the resource and scope attributes of `data` that point into the dictionary's string
+ * table (`key_strindex`, `string_value_strindex`) into plain keys and strings, so that they can
+ * be read and written as attribute maps; attributes already plain are left as they are.
+ *
+ * # Experimental
+ *
+ * This API is EXPERIMENTAL and may be changed or removed in a later release.
+ */
+export function resolveProfileResources(data: Profiles): void {
+  const indexed = (kvs: KeyValue[]) =>
+    kvs.some((kv) => kv.keyStrindex !== 0 || kv.value?.value.case === "stringValueStrindex");
+  for (const rp of data.resourceProfiles) {
+    if (rp.resource !== undefined && indexed(rp.resource.attributes)) {
+      rp.resource.attributes = resolveKeyValues(data.dictionary, rp.resource.attributes);
+    }
+    for (const sp of rp.scopeProfiles) {
+      if (sp.scope !== undefined && indexed(sp.scope.attributes)) {
+        sp.scope.attributes = resolveKeyValues(data.dictionary, sp.scope.attributes);
+      }
+    }
+  }
 }
 
 /**
