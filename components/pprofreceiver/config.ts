@@ -43,7 +43,7 @@ export const TYPE = "pprof";
 export function createDefaultConfig(): PprofReceiverConfig {
   return {
     include: [],
-    poll_interval: 0,
+    poll_interval: "0s",
     storage: null,
     scrape: [],
     endpoint: null,
@@ -55,13 +55,16 @@ export function createDefaultConfig(): PprofReceiverConfig {
 /** A configuration value that does not fit; `configPath` points the service at its line. */
 export class PprofConfigError extends Error {
   /** Dotted path inside the receiver's configuration, such as `scrape.0.interval`. */
-  readonly configPath: string;
+  readonly path: string;
+  /** The same path as the service reads it to point at the YAML line (list positions as numbers). */
+  readonly configPath: readonly (string | number)[];
 
   /** Creates the error for the value at `path`. */
   constructor(path: string, detail: string) {
     super(`pprof receiver: ${path}: ${detail}`);
     this.name = "PprofConfigError";
-    this.configPath = path;
+    this.path = path;
+    this.configPath = path.split(".").map((s) => /^\d+$/.test(s) ? Number(s) : s);
   }
 }
 

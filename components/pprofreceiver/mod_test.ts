@@ -50,7 +50,7 @@ Deno.test("pprof receiver: configuration errors name their path", () => {
   for (const [change, path, message] of cases) {
     assert.throws(() => factory.validateConfig!(withDefaults(change)), (error: unknown) => {
       assert.ok(error instanceof PprofConfigError, String(error));
-      assert.equal(error.configPath, path);
+      assert.equal(error.path, path);
       assert.match(error.message, new RegExp(`^pprof receiver: ${path.replaceAll(".", "\\.")}: `));
       assert.match(error.message, message);
       return true;
@@ -59,5 +59,44 @@ Deno.test("pprof receiver: configuration errors name their path", () => {
   // A scrape entry written with only its endpoint gets the defaults.
   factory.validateConfig!(
     withDefaults({ scrape: [{ endpoint: "127.0.0.1:6060" } as PprofReceiverConfig["scrape"][0]] }),
+  );
+});
+
+Deno.test("pprof receiver: a YAML configuration passes the collector's validation; errors point at their line", async () => {
+  const { validateCollectorConfig } = await import("@denocol/service");
+  const { factory: nopExporter } = await import("@denocol/nopexporter");
+  const yaml = (scrapeInterval: string) =>
+    [
+      "receivers:",
+      "  pprof:",
+      "    include: [/tmp/profiles/*.pb.gz]",
+      "    poll_interval: 10s",
+      "    storage: null",
+      "    scrape:",
+      "      - endpoint: http://127.0.0.1:6060/debug/pprof/profile",
+      `        interval: ${scrapeInterval}`,
+      "        seconds: 10",
+      "    endpoint: 127.0.0.1:4040",
+      "    service_name: shop",
+      "exporters:",
+      "  nop:",
+      "service:",
+      "  pipelines:",
+      "    profiles: { receivers: [pprof], exporters: [nop] }",
+    ].join("\n");
+  const factories = { receivers: [factory], exporters: [nopExporter] };
+  await validateCollectorConfig({
+    factories,
+    config: yaml("60s"),
+    featureGates: "service.profilesSupport",
+  });
+  const error = await validateCollectorConfig({
+    factories,
+    config: yaml("soon"),
+    featureGates: "service.profilesSupport",
+  }).then(() => undefined, (e: unknown) => e as Error);
+  assert.match(
+    error?.message ?? "",
+    /<config>:8:9: receivers\.pprof\.scrape\[0\]\.interval: invalid receiver "pprof" configuration: pprof receiver: scrape\.0\.interval: invalid duration/,
   );
 });

@@ -43,13 +43,16 @@ export function createDefaultConfig(): ProfilesToMetricsConfig {
 /** A configuration value that does not fit; `configPath` points the service at its line. */
 export class ProfilesToMetricsConfigError extends Error {
   /** Dotted path inside the connector's configuration, such as `metrics.0.name`. */
-  readonly configPath: string;
+  readonly path: string;
+  /** The same path as the service reads it to point at the YAML line (list positions as numbers). */
+  readonly configPath: readonly (string | number)[];
 
   /** Creates the error for the value at `path`. */
   constructor(path: string, detail: string) {
     super(`profilestometrics connector: ${path}: ${detail}`);
     this.name = "ProfilesToMetricsConfigError";
-    this.configPath = path;
+    this.path = path;
+    this.configPath = path.split(".").map((s) => /^\d+$/.test(s) ? Number(s) : s);
   }
 }
 

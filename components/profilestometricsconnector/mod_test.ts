@@ -80,7 +80,7 @@ Deno.test("profilestometrics: configuration errors name their path", () => {
     assert.throws(
       () => validateConfig({ ...factory.createDefaultConfig(), ...change }),
       (error: unknown) =>
-        error instanceof ProfilesToMetricsConfigError && error.configPath === path &&
+        error instanceof ProfilesToMetricsConfigError && error.path === path &&
         error.message.startsWith(`profilestometrics connector: ${path}: `),
     );
   }
