@@ -136,6 +136,27 @@ Deno.test("pprof: every field survives pprof -> OTLP (encoded, merged) -> pprof"
   assert.deepEqual(normalized(decoded), normalized(original));
   const data = pprofToProfiles(decoded, { resource: { "service.name": "app" } });
   validateProfiles(data);
+  // Every table has its zero value at index 0, as the specification requires.
+  const d = data.dictionary!;
+  assert.equal(d.stringTable[0], "");
+  for (
+    const table of [
+      d.mappingTable,
+      d.locationTable,
+      d.functionTable,
+      d.linkTable,
+      d.attributeTable,
+      d.stackTable,
+    ]
+  ) {
+    assert.deepEqual(
+      Object.entries(table[0]).filter(([k, v]) =>
+        k !== "$typeName" && !(Array.isArray(v) && v.length === 0) && v !== 0 && v !== 0n &&
+        v !== "" && !(v instanceof Uint8Array && v.length === 0) && v !== undefined
+      ),
+      [],
+    );
+  }
   const [alloc, space] = data.resourceProfiles[0].scopeProfiles[0].profiles;
   assert.deepEqual(alloc.samples.map((s) => s.values), [[3n], [1n]]);
   assert.deepEqual(space.samples.map((s) => s.values), [[300n], [0n]]);

@@ -104,4 +104,3 @@ export {
   PROFILE_KEYS,
   SAMPLE_TYPE_INDEX_KEY,
 } from "./attributes.ts";
-

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { nopHost, nopSettings } from "@denocol/component/componenttest";
 import { SinkConsumer } from "@denocol/consumer/consumertest";
 import { createDefaultConfig as storageDefaults, createFileStorage } from "@denocol/filestorage";
-import { type Profiles, resolveValueType } from "@denocol/pdata-experimental";
+import type { Profiles } from "@denocol/pdata-experimental";
 import {
   GO_MISSING,
   goCommand,
@@ -11,14 +11,7 @@ import {
 } from "@denocol/pprof-experimental/pproftest";
 import { expandGlobs } from "./glob.ts";
 import { factory } from "./mod.ts";
-import { observedSettings, refused, waitFor } from "./testutil_test.ts";
-
-function sampleTypes(data: Profiles): string[] {
-  return data.resourceProfiles[0].scopeProfiles[0].profiles.map((p) => {
-    const t = resolveValueType(data.dictionary, p.sampleType);
-    return `${t.type}/${t.unit}`;
-  });
-}
+import { observedSettings, refused, sampleTypes, waitFor } from "./testutil_test.ts";
 
 Deno.test("pprof receiver: globs match files by segment, ** and alternatives", async () => {
   const dir = await Deno.makeTempDir();

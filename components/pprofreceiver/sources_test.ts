@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { nopHost } from "@denocol/component/componenttest";
 import { SinkConsumer } from "@denocol/consumer/consumertest";
-import { type Profiles, profiles, resolveValueType } from "@denocol/pdata-experimental";
+import { type Profiles, profiles } from "@denocol/pdata-experimental";
 import { gzipPprof, parseProfile, profilesToPprof, toProfiles } from "@denocol/pprof-experimental";
 import {
   GO_MISSING,
@@ -10,14 +10,7 @@ import {
   startGoPprofServer,
 } from "@denocol/pprof-experimental/pproftest";
 import { factory, type PprofReceiver } from "./mod.ts";
-import { observedSettings, refused, waitFor } from "./testutil_test.ts";
-
-function sampleTypes(data: Profiles): string[] {
-  return data.resourceProfiles[0].scopeProfiles[0].profiles.map((p) => {
-    const t = resolveValueType(data.dictionary, p.sampleType);
-    return `${t.type}/${t.unit}`;
-  });
-}
+import { observedSettings, refused, sampleTypes, waitFor } from "./testutil_test.ts";
 
 Deno.test({
   name: "pprof receiver: pulls CPU and heap profiles from Go's net/http/pprof",

@@ -1,3 +1,4 @@
+import { type Profiles, resolveValueType } from "@denocol/pdata-experimental";
 import { CapturingLogger, nopSettings } from "@denocol/component/componenttest";
 import { MetricsRegistry, type Settings } from "@denocol/component";
 
@@ -31,4 +32,12 @@ export function refused(meter: MetricsRegistry, transport: string): number {
     receiver: "pprof",
     transport,
   }) ?? 0;
+}
+
+/** The sample types of the profiles of a request, as `type/unit`. */
+export function sampleTypes(data: Profiles): string[] {
+  return data.resourceProfiles[0].scopeProfiles[0].profiles.map((p) => {
+    const t = resolveValueType(data.dictionary, p.sampleType);
+    return `${t.type}/${t.unit}`;
+  });
 }
