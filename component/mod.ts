@@ -42,6 +42,7 @@ export {
   type Logger,
   type LoggerOptions,
   type LogLevel,
+  type LogRecordEvent,
   type Meter,
   MetricsRegistry,
   newLogger,

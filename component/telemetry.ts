@@ -49,6 +49,24 @@ export interface LoggerOptions {
   readonly initialFields?: Readonly<Record<string, unknown>>;
   /** Where each line goes; default {@linkcode writeStderr}. */
   readonly write?: (line: string) => void;
+  /**
+   * Also called with each record that passes the level, after its line is written: where the
+   * collector's own logs go to an OpenTelemetry `LoggerProvider` (`service.telemetry.logs.
+   * processors`).
+   */
+  readonly onRecord?: (record: LogRecordEvent) => void;
+}
+
+/** A record as {@linkcode LoggerOptions.onRecord} receives it. */
+export interface LogRecordEvent {
+  /** Its level. */
+  readonly level: LogLevel;
+  /** Its message. */
+  readonly message: string;
+  /** When it was written, ms since the epoch. */
+  readonly timeMs: number;
+  /** The logger's fields and the record's attributes (initial fields included). */
+  readonly attributes: Readonly<Record<string, unknown>>;
 }
 
 const encoder = new TextEncoder();
@@ -85,17 +103,20 @@ export function newLogger(options: LoggerOptions = {}): Logger {
   const threshold = LOG_LEVELS.indexOf(options.level ?? "info");
   const write = options.write ?? writeStderr;
   const json = options.encoding === "json";
+  const onRecord = options.onRecord;
   const make = (base: Readonly<Record<string, unknown>>): Logger => {
     const log = (level: LogLevel) => (message: string, attributes?: Attributes) => {
       if (LOG_LEVELS.indexOf(level) < threshold) return;
       const fields = { ...base, ...attributes };
-      const ts = new Date().toISOString();
+      const now = new Date();
+      const ts = now.toISOString();
       if (json) {
         write(JSON.stringify({ level, ts, msg: message, ...fields }));
-        return;
+      } else {
+        const suffix = Object.keys(fields).length > 0 ? `\t${JSON.stringify(fields)}` : "";
+        write(`${ts}\t${level}\t${message}${suffix}`);
       }
-      const suffix = Object.keys(fields).length > 0 ? `\t${JSON.stringify(fields)}` : "";
-      write(`${ts}\t${level}\t${message}${suffix}`);
+      onRecord?.({ level, message, timeMs: now.getTime(), attributes: fields });
     };
     return {
       debug: log("debug"),

@@ -18,10 +18,13 @@ import { type Factories, FactoryIndex } from "./factories.ts";
 import { PipelineGraph } from "./graph.ts";
 import type { NodeAttributes } from "./graph_nodes.ts";
 import { newIntrospection } from "./introspection.ts";
+import { SelfTelemetry } from "./self_telemetry.ts";
+import { selfTelemetryPath } from "./self_telemetry_path.ts";
 import { PipelineTaps, StatusBoard } from "./status.ts";
 import {
   exporterTotals,
   loggerFromConfig,
+  logWriterFor,
   type MetricsServer,
   registerProcessMetrics,
   serveMetrics,
@@ -94,6 +97,10 @@ export class Service {
   readonly #options: ServiceOptions;
   readonly #registry: MetricsRegistry;
   readonly #logger: Logger;
+  /** Writes to the local outputs only: for the SDK's own errors, which must never be exported. */
+  readonly #localLogger: Logger;
+  #selfTelemetry: SelfTelemetry | undefined;
+  #selfTelemetryToItself = false;
   /** Aborted when the shutdown's drain time is over; exporters then drop what they hold. */
   readonly #drainDeadline = new AbortController();
   readonly #status = new StatusBoard();
@@ -108,10 +115,12 @@ export class Service {
   constructor(options: ServiceOptions) {
     this.#options = options;
     this.#registry = options.metrics ?? new MetricsRegistry();
-    this.#logger = loggerFromConfig(
-      options.config.config.service.telemetry.logs,
-      options.writeLog,
-    );
+    const logs = options.config.config.service.telemetry.logs;
+    const write = options.writeLog ?? logWriterFor(logs.outputPaths);
+    this.#localLogger = loggerFromConfig(logs, write);
+    this.#logger = logs.processors.length === 0
+      ? this.#localLogger
+      : loggerFromConfig(logs, write, (record) => this.#selfTelemetry?.onRecord?.(record));
   }
 
   /** The logger configured by `service.telemetry.logs`. */
@@ -164,6 +173,18 @@ export class Service {
     const { config, buildInfo } = this.#options;
     for (const warning of config.warnings) this.#logger.warn(warning.message);
     const telemetry = config.config.service.telemetry;
+    const path = selfTelemetryPath(config, [
+      ...telemetry.metrics.periodicReaders.map((reader) => reader.exporter),
+      ...telemetry.logs.processors.map((processor) => processor.exporter),
+    ]);
+    this.#selfTelemetryToItself = path.sendsToItself;
+    this.#selfTelemetry = new SelfTelemetry(
+      telemetry,
+      this.#registry,
+      { serviceName: buildInfo.command, serviceVersion: buildInfo.version },
+      this.#localLogger,
+      path.keepLocal,
+    );
     const refresh = registerProcessMetrics(this.#registry);
     if (telemetry.metrics.address !== null) {
       this.#metricsServer = await serveMetrics(telemetry.metrics.address, this.#registry, refresh);
@@ -223,6 +244,10 @@ export class Service {
 
   async #shutdown(deadlineMs: number | undefined): Promise<Error[]> {
     const errors: Error[] = [];
+    // Telemetry the collector sends to its own receivers goes out while they still take it.
+    if (this.#selfTelemetryToItself) {
+      await flushWithin(this.#selfTelemetry, SELF_TELEMETRY_FLUSH_MS);
+    }
     const graph = this.#graph;
     if (graph !== undefined) errors.push(...await this.#shutdownGraph(graph, deadlineMs));
     try {
@@ -231,6 +256,10 @@ export class Service {
       errors.push(error instanceof Error ? error : new Error(String(error)));
     }
     for (const error of errors) this.#logger.error(error.message);
+    // Last: the final metrics and the shutdown's own log lines go out, within a bound.
+    if (!this.#selfTelemetryToItself) {
+      await flushWithin(this.#selfTelemetry, SELF_TELEMETRY_FLUSH_MS);
+    }
     return errors;
   }
 
@@ -270,6 +299,19 @@ export class Service {
     }
     return errors;
   }
+}
+
+/** How long a shutdown waits for the last export of the collector's own telemetry. */
+const SELF_TELEMETRY_FLUSH_MS = 5_000;
+
+async function flushWithin(telemetry: SelfTelemetry | undefined, ms: number): Promise<void> {
+  if (telemetry === undefined || !telemetry.enabled) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    telemetry.shutdown(),
+    new Promise<void>((resolve) => timer = setTimeout(resolve, ms)),
+  ]);
+  clearTimeout(timer);
 }
 
 /** A timer running `run` after `ms`, or none when `ms` is infinite (no limit). */

@@ -6,6 +6,7 @@
 import {
   type InstrumentSnapshot,
   type Logger,
+  type LogRecordEvent,
   MetricsRegistry,
   newLogger,
   writeAllSync,
@@ -44,17 +45,20 @@ export function logWriterFor(outputPaths: readonly string[]): (line: string) => 
 
 /**
  * A logger configured by `service.telemetry.logs`, writing through `write` when given, else to
- * the configured output paths.
+ * the configured output paths, and handing each record to `onRecord` when given (the SDK's
+ * `LoggerProvider` of `service.telemetry.logs.processors`).
  */
 export function loggerFromConfig(
   config: TelemetryLogsConfig,
   write?: (line: string) => void,
+  onRecord?: (record: LogRecordEvent) => void,
 ): Logger {
   return newLogger({
     level: config.level,
     encoding: config.encoding,
     initialFields: config.initialFields,
     write: write ?? logWriterFor(config.outputPaths),
+    ...(onRecord ? { onRecord } : {}),
   });
 }
 

@@ -7,6 +7,12 @@ import { LOG_LEVELS, type LogLevel } from "@denocol/component";
 import type { PathSegment, Position, ProblemCollector } from "./errors.ts";
 import { decodeComponentConfigInto } from "./component_config.ts";
 import type { ConfigNode } from "./node.ts";
+import {
+  type LogProcessorConfig,
+  type PeriodicReaderConfig,
+  readLogProcessors,
+  readPeriodicReaders,
+} from "./telemetry_otlp.ts";
 
 /** Level of the collector's own logs: the logger's levels. */
 export type TelemetryLogLevel = LogLevel;
@@ -24,6 +30,8 @@ export interface TelemetryLogsConfig {
   readonly outputPaths: readonly string[];
   /** Fields added to every log record. */
   readonly initialFields: Readonly<Record<string, unknown>>;
+  /** Where records also go through the OpenTelemetry SDK (`processors`); empty for none. */
+  readonly processors: readonly LogProcessorConfig[];
 }
 
 /** `service.telemetry.metrics`. */
@@ -38,6 +46,8 @@ export interface TelemetryMetricsConfig {
   readonly address: string | null;
   /** The `readers` list as written, or null. */
   readonly readers: readonly unknown[] | null;
+  /** The `periodic` readers, which push the metrics with an exporter; empty for none. */
+  readonly periodicReaders: readonly PeriodicReaderConfig[];
 }
 
 /** `service.telemetry`. */
@@ -63,7 +73,7 @@ function telemetryDefaults() {
       output_paths: ["stderr"],
       error_output_paths: ["stderr"],
       initial_fields: {},
-      processors: null,
+      processors: null as unknown[] | null,
     },
     metrics: { level: "normal", address: null as string | null, readers: null as unknown[] | null },
     traces: null,
@@ -107,17 +117,32 @@ export function readTelemetry(
   let address: string | null = metrics.address ?? DEFAULT_METRICS_ADDRESS;
   if (metrics.readers !== null) {
     const fromReaders = prometheusAddressOf(metrics.readers, node, problems);
+    // Readers replace the default endpoint, as in Go: only periodic ones means no endpoint.
     if (fromReaders !== undefined) address = fromReaders;
+    else if (metrics.readers.some((r) => typeof r === "object" && r !== null && "periodic" in r)) {
+      address = metrics.address;
+    }
   }
   if (metricsLevel === "none") address = null;
+  const located = (rest: readonly PathSegment[]) => node && positionOfValue(node, rest);
+  const periodicReaders = metricsLevel === "none"
+    ? []
+    : readPeriodicReaders(metrics.readers, problems, located);
+  const processors = readLogProcessors(logs.processors, problems, located);
   return {
     logs: {
       level: level as TelemetryLogLevel,
       encoding: encoding as "console" | "json",
       outputPaths: logs.output_paths,
       initialFields: logs.initial_fields,
+      processors,
     },
-    metrics: { level: metricsLevel as TelemetryMetricsLevel, address, readers: metrics.readers },
+    metrics: {
+      level: metricsLevel as TelemetryMetricsLevel,
+      address,
+      readers: metrics.readers,
+      periodicReaders,
+    },
     resource: decoded.resource,
   };
 }
@@ -151,14 +176,16 @@ function prometheusAddressOf(
   readers.forEach((reader, index) => {
     const path = ["service", "telemetry", "metrics", "readers", index];
     const position = node && positionOfValue(node, ["metrics", "readers", index]);
+    // Periodic readers push through an exporter (`telemetry_otlp.ts`).
+    if (typeof reader === "object" && reader !== null && "periodic" in reader) return;
     const prometheus = (reader as { pull?: { exporter?: { prometheus?: unknown } } } | null)?.pull
       ?.exporter?.prometheus;
     if (prometheus === undefined || (prometheus !== null && typeof prometheus !== "object")) {
       problems.warn(
         path,
         position,
-        "reader ignored: denocol serves its own metrics only through a pull reader with a " +
-          "prometheus exporter",
+        "reader ignored: denocol serves its own metrics through a pull reader with a " +
+          "prometheus exporter and pushes them through periodic readers",
       );
       return;
     }
