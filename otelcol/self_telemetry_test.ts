@@ -3,65 +3,15 @@
 // without a feedback loop.
 
 import assert from "node:assert/strict";
-import { newComponent } from "@denocol/component";
-import * as exporter from "@denocol/exporter";
-import type { AnyValue, Logs, Metrics } from "@denocol/pdata";
+import {
+  captureFactory,
+  freePort,
+  logBodies,
+  metricNames,
+  plain as text,
+  until,
+} from "./capture_testutil_test.ts";
 import { Collector, components } from "./mod.ts";
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
-function text(value: AnyValue | undefined): unknown {
-  return value?.value.value;
-}
-
-/** An exporter `capture` keeping every metrics and logs value it is given. */
-function captureFactory() {
-  const received = { metrics: [] as Metrics[], logs: [] as Logs[] };
-  const make = <T>(into: T[]) => () => ({
-    ...newComponent(),
-    capabilities: () => ({ mutatesData: false }),
-    consume: (data: T) => {
-      into.push(data);
-      return Promise.resolve();
-    },
-  });
-  const factory = exporter.newFactory(
-    "capture",
-    () => ({}),
-    exporter.withMetrics(make(received.metrics), "development"),
-    exporter.withLogs(make(received.logs), "development"),
-  );
-  return { factory, received };
-}
-
-function metricNames(all: Metrics[]): Set<string> {
-  return new Set(
-    all.flatMap((m) =>
-      m.resourceMetrics.flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics.map((x) => x.name)))
-    ),
-  );
-}
-
-function logBodies(all: Logs[]): string[] {
-  return all.flatMap((l) =>
-    l.resourceLogs.flatMap((r) =>
-      r.scopeLogs.flatMap((s) => s.logRecords.map((x) => String(text(x.body))))
-    )
-  );
-}
-
-async function until(what: string, done: () => boolean, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((wake) => setTimeout(wake, 50));
-  }
-}
 
 Deno.test("self-telemetry: metrics and logs reach another collector over grpc, http/protobuf and http/json", async (t) => {
   const capture = captureFactory();
