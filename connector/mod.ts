@@ -69,3 +69,4 @@ export {
   type PairSignatureMap,
   type SignalPair,
 } from "./pairs.ts";
+export { isPipelineRouter, newPipelineRouter, type PipelineRouter } from "./router.ts";

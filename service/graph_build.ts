@@ -6,6 +6,7 @@
  */
 
 import type { Component, ID, Kind, Settings } from "@denocol/component";
+import { newPipelineRouter } from "@denocol/connector";
 import { type Consumer, fanOut } from "@denocol/consumer";
 import type { SignalDescriptor } from "@denocol/pdata";
 import type { ValidatedConfig } from "./config/mod.ts";
@@ -80,8 +81,11 @@ export class ComponentBuilder {
   pipelines(plan: GraphPlan, order: readonly DataNode[]): void {
     const built = new Map<DataNode, Built>();
     for (const node of order.toReversed()) {
-      const next = (plan.next.get(node) ?? []).map((target) => built.get(target)!);
-      const result = this.#build(node, next, plan, built);
+      const targets = plan.next.get(node) ?? [];
+      const next = targets.map((target) => built.get(target)!);
+      const result = node.kind === "connector"
+        ? this.#connector(node, next, targets)
+        : this.#build(node, next, plan, built);
       if (result !== undefined) built.set(node, result);
     }
   }
@@ -127,7 +131,7 @@ export class ComponentBuilder {
         return { consumer: component, mutatesData: component.capabilities().mutatesData };
       }
       case "connector":
-        return this.#connector(node, next);
+        throw new GraphBuildError("connectors are built with the pipelines they feed");
       case "fanout":
         return this.#fanOut(node, next);
       case "entry":
@@ -135,9 +139,20 @@ export class ComponentBuilder {
     }
   }
 
-  #connector(node: ConnectorNode, next: readonly Built[]): Built {
+  /**
+   * A connector is given a router over the pipelines it feeds (each an entry node), so that a
+   * connector such as `routing` can send data to some of them only.
+   */
+  #connector(node: ConnectorNode, next: readonly Built[], targets: readonly DataNode[]): Built {
     const factory = this.#factory("connector", node.id);
-    const consumer = fanOutOf(node.to, next);
+    const pipelines = new Map<string, Consumer<unknown>>();
+    targets.forEach((target, i) => {
+      if (target.kind === "entry") pipelines.set(target.pipeline, next[i].consumer);
+    });
+    const descriptor: SignalDescriptor = SIGNALS[node.to];
+    const consumer = pipelines.size === next.length && next.length > 0
+      ? newPipelineRouter(pipelines, (data) => descriptor.clone(data))
+      : fanOutOf(node.to, next);
     const component = this.#create<Component & Consumer<unknown>>(
       node,
       (settings, config) => factory.create(node.from, node.to, settings, config, consumer),
