@@ -14,13 +14,53 @@ import type { SignalName } from "./signals.ts";
 /** The repository root (the parent of `testbed/`). */
 export const REPO_ROOT: string = new URL("..", import.meta.url).pathname;
 
-/** The `--v8-flags` of the root deno.json's `collector` task (read from it, not restated). */
-export const COLLECTOR_V8_FLAGS: readonly string[] = (() => {
+/**
+ * The Deno flags of the root deno.json's `collector` task (read from it, not restated) other than
+ * its permissions, which the testbed grants whole (`-A`): `--v8-flags=...`, `--unstable-net`.
+ */
+export const COLLECTOR_DENO_FLAGS: readonly string[] = (() => {
   const config = JSON.parse(Deno.readTextFileSync(`${REPO_ROOT}deno.json`));
-  return (config.tasks.collector as string).split(" ").filter((arg) =>
-    arg.startsWith("--v8-flags=")
-  );
+  const args = (config.tasks.collector as string).split(" ");
+  const flags = args.slice(args.indexOf("run") + 1, args.findIndex((arg) => arg.endsWith(".ts")));
+  return flags.filter((arg) => arg.startsWith("--") && !arg.startsWith("--allow-"));
 })();
+
+/**
+ * The process `pid` and every process below it (a collector run with `--workers` is a supervisor
+ * and its worker processes), from the parent ids in `/proc/<pid>/stat`.
+ */
+export function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^[0-9]+$/.test(entry.name)) continue;
+    let stat: string;
+    try {
+      stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+    } catch {
+      continue; // it exited meanwhile
+    }
+    const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    const list = children.get(parent);
+    if (list === undefined) children.set(parent, [Number(entry.name)]);
+    else list.push(Number(entry.name));
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]) ?? []));
+  return tree;
+}
+
+/** Sums `measure` over the processes of `processTree(pid)`; one that exits meanwhile counts 0. */
+function sumOverTree(pid: number, measure: (pid: number) => number): number {
+  let total = 0;
+  for (const member of processTree(pid)) {
+    try {
+      total += measure(member);
+    } catch (error) {
+      if (member === pid) throw error;
+    }
+  }
+  return total;
+}
 
 /** A free TCP port on 127.0.0.1 (bound and released; another process could take it meanwhile). */
 export function freePort(): number {
@@ -52,13 +92,16 @@ export async function waitForPort(
   }
 }
 
-/** CPU seconds (user + system) a process has used so far, from `/proc/<pid>/stat`. */
+/**
+ * CPU seconds (user + system) a process has used so far, from `/proc/<pid>/stat`, with that of
+ * its children that have exited and been waited for.
+ */
 export function cpuSecondsOf(pid: number): number {
   const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
   // The command name (field 2) is in parentheses and may contain spaces: count after it.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // Fields 14 and 15 (utime, stime) are at 11 and 12 once the first two are removed.
-  const ticks = Number(fields[11]) + Number(fields[12]);
+  // Fields 14 to 17 (utime, stime, cutime, cstime) are at 11 to 14 once the first two are removed.
+  const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
   return ticks / CLOCK_TICKS;
 }
 
@@ -88,6 +131,8 @@ export interface CollectorOptions {
   featureGates?: string;
   /** Extra arguments to `deno run` before the script, such as `--v8-flags=...`. */
   denoFlags?: readonly string[];
+  /** `--workers` of the collector; default 1 (the collector in one process). */
+  workers?: number;
   /** How long to wait for the ports; default 30 s. */
   startTimeoutMs?: number;
 }
@@ -98,6 +143,8 @@ export class Collector {
   #output: string[] = [];
   #exited = false;
   #exitStatus: Deno.CommandStatus | undefined;
+  /** The worker processes found once the collector listened. */
+  #workerPids: number[] = [];
   /** Resolves with the exit status. */
   readonly status: Promise<Deno.CommandStatus>;
 
@@ -119,12 +166,13 @@ export class Collector {
     const args = [
       "run",
       "-A",
-      // The V8 flags of `deno task collector`, so that scenarios run what users run.
-      ...COLLECTOR_V8_FLAGS,
+      // The flags of `deno task collector`, so that scenarios run what users run.
+      ...COLLECTOR_DENO_FLAGS,
       ...(options.denoFlags ?? []),
       ...(options.script ?? [`${REPO_ROOT}otelcol/main.ts`, "--config", configPath]),
     ];
     if (options.featureGates) args.push(`--feature-gates=${options.featureGates}`);
+    if ((options.workers ?? 1) > 1) args.push(`--workers=${options.workers}`);
     const child = new Deno.Command(Deno.execPath(), {
       args,
       cwd: REPO_ROOT,
@@ -137,6 +185,7 @@ export class Collector {
       for (const port of options.readyPorts) {
         await waitForPort(port, options.startTimeoutMs ?? 30_000, () => !collector.#exited);
       }
+      collector.#workerPids = processTree(collector.pid).slice(1);
     } catch (error) {
       await collector.stop();
       throw new Error(
@@ -179,32 +228,47 @@ export class Collector {
     return this.#output.join("").split("\n").slice(-lines).join("\n");
   }
 
-  /** CPU seconds used so far. */
+  /** CPU seconds used so far, by the process and its worker processes. */
   cpuSeconds(): number {
-    return cpuSecondsOf(this.pid);
-  }
-
-  /** Peak resident memory so far, in bytes. */
-  peakRss(): number {
-    return memoryOf(this.pid, "VmHWM");
-  }
-
-  /** Resident memory now, in bytes. */
-  rss(): number {
-    return memoryOf(this.pid, "VmRSS");
+    return sumOverTree(this.pid, cpuSecondsOf);
   }
 
   /**
-   * Sends SIGKILL now, without waiting: for a kill that must land at a precise instant (such as
-   * the moment a request was acknowledged). `status` resolves once the process is gone.
+   * Peak resident memory so far, in bytes: with worker processes, the sum of each process's
+   * peak (an upper bound, as they need not peak at once).
+   */
+  peakRss(): number {
+    return sumOverTree(this.pid, (pid) => memoryOf(pid, "VmHWM"));
+  }
+
+  /** Resident memory now, in bytes, of the process and its worker processes. */
+  rss(): number {
+    return sumOverTree(this.pid, (pid) => memoryOf(pid, "VmRSS"));
+  }
+
+  /**
+   * Sends SIGKILL now to the collector and its worker processes, without waiting: for a kill that
+   * must land at a precise instant (such as the moment a request was acknowledged). `status`
+   * resolves once the collector's process is gone.
    */
   killNow(): void {
     if (this.#exited) return;
+    // Every process of the collector at once (its workers too, as found when it started, then
+    // any started since), as a crash of the whole collector or a kill of its container would.
     try {
       this.#child.kill("SIGKILL");
     } catch {
       // It exited before its status was read; `status` says how.
     }
+    const kill = (pid: number) => {
+      try {
+        Deno.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    };
+    this.#workerPids.forEach(kill);
+    processTree(this.pid).slice(1).forEach(kill);
   }
 
   /** Kills the process at once with SIGKILL and waits for it. */

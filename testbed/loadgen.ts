@@ -27,6 +27,7 @@ import {
 } from "@connectrpc/connect-node";
 import { RetryInfoSchema } from "@denocol/pdata";
 import { parseArgs } from "node:util";
+import { frameGrpcMessage, RawGrpcClient } from "./rawgrpc.ts";
 import { SeqState, SeqStates } from "./seqset.ts";
 import {
   parseSignal,
@@ -73,6 +74,11 @@ export interface LoadOptions {
    * counts are meaningful. (Over gRPC the client still encodes the message on each call.)
    */
   reuseRequest?: boolean;
+  /**
+   * Over gRPC, send the request encoded once through a bare HTTP/2 client (`rawgrpc.ts`) instead
+   * of the generated client, which encodes every call: for the benchmarks, with `reuseRequest`.
+   */
+  rawGrpc?: boolean;
   /** Stops the run early (requests in flight finish their current attempt). */
   abort?: AbortSignal;
   /**
@@ -238,6 +244,27 @@ function grpcSender(signal: TestbedSignal, endpoint: string, gzip: boolean): Sen
   };
 }
 
+/** Sends pre-encoded requests (`Uint8Array`) over a bare HTTP/2 connection. */
+function rawGrpcSender(signal: TestbedSignal, endpoint: string): Sender {
+  const client = new RawGrpcClient(`http://${endpoint}`);
+  const path = `/${signal.service.typeName}/Export`;
+  return {
+    async send(request, timeoutMs) {
+      const framed = frameGrpcMessage(
+        request instanceof Uint8Array ? request : signal.encode(request),
+      );
+      const result = await client.call(path, framed, {}, timeoutMs);
+      if (result.status === 0) return { kind: "ok", rejected: 0 };
+      const reason = result.status === -1 ? "connect" : `grpc ${Code[result.status]}`;
+      if (result.status === -1 || RETRYABLE_GRPC.has(result.status)) {
+        return { kind: "retry", reason };
+      }
+      return { kind: "refused", reason };
+    },
+    close: () => client.close(),
+  };
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Runs the generator to completion (item count, duration or abort, then retries) and reports. */
@@ -301,18 +328,22 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
   };
 
-  // gRPC goes through the generated client, which encodes each call: a bare HTTP/2 client
-  // sending pre-encoded bytes was tried, and closing its sessions under load aborts Deno's
-  // node:http2 server (scenario grpc-client-churn).
+  // gRPC goes through the generated client, which encodes each call, unless `rawGrpc` asks for
+  // the bare HTTP/2 client: the scenarios keep the client SDKs use (closing bare sessions under
+  // load once aborted Deno's node:http2 server, before the collector's sessions guarded their
+  // teardown; scenario grpc-client-churn).
+  const raw = options.protocol === "grpc" && options.rawGrpc === true;
   const template = !options.reuseRequest
     ? undefined
-    : options.protocol === "grpc"
+    : options.protocol === "grpc" && !raw
     ? signal.build(first, perRequest)
     : signal.encode(signal.build(first, perRequest));
 
   const runClient = async () => {
     const sender = options.protocol === "http"
       ? httpSender(signal, options.endpoint, options.gzip ?? false)
+      : raw
+      ? rawGrpcSender(signal, options.endpoint)
       : grpcSender(signal, options.endpoint, options.gzip ?? false);
     try {
       for (;;) {

@@ -8,6 +8,7 @@
  * deno task testbed --short              # the short version CI runs
  * deno task testbed --only steady-grpc   # scenarios whose name contains the text (repeatable)
  * deno task testbed --quiet              # no progress lines on stderr
+ * deno task testbed --workers=2          # collectors run as 2 worker processes (--workers)
  * ```
  *
  * @module
@@ -42,8 +43,14 @@ export async function main(args: string[]): Promise<number> {
       short: { type: "boolean", default: false },
       only: { type: "string", multiple: true },
       quiet: { type: "boolean", default: false },
+      workers: { type: "string", default: "1" },
     },
   });
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1) {
+    console.error(`testbed: --workers: expected a number of 1 or more, not ${values.workers}`);
+    return 2;
+  }
   const only = values.only ?? [];
   const selected = SCENARIOS.filter((s) =>
     only.length === 0 || only.some((o) => s.name.includes(o))
@@ -62,7 +69,7 @@ export async function main(args: string[]): Promise<number> {
     const started = performance.now();
     let line: string;
     try {
-      const outcome = await scenario.run({ short: values.short, log });
+      const outcome = await scenario.run({ short: values.short, log, workers });
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       if (outcome.failures.length === 0) {
         line = `PASS ${scenario.name}: ${outcome.figures} [${seconds} s]`;

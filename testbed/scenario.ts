@@ -15,6 +15,8 @@ export interface ScenarioContext {
   short: boolean;
   /** Progress output (stderr), for a person watching a long run. */
   log(message: string): void;
+  /** `--workers` of the collectors the scenario starts; 1 runs each in one process. */
+  workers: number;
 }
 
 /** The outcome of a scenario: its figures, and what failed (empty when it passed). */
@@ -152,6 +154,8 @@ export interface StartPipelineOptions {
   extensions?: ReadonlyArray<readonly [string, string]>;
   /** Receiver ports to reuse (for a restart); fresh free ports otherwise. */
   ports?: { grpc: number; http: number; metrics: number };
+  /** `--workers` of the collector (the scenario's `context.workers`). */
+  workers: number;
 }
 
 /** Starts `otlp → processors → exporter` for `signals` against `backend`. */
@@ -174,6 +178,7 @@ export async function startPipeline(options: StartPipelineOptions): Promise<Runn
     config,
     readyPorts: [ports.grpc, ports.http],
     featureGates: options.signals.includes("profiles") ? "service.profilesSupport" : undefined,
+    workers: options.workers,
   });
   return {
     collector,

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import type { Scenario } from "./scenario.ts";
 import { SCENARIOS } from "./main.ts";
+import { runShort } from "./short_run.ts";
 
 /** Every scenario, by name; adding one to the testbed means adding it here. */
 const EXPECTED = [
@@ -46,26 +47,5 @@ Deno.test({
   // Scenarios start collectors and servers of their own; the child process owns them.
   sanitizeResources: false,
   sanitizeOps: false,
-  fn: async () => {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname, "--short", "--quiet"],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stdout = new TextDecoder().decode(output.stdout);
-    const stderr = new TextDecoder().decode(output.stderr);
-    const lines = stdout.split("\n").filter((line) => /^(PASS|FAIL) /.test(line));
-    console.log(lines.join("\n"));
-    const context = `exit ${output.code}; stdout:\n${stdout}\nstderr:\n${stderr.slice(-4000)}`;
-    assert.deepEqual(
-      lines.filter((line) => line.startsWith("FAIL")),
-      [],
-      `testbed scenarios failed (${context})`,
-    );
-    // Exactly one PASS line per listed scenario, and no other result line.
-    const passed = lines.map((line) => /^PASS ([^:]+):/.exec(line)?.[1] ?? line);
-    assert.deepEqual(passed.sort(), [...EXPECTED].sort(), `result lines (${context})`);
-    assert.match(stdout, new RegExp(`^testbed: ${EXPECTED.length} passed, 0 failed$`, "m"));
-    assert.equal(output.code, 0, context);
-  },
+  fn: () => runShort([], EXPECTED),
 });

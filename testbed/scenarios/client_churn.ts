@@ -31,7 +31,12 @@ async function churn(context: ScenarioContext): Promise<ScenarioOutcome> {
   const rounds = context.short ? 6 : 30;
   const clients = 4;
   const backend = await MockBackend.start();
-  const pipeline = await startPipeline({ signals: ["traces"], exportProtocol: "grpc", backend });
+  const pipeline = await startPipeline({
+    signals: ["traces"],
+    exportProtocol: "grpc",
+    backend,
+    workers: context.workers,
+  });
   const signal = TESTBED_SIGNALS.traces;
   const requestsPerRound = Array.from({ length: clients }, (_, i) => 10 + i * 3)
     .reduce((a, b) => a + b, 0);

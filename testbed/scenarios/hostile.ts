@@ -32,6 +32,7 @@ async function hostile(context: ScenarioContext): Promise<ScenarioOutcome> {
   const attackMs = context.short ? 8000 : 30_000;
   const backend = await MockBackend.start();
   const pipeline = await startPipeline({
+    workers: context.workers,
     signals: ["traces", "logs"],
     backend,
     exportProtocol: "http",

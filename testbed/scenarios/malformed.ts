@@ -171,6 +171,7 @@ async function storm(context: ScenarioContext): Promise<ScenarioOutcome> {
   const durationMs = context.short ? 3000 : 20_000;
   const backend = await MockBackend.start();
   const pipeline = await startPipeline({
+    workers: context.workers,
     signals: ["traces", "logs"],
     exportProtocol: "http",
     backend,

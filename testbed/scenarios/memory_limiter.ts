@@ -3,7 +3,8 @@
  * into `otlp → memory_limiter → batch → otlp` while the backend fails every request, so that data
  * piles up in the exporter's queue. The collector must stay up, its memory must stay near the
  * limit (refusing with retryable errors that the generator retries), and every item it did accept
- * must arrive once the backend recovers.
+ * must arrive once the backend recovers. With `--workers=N` the limit is N times that of one
+ * process, and the heap judged is the sum over the collector's processes (its metrics endpoint).
  *
  * Memory is judged on the heap held through garbage collections, not on a momentary sample:
  * `heapUsed` also counts garbage V8 has not collected yet, which the limiter neither admitted nor
@@ -34,8 +35,12 @@ import {
 } from "../scenario.ts";
 import { FAST_RETRY } from "./outage.ts";
 
-/** The limiter's hard limit; the soft limit is 20 % lower. */
-const LIMIT_MIB = 64;
+/**
+ * The limiter's hard limit per worker process; the soft limit is 20 % lower. The collector's
+ * limit is this times `--workers`: each worker's runtime holds some 20 MiB of heap before any
+ * data (its code, its components), which the limit counts, so a second worker needs its share.
+ */
+const LIMIT_MIB_PER_WORKER = 64;
 const SPANS_PER_REQUEST = 2000;
 /**
  * Spans whose decoded size (about 1.9 KiB each) is three times the limit: a collector that has
@@ -73,17 +78,19 @@ function sustainedLevel(samples: readonly MemorySample[], windowMs: number): num
 }
 
 async function overload(context: ScenarioContext): Promise<ScenarioOutcome> {
+  const limitMib = LIMIT_MIB_PER_WORKER * context.workers;
   // The overload lasts this long if the collector pushes back, else until RUNAWAY_SPANS.
   const overloadMs = context.short ? 8000 : 30_000;
   const capMs = 120_000;
   const backend = await MockBackend.start();
   backend.setBehavior({ mode: "fail" });
   const pipeline = await startPipeline({
+    workers: context.workers,
     signals: ["traces"],
     exportProtocol: "grpc",
     backend,
     processors: [
-      ["memory_limiter", `    check_interval: 100ms\n    limit_mib: ${LIMIT_MIB}\n`],
+      ["memory_limiter", `    check_interval: 100ms\n    limit_mib: ${limitMib}\n`],
       ["batch", ""],
     ],
     exporterExtra: `${FAST_RETRY}    sending_queue:
@@ -157,7 +164,7 @@ async function overload(context: ScenarioContext): Promise<ScenarioOutcome> {
     // buffers it adds. What stays on it through a second of collections must stay within a
     // quarter above the limit (the data admitted between two checks, requests being decoded).
     const sustained = sustainedLevel(heap, WINDOW_MS);
-    const heapCeiling = LIMIT_MIB * 1.25 * 1048576;
+    const heapCeiling = limitMib * 1.25 * 1048576;
     const highestHeap = Math.max(0, ...heap.map((h) => h.bytes));
     if (sustained === 0) {
       failures.push(`too few heap samples (${heap.length}) to judge the heap`);
@@ -166,7 +173,7 @@ async function overload(context: ScenarioContext): Promise<ScenarioOutcome> {
       failures.push(
         `heap held above ${mib(sustained)} for ${WINDOW_MS} ms, above ${
           mib(heapCeiling)
-        } (1.25 x limit ${LIMIT_MIB} MiB)`,
+        } (1.25 x limit ${limitMib} MiB)`,
       );
     }
     // RSS adds the runtime's footprint (measured idle), young-generation space and collection
@@ -174,12 +181,12 @@ async function overload(context: ScenarioContext): Promise<ScenarioOutcome> {
     // be a runaway. (Its momentary peak, like the heap's, also counts garbage: with the decoding
     // receiver it came within 4 MiB of this ceiling and crossed it 2 runs in 10.)
     const rssHeld = sustainedLevel(rss, WINDOW_MS);
-    const ceiling = idleRss + LIMIT_MIB * 2 * 1048576;
+    const ceiling = idleRss + limitMib * 2 * 1048576;
     if (rssHeld > ceiling) {
       failures.push(
         `rss held above ${mib(rssHeld)} for ${WINDOW_MS} ms, above ${mib(ceiling)} (idle ${
           mib(idleRss)
-        } + 2 x limit ${LIMIT_MIB} MiB)`,
+        } + 2 x limit ${limitMib} MiB)`,
       );
     }
     const heapAfterDrain = await scrapeMetric(pipeline, "otelcol_process_runtime_heap_alloc_bytes");
@@ -203,7 +210,7 @@ async function overload(context: ScenarioContext): Promise<ScenarioOutcome> {
     }
     return {
       figures: `${deliveryFigures(load, report)}, pushed back {${refusals}}, overload ` +
-        `${overloadSeconds.toFixed(1)} s, limit ${LIMIT_MIB} MiB, heap held for ` +
+        `${overloadSeconds.toFixed(1)} s, limit ${limitMib} MiB, heap held for ` +
         `${WINDOW_MS} ms ${mib(sustained)}, peak heap sample ${mib(highestHeap)}, idle rss ` +
         `${mib(idleRss)}, rss held for ${WINDOW_MS} ms ${mib(rssHeld)}, peak rss ${mib(peak)}, ` +
         `heap after the drain ` +

@@ -36,6 +36,7 @@ async function outage(protocol: Protocol, context: ScenarioContext): Promise<Sce
   const durationMs = unit * 7;
   const backend = await MockBackend.start();
   const pipeline = await startPipeline({
+    workers: context.workers,
     signals: ["traces"],
     exportProtocol: protocol,
     backend,

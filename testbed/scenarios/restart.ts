@@ -5,7 +5,8 @@
  * exists only in its queue. Several times during the load the generator sends SIGKILL to the
  * collector the moment it receives an acknowledgement, before it does anything else, and the
  * collector is started again on the same ports and storage directory; after the load the backend
- * recovers. Every acknowledged item must arrive, and in particular each request whose
+ * recovers. With `--workers=N` the kill hits every process of the collector at once, and every
+ * other restart runs one worker, so that the stores of the workers that are gone are taken over. Every acknowledged item must arrive, and in particular each request whose
  * acknowledgement triggered a kill: a queue that answers before its write is committed loses
  * exactly those. The generator retries through the restarts like an SDK; duplicates are counted.
  *
@@ -55,8 +56,14 @@ async function restart(context: ScenarioContext): Promise<ScenarioOutcome> {
   const backend = await MockBackend.start();
   backend.setBehavior({ mode: "fail" });
   const ports = { grpc: freePort(), http: freePort(), metrics: freePort() };
-  const start = () =>
-    startPipeline({
+  // With several workers, every other restart runs one worker instead: the stores of the
+  // workers that are gone must be taken over, and the second worker starts with an empty one.
+  const workerCounts: number[] = [];
+  const start = () => {
+    const workers = context.workers > 1 && workerCounts.length % 2 === 1 ? 1 : context.workers;
+    workerCounts.push(workers);
+    return startPipeline({
+      workers,
       signals: ["logs"],
       exportProtocol: "grpc",
       backend,
@@ -68,6 +75,7 @@ async function restart(context: ScenarioContext): Promise<ScenarioOutcome> {
       queue_size: 1000000
 `,
     });
+  };
   let pipeline: RunningPipeline = await start();
   const failures: string[] = [];
   const triggers: KillTrigger[] = [];
@@ -147,7 +155,7 @@ async function restart(context: ScenarioContext): Promise<ScenarioOutcome> {
     failures.push(...await checkAlive(pipeline.collector));
     return {
       figures: `${deliveryFigures(load, report)}, ${triggers.length} SIGKILLs at the instant ` +
-        `of an acknowledgement`,
+        `of an acknowledgement, workers per run ${workerCounts.join(",")}`,
       failures,
     };
   } finally {

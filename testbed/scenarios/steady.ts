@@ -26,7 +26,12 @@ async function steady(protocol: Protocol, context: ScenarioContext): Promise<Sce
   const rate = context.short ? 2000 : 5000;
   const durationMs = context.short ? 1500 : 15_000;
   const backend = await MockBackend.start();
-  const pipeline = await startPipeline({ signals: SIGNALS, exportProtocol: protocol, backend });
+  const pipeline = await startPipeline({
+    signals: SIGNALS,
+    exportProtocol: protocol,
+    backend,
+    workers: context.workers,
+  });
   const failures: string[] = [];
   const figures: string[] = [];
   try {
