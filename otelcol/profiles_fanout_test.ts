@@ -26,7 +26,7 @@ import {
   newFactory as newReceiverFactory,
   withProfiles as receiverProfiles,
 } from "@denocol/receiver-experimental";
-import { cpuProfileToProfiles } from "@denocol/pprof-experimental";
+import { cpuProfileToProfiles } from "@denocol/pdata-experimental/pprof";
 import { Collector } from "./mod.ts";
 
 const frame = (functionName: string, lineNumber = 0) => ({

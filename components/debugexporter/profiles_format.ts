@@ -18,7 +18,7 @@ import {
   TextBuilder,
 } from "./text.ts";
 import type { Verbosity } from "./format.ts";
-import { sampleTotal } from "@denocol/pprof-experimental";
+import { sampleTotal } from "@denocol/pdata-experimental/pprof";
 import { writeProfileTop } from "./profiles_top.ts";
 
 /** Runs `resolve`, turning a broken dictionary reference into a readable note. */

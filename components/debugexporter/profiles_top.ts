@@ -3,7 +3,7 @@
 // stacks (`root;caller;leaf value`) that flame graph tools read.
 
 import type { Profile, ProfilesDictionary } from "@denocol/pdata-experimental";
-import { collapsedStacks, profileTop } from "@denocol/pprof-experimental";
+import { collapsedStacks, profileTop } from "@denocol/pdata-experimental/pprof";
 import type { TextBuilder } from "./text.ts";
 
 /** Functions listed in a profile's top table. */

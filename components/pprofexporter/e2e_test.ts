@@ -13,14 +13,14 @@ import {
   type PprofProfile,
   profilesToPprof,
   toProfiles,
-} from "@denocol/pprof-experimental";
+} from "@denocol/pdata-experimental/pprof";
 import {
   GO_MISSING,
   goCommand,
   goProfiles,
   nodeCpuProfile,
   pprofTop,
-} from "@denocol/pprof-experimental/pproftest";
+} from "@denocol/pdata-experimental/pproftest";
 import { factory as pprofExporter } from "./mod.ts";
 
 function sampleTypes(p: PprofProfile): string {

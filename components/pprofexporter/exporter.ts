@@ -3,7 +3,7 @@ import { PermanentError, RetryableError } from "@denocol/consumer";
 import type { Exporter } from "@denocol/exporter";
 import { exporterOptions, newExporter, type PushContext } from "@denocol/exporter/exporterhelper";
 import { type Profiles, profiles, resolveAnyValue } from "@denocol/pdata-experimental";
-import { gzipPprof, type PprofOutput, profilesToPprof } from "@denocol/pprof-experimental";
+import { gzipPprof, type PprofOutput, profilesToPprof } from "@denocol/pdata-experimental/pprof";
 import type { PprofExporterConfig } from "./config.ts";
 
 /** A file name of letters, digits, `.`, `_` and `-` only. */

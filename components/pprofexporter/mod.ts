@@ -32,7 +32,7 @@
  * import assert from "node:assert/strict";
  * import { factory } from "@denocol/pprofexporter";
  * import { nopHost, nopSettings } from "@denocol/component/componenttest";
- * import { cpuProfileToProfiles, decodePprof } from "@denocol/pprof-experimental";
+ * import { cpuProfileToProfiles, decodePprof } from "@denocol/pdata-experimental/pprof";
  * import { gunzipSync } from "node:zlib";
  *
  * const dir = await Deno.makeTempDir();

@@ -6,7 +6,7 @@ import { isPermanent } from "@denocol/consumer";
 import { newFactory, withProfiles } from "@denocol/exporter-experimental";
 import { checkExporterFactory } from "@denocol/exporter-experimental/exportertest";
 import { profiles } from "@denocol/pdata-experimental";
-import { cpuProfileToProfiles, decodePprof } from "@denocol/pprof-experimental";
+import { cpuProfileToProfiles, decodePprof } from "@denocol/pdata-experimental/pprof";
 import {
   createPprofExporter,
   factory,

@@ -8,7 +8,7 @@ import {
   goCommand,
   goProfiles,
   nodeCpuProfile,
-} from "@denocol/pprof-experimental/pproftest";
+} from "@denocol/pdata-experimental/pproftest";
 import { expandGlobs } from "./glob.ts";
 import { factory } from "./mod.ts";
 import { observedSettings, refused, sampleTypes, waitFor } from "./testutil_test.ts";

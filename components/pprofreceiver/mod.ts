@@ -23,7 +23,7 @@
  * ```
  *
  * A file or body is recognised by its content: gzip or plain, a V8 CPU profile (JSON with
- * `nodes`) or a pprof `profile.proto` message. The conversion is `@denocol/pprof-experimental`'s:
+ * `nodes`) or a pprof `profile.proto` message. The conversion is `@denocol/pdata-experimental/pprof`'s:
  * every sample type becomes its own OTLP profile (tied to the others by `denocol.pprof.group`),
  * labels become sample attributes (numeric ones with their unit), mappings keep their build id,
  * locations their inlined lines. A push body may be the profile itself or the `profile` part

@@ -10,7 +10,7 @@ import { type Consumer, isPermanent } from "@denocol/consumer";
 import { isStorageExtension, type StorageClient } from "@denocol/extension";
 import type { PlainValue } from "@denocol/pdata";
 import { type Profiles, profiles } from "@denocol/pdata-experimental";
-import { parseProfile, toProfiles } from "@denocol/pprof-experimental";
+import { parseProfile, toProfiles } from "@denocol/pdata-experimental/pprof";
 import { newObsReport } from "@denocol/receiver-experimental";
 import type { ObsReport } from "@denocol/receiver";
 import {

@@ -2,13 +2,18 @@ import assert from "node:assert/strict";
 import { nopHost } from "@denocol/component/componenttest";
 import { SinkConsumer } from "@denocol/consumer/consumertest";
 import { type Profiles, profiles } from "@denocol/pdata-experimental";
-import { gzipPprof, parseProfile, profilesToPprof, toProfiles } from "@denocol/pprof-experimental";
+import {
+  gzipPprof,
+  parseProfile,
+  profilesToPprof,
+  toProfiles,
+} from "@denocol/pdata-experimental/pprof";
 import {
   GO_MISSING,
   goCommand,
   nodeCpuProfile,
   startGoPprofServer,
-} from "@denocol/pprof-experimental/pproftest";
+} from "@denocol/pdata-experimental/pproftest";
 import { factory, type PprofReceiver } from "./mod.ts";
 import { observedSettings, refused, sampleTypes, waitFor } from "./testutil_test.ts";
 

@@ -24,7 +24,7 @@ import {
   resolveAnyValue,
   resolveValueType,
 } from "@denocol/pdata-experimental";
-import { profileTop } from "@denocol/pprof-experimental";
+import { profileTop } from "@denocol/pdata-experimental/pprof";
 import { type MetricConfig, metricDefaults, type ProfilesToMetricsConfig } from "./config.ts";
 
 /** UCUM units for pprof's unit names. */

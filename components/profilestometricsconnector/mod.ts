@@ -31,7 +31,7 @@
  * ```ts
  * import assert from "node:assert/strict";
  * import { profilesToMetrics, createDefaultConfig } from "@denocol/profilestometricsconnector";
- * import { cpuProfileToProfiles } from "@denocol/pprof-experimental";
+ * import { cpuProfileToProfiles } from "@denocol/pdata-experimental/pprof";
  *
  * const frame = (functionName: string) => ({ functionName, url: "app.js", lineNumber: 0, columnNumber: 0 });
  * const data = cpuProfileToProfiles({

@@ -4,13 +4,13 @@ import { checkConnectorFactory } from "@denocol/connector-experimental/connector
 import { SinkConsumer } from "@denocol/consumer/consumertest";
 import type { Metric, Metrics } from "@denocol/pdata";
 import { type Profiles, profiles, resolveValueType } from "@denocol/pdata-experimental";
-import { parseProfile, sampleTotal, toProfiles } from "@denocol/pprof-experimental";
+import { parseProfile, sampleTotal, toProfiles } from "@denocol/pdata-experimental/pprof";
 import {
   GO_MISSING,
   goCommand,
   goProfiles,
   nodeCpuProfile,
-} from "@denocol/pprof-experimental/pproftest";
+} from "@denocol/pdata-experimental/pproftest";
 import {
   factory,
   type ProfilesToMetricsConfig,

@@ -3,11 +3,7 @@
 // collapsed stacks (`root;caller;leaf value`) that flame graph tools read.
 
 import { create } from "@bufbuild/protobuf";
-import {
-  type Profile,
-  type ProfilesDictionary,
-  ProfilesDictionarySchema,
-} from "@denocol/pdata-experimental";
+import { type Profile, type ProfilesDictionary, ProfilesDictionarySchema } from "../mod.ts";
 import { sampleTotal } from "./from_otlp.ts";
 
 /** One function's share of a profile. */

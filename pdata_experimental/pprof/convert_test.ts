@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { profiles, resolveAttributes, validateProfiles } from "@denocol/pdata-experimental";
+import { profiles, resolveAttributes, validateProfiles } from "../mod.ts";
 import {
   BUILD_ID_KEY,
   decodePprof,

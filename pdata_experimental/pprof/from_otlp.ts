@@ -12,7 +12,7 @@ import {
   type ProfilesDictionary,
   resolveAnyValue,
   type Sample,
-} from "@denocol/pdata-experimental";
+} from "../mod.ts";
 import {
   emptyPprof,
   type PprofLabel,

@@ -2,7 +2,7 @@
 // (JSON), or a pprof protobuf message; and converts it into OTLP profiles.
 
 import { gunzipSync, gzipSync } from "node:zlib";
-import type { Profiles } from "@denocol/pdata-experimental";
+import type { Profiles } from "../mod.ts";
 import { decodePprof, encodePprof, type PprofProfile } from "./profile.ts";
 import { type ConvertOptions, pprofToProfiles } from "./to_otlp.ts";
 import {

@@ -18,7 +18,7 @@
  *
  * ```ts
  * import assert from "node:assert/strict";
- * import { collapsedStacks, cpuProfileToProfiles, profilesToPprof } from "@denocol/pprof-experimental";
+ * import { collapsedStacks, cpuProfileToProfiles, profilesToPprof } from "@denocol/pdata-experimental/pprof";
  *
  * // A V8 profile: main() called work(); two ticks in work (1 ms and 2 ms), one in main.
  * const frame = (functionName: string) => ({ functionName, url: "app.js", lineNumber: 0, columnNumber: 0 });

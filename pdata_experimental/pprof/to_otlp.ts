@@ -32,7 +32,7 @@ import {
   ScopeProfilesSchema,
   StackSchema,
   ValueTypeSchema,
-} from "@denocol/pdata-experimental";
+} from "../mod.ts";
 import type { PprofProfile, PprofValueType } from "./profile.ts";
 import {
   BUILD_ID_KEY,

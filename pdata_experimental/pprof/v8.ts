@@ -5,12 +5,7 @@
 
 import { create } from "@bufbuild/protobuf";
 import { AnyValueSchema } from "@denocol/pdata";
-import {
-  type Profiles,
-  ProfileSchema,
-  SampleSchema,
-  ValueTypeSchema,
-} from "@denocol/pdata-experimental";
+import { type Profiles, ProfileSchema, SampleSchema, ValueTypeSchema } from "../mod.ts";
 import { DEFAULT_SAMPLE_TYPE_KEY, GROUP_KEY, SAMPLE_TYPE_INDEX_KEY } from "./attributes.ts";
 import { type ConvertOptions, newProfilesData, randomId } from "./to_otlp.ts";
 

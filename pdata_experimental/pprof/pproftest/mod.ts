@@ -6,7 +6,7 @@
  * (`deno task test` installs Debian's `golang-go` when it can).
  *
  * ```ts ignore
- * import { goCommand, goProfiles } from "@denocol/pprof-experimental/pproftest";
+ * import { goCommand, goProfiles } from "@denocol/pdata-experimental/pproftest";
  *
  * if (goCommand() !== undefined) {
  *   const { cpu, heap } = await goProfiles(); // paths of gzipped pprof files
