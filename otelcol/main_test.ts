@@ -67,7 +67,15 @@ Deno.test("otelcol components lists every core factory with its stability per si
   const names = (kind: string) =>
     (listing[kind] as { name: string }[]).map((entry) => entry.name).sort();
   assert.deepEqual(names("receivers"), ["nop", "otlp", "pprof"]);
-  assert.deepEqual(names("processors"), ["batch", "filter", "memory_limiter", "transform"]);
+  assert.deepEqual(names("processors"), [
+    "attributes",
+    "batch",
+    "filter",
+    "memory_limiter",
+    "resource",
+    "script",
+    "transform",
+  ]);
   assert.deepEqual(names("exporters"), [
     "debug",
     "loadbalancing",
@@ -76,7 +84,7 @@ Deno.test("otelcol components lists every core factory with its stability per si
     "otlphttp",
     "pprof",
   ]);
-  assert.deepEqual(names("connectors"), ["forward", "profilestometrics"]);
+  assert.deepEqual(names("connectors"), ["forward", "profilestometrics", "routing"]);
   assert.deepEqual(names("extensions"), [
     "bearertokenauth",
     "file_storage",

@@ -44,6 +44,7 @@
  * @module
  */
 
+import { factory as attributes } from "@denocol/attributesprocessor";
 import { factory as batch } from "@denocol/batchprocessor";
 import { factory as bearerTokenAuth } from "@denocol/bearertokenauthextension";
 import { factory as debug } from "@denocol/debugexporter";
@@ -63,6 +64,9 @@ import { factory as otlpReceiver } from "@denocol/otlpreceiver";
 import { factory as pprofExporter } from "@denocol/pprofexporter";
 import { factory as pprofReceiver } from "@denocol/pprofreceiver";
 import { factory as profilesToMetrics } from "@denocol/profilestometricsconnector";
+import { factory as resource } from "@denocol/resourceprocessor";
+import { factory as routing } from "@denocol/routingconnector";
+import { factory as script } from "@denocol/scriptprocessor";
 import { type Factories, FactoryIndex, PROFILES_SUPPORT_GATE } from "@denocol/service";
 
 export type { AnyFactory, Factories } from "@denocol/service";
@@ -76,8 +80,9 @@ export {
 
 /**
  * The core factories: receivers `otlp`, `nop`, `pprof`; processors `batch`, `memory_limiter`,
- * `transform`, `filter`; exporters `otlp`, `otlphttp`, `loadbalancing`, `debug`, `nop`, `pprof`;
- * connectors `forward`, `profilestometrics`; extensions
+ * `transform`, `filter`, `attributes`, `resource`, `script`; exporters `otlp`, `otlphttp`,
+ * `loadbalancing`, `debug`, `nop`, `pprof`; connectors `forward`, `profilestometrics`, `routing`;
+ * extensions
  * `file_storage`, `bearertokenauth`, `health_check`, `zpages`. Each call returns the same factories.
  */
 export function components(): Factories {
@@ -86,9 +91,9 @@ export function components(): Factories {
 
 const CORE: Factories = {
   receivers: [otlpReceiver, nopReceiver, pprofReceiver],
-  processors: [batch, memoryLimiter, transform, filter],
+  processors: [batch, memoryLimiter, transform, filter, attributes, resource, script],
   exporters: [otlpExporter, otlpHttpExporter, loadBalancing, debug, nopExporter, pprofExporter],
-  connectors: [forward, profilesToMetrics],
+  connectors: [forward, profilesToMetrics, routing],
   extensions: [fileStorage, bearerTokenAuth, healthCheck, zpages],
 };
 
