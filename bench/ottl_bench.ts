@@ -10,7 +10,9 @@
  *
  * - transform: `set(span.attributes["env"], "prod")`, `replace_pattern(span.name, "[0-9]+", "N")`,
  *   `delete_key(span.attributes, "http.user_agent")`;
- * - filter: `span.attributes["http.status_code"] == 500` (drops few spans).
+ * - filter: `span.attributes["http.status_code"] == 500` (drops few spans);
+ * - attributes: three Go contrib `attributes` actions on attributes every span has: `upsert`
+ *   of `env`, `hash` (SHA-256) of `attr.0`, `delete` of `attr.1`.
  *
  * Run: `deno run -A bench/ottl_bench.ts` (or `deno task bench ottl`).
  *
@@ -19,6 +21,7 @@
 
 import { nopHost, nopSettings } from "@denocol/component/componenttest";
 import type { Consumer } from "@denocol/consumer";
+import { factory as attributesFactory } from "@denocol/attributesprocessor";
 import { factory as filterFactory } from "@denocol/filterprocessor";
 import { type Traces, traces } from "@denocol/pdata";
 import { randomTraces, seededRandom } from "@denocol/pdata/pdatatest";
@@ -75,13 +78,27 @@ const filter = filterFactory.createTraces(
   },
   sink,
 );
+const attributes = attributesFactory.createTraces(
+  nopSettings("processor", "attributes"),
+  {
+    ...attributesFactory.createDefaultConfig(),
+    actions: [
+      { key: "env", value: "prod", action: "upsert" },
+      { key: "attr.0", action: "hash" },
+      { key: "attr.1", action: "delete" },
+    ],
+  },
+  sink,
+);
 await transform.start(nopHost());
 await filter.start(nopHost());
+await attributes.start(nopHost());
 
 const rows: Row[] = [
   { name: "pass-through", consumer: sink },
   { name: "transform (3 statements)", consumer: transform },
   { name: "filter (1 condition)", consumer: filter },
+  { name: "attributes (3 actions)", consumer: attributes },
 ];
 const results: { name: string; nsPerSpan: number }[] = [];
 for (const row of rows) {
@@ -90,6 +107,7 @@ for (const row of rows) {
 }
 await transform.shutdown();
 await filter.shutdown();
+await attributes.shutdown();
 
 const base = results[0].nsPerSpan;
 console.log(`${spansPerRound} spans per round, fastest of ${ROUNDS} rounds`);
