@@ -8,7 +8,7 @@ import { defaultTlsClientConfig, type TlsClientConfig, validateTlsClientConfig }
  * metadata) and `tls`. Embed it in a component config.
  */
 export interface ClientConfig {
-  /** `gzip` (default) or `none`. */
+  /** `gzip` (default), `zstd`, `snappy` (HTTP), `deflate`, `zlib` (HTTP) or `none`. */
   compression: string;
   /** Added to every request: HTTP headers or gRPC metadata (an open map). */
   headers: Record<string, string>;
@@ -26,27 +26,55 @@ export function defaultClientConfig(): ClientConfig {
  *
  * @param path Config path of the client, such as `exporters::otlp`.
  * @param headerKeys What the `headers` keys are, for messages: `header names` or `metadata keys`.
+ * @param compressions The compressions the transport has; default {@linkcode CLIENT_COMPRESSIONS}.
  * @throws {TypeError} naming the key when a value is invalid.
  */
-export function validateClientConfig(config: ClientConfig, path: string, headerKeys: string): void {
-  validateCompression(config.compression, path);
+export function validateClientConfig(
+  config: ClientConfig,
+  path: string,
+  headerKeys: string,
+  compressions: readonly string[] = CLIENT_COMPRESSIONS,
+): void {
+  validateCompression(config.compression, path, compressions);
   validateHeaders(config.headers, path, headerKeys);
   validateTlsClientConfig(config.tls, `${path}::tls`);
 }
 
-/** The compressions a denocol client can send with; `""` means the default of the transport. */
-export const CLIENT_COMPRESSIONS: readonly string[] = ["gzip", "none", ""];
+/**
+ * The compressions an HTTP client can send with, as Go's `configcompression` names them; `""`
+ * and `none` send as is.
+ */
+export const CLIENT_COMPRESSIONS: readonly string[] = [
+  "gzip",
+  "zstd",
+  "snappy",
+  "deflate",
+  "zlib",
+  "none",
+  "",
+];
+
+/** The compressions a gRPC client can send with (`grpc-encoding`). */
+export const GRPC_CLIENT_COMPRESSIONS: readonly string[] = ["gzip", "zstd", "deflate", "none", ""];
 
 /**
  * Checks a client's `compression` value.
  *
  * @param path Config path of the client, such as `exporters::otlp`; errors name `path::compression`.
+ * @param accepted The compressions the transport has; default {@linkcode CLIENT_COMPRESSIONS}.
  * @throws {TypeError} naming the key and the accepted values.
  */
-export function validateCompression(compression: unknown, path: string): void {
-  if (typeof compression !== "string" || !CLIENT_COMPRESSIONS.includes(compression)) {
+export function validateCompression(
+  compression: unknown,
+  path: string,
+  accepted: readonly string[] = CLIENT_COMPRESSIONS,
+): void {
+  if (typeof compression !== "string" || !accepted.includes(compression)) {
+    const names = accepted.filter((name) => name !== "").map((name) => JSON.stringify(name));
     throw new TypeError(
-      `${path}::compression: expected "gzip" or "none", got ${JSON.stringify(compression)}`,
+      `${path}::compression: expected one of ${names.join(", ")}, got ${
+        JSON.stringify(compression)
+      }`,
     );
   }
 }

@@ -1,12 +1,21 @@
 import assert from "node:assert/strict";
-import { validateCompression, validateHeaders } from "./mod.ts";
+import { GRPC_CLIENT_COMPRESSIONS, validateCompression, validateHeaders } from "./mod.ts";
 
-Deno.test("validateCompression accepts gzip, none and the default, naming the key otherwise", () => {
-  for (const value of ["gzip", "none", ""]) validateCompression(value, "exporters::otlp");
+Deno.test("validateCompression accepts Go's compressions for the transport, naming the key otherwise", () => {
+  for (const value of ["gzip", "zstd", "snappy", "deflate", "zlib", "none", ""]) {
+    validateCompression(value, "exporters::otlphttp");
+  }
+  for (const value of ["gzip", "zstd", "deflate", "none", ""]) {
+    validateCompression(value, "exporters::otlp", GRPC_CLIENT_COMPRESSIONS);
+  }
   assert.throws(
-    () => validateCompression("zstd", "exporters::otlp"),
-    { message: 'exporters::otlp::compression: expected "gzip" or "none", got "zstd"' },
+    () => validateCompression("snappy", "exporters::otlp", GRPC_CLIENT_COMPRESSIONS),
+    {
+      message: 'exporters::otlp::compression: expected one of "gzip", "zstd", "deflate", ' +
+        '"none", got "snappy"',
+    },
   );
+  assert.throws(() => validateCompression("lz4", "exporters::otlphttp"), /got "lz4"/);
   assert.throws(() => validateCompression(1, "exporters::otlp"), TypeError);
 });
 

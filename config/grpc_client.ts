@@ -5,7 +5,13 @@
 // gRPC status: the server's own, or the one the gRPC specification maps a transport failure to.
 
 import * as http2 from "node:http2";
-import zlib from "node:zlib";
+import {
+  compress,
+  type Compression,
+  compressionNamed,
+  decompress,
+  DecompressedTooLargeError,
+} from "./compression.ts";
 import { formatGrpcTimeout, GrpcStatus, GrpcStatusError } from "./grpc_status.ts";
 import { guardSessionTeardown } from "./http2.ts";
 import { releaseChunk } from "./http_exchange.ts";
@@ -28,8 +34,10 @@ export interface GrpcCallOptions {
   timeoutMs?: number;
   /** Cancels the call. */
   signal?: AbortSignal;
-  /** Compress the message with gzip. */
+  /** Compress the message with gzip (the same as `compression: "gzip"`). */
   gzip?: boolean;
+  /** Compress the message: `gzip`, `zstd` or `deflate` (`grpc-encoding`). */
+  compression?: Compression;
   /** Largest response message accepted, in bytes. Default 4 MiB. */
   maxResponseBytes?: number;
 }
@@ -164,8 +172,9 @@ export class GrpcClient {
       options.signal?.addEventListener("abort", onAbort, { once: true });
       let body = message;
       let flag = 0;
-      if (options.gzip) {
-        body = zlib.gzipSync(message);
+      const compression = options.compression ?? (options.gzip ? "gzip" : undefined);
+      if (compression !== undefined) {
+        body = compress(compression, message);
         flag = 1;
       }
       const frame = new Uint8Array(5 + body.length);
@@ -177,10 +186,10 @@ export class GrpcClient {
         ":path": path,
         "content-type": "application/grpc",
         te: "trailers",
-        "grpc-accept-encoding": "gzip,identity",
+        "grpc-accept-encoding": "gzip,zstd,deflate,identity",
         ...options.metadata,
       };
-      if (options.gzip) headers["grpc-encoding"] = "gzip";
+      if (compression !== undefined) headers["grpc-encoding"] = compression;
       const timeoutMs = options.timeoutMs ?? 0;
       if (timeoutMs > 0) {
         headers["grpc-timeout"] = formatGrpcTimeout(timeoutMs);
@@ -318,11 +327,25 @@ function unframe(
   }
   const payload = body.subarray(5, 5 + length);
   if (body[0] === 0) return payload;
-  if (body[0] !== 1 || encoding !== "gzip") {
+  const compression = compressionNamed(encoding);
+  if (body[0] !== 1 || compression === undefined || compression === "snappy") {
     throw new GrpcStatusError(
       GrpcStatus.internal,
       `cannot read a response message with flag ${body[0]} and encoding ${encoding}`,
     );
   }
-  return zlib.gunzipSync(payload, { maxOutputLength: maxBytes });
+  try {
+    return decompress(compression, payload, maxBytes);
+  } catch (error) {
+    if (error instanceof DecompressedTooLargeError) {
+      throw new GrpcStatusError(
+        GrpcStatus.resourceExhausted,
+        `response larger than ${maxBytes} bytes after decompression`,
+      );
+    }
+    throw new GrpcStatusError(
+      GrpcStatus.internal,
+      `cannot decompress the response (${encoding}): ${(error as Error).message}`,
+    );
+  }
 }

@@ -6,7 +6,12 @@
 // header before the message is buffered, a bad frame flag is refused, `grpc-timeout` is honoured.
 
 import * as http2 from "node:http2";
-import zlib from "node:zlib";
+import {
+  compressionNamed,
+  decompress,
+  DecompressedTooLargeError,
+  GRPC_COMPRESSIONS,
+} from "./compression.ts";
 import { type BodyBudget, freeBody, HttpHeaders, releaseChunk } from "./http_exchange.ts";
 import {
   GrpcBudgetError,
@@ -48,20 +53,13 @@ export interface GrpcServerLimits {
   maxRecvMsgBytes: number;
 }
 
-const SUPPORTED_ENCODINGS = ["identity", "gzip", "deflate"];
-function decompress(encoding: string, bytes: Uint8Array, maxBytes: number): Uint8Array {
-  const options = { maxOutputLength: maxBytes };
+const SUPPORTED_ENCODINGS = ["identity", ...GRPC_COMPRESSIONS];
+function decompressMessage(encoding: string, bytes: Uint8Array, maxBytes: number): Uint8Array {
   try {
-    if (encoding === "gzip") return zlib.gunzipSync(bytes, options);
     // `deflate` in gRPC is zlib-wrapped; a bare deflate stream is accepted as well.
-    try {
-      return zlib.inflateSync(bytes, options);
-    } catch (error) {
-      if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw error;
-      return zlib.inflateRawSync(bytes, options);
-    }
+    return decompress(compressionNamed(encoding) ?? "gzip", bytes, maxBytes);
   } catch (error) {
-    if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") {
+    if (error instanceof DecompressedTooLargeError) {
       throw new GrpcStatusError(
         GrpcStatus.resourceExhausted,
         `grpc: received message after decompression larger than max (${maxBytes} bytes)`,
@@ -211,7 +209,7 @@ function readUnaryMessage(
         return;
       }
       try {
-        const decompressed = decompress(encoding, body, limits.maxRecvMsgBytes);
+        const decompressed = decompressMessage(encoding, body, limits.maxRecvMsgBytes);
         freeBody(message);
         finish(undefined, decompressed);
       } catch (error) {

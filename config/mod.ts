@@ -74,9 +74,20 @@ export {
 export { type GrpcListenOptions, listenGrpc } from "./grpc_listen.ts";
 export { type GrpcCallOptions, GrpcClient, type GrpcClientOptions } from "./grpc_client.ts";
 export {
+  compress,
+  compressAsync,
+  type Compression,
+  compressionNamed,
+  COMPRESSIONS,
+  decompress,
+  DecompressedTooLargeError,
+  GRPC_COMPRESSIONS,
+} from "./compression.ts";
+export {
   CLIENT_COMPRESSIONS,
   type ClientConfig,
   defaultClientConfig,
+  GRPC_CLIENT_COMPRESSIONS,
   validateClientConfig,
   validateCompression,
   validateHeaders,

@@ -6,6 +6,7 @@ import {
 import {
   type ClientConfig,
   defaultClientConfig,
+  GRPC_CLIENT_COMPRESSIONS,
   parseEndpoint,
   validateClientConfig,
 } from "@denocol/config";
@@ -90,6 +91,6 @@ export function resolveTarget(config: OtlpGrpcConfig, path: string): Target {
  */
 export function validateConfig(config: OtlpGrpcConfig, path = `exporters::${TYPE}`): void {
   resolveTarget(config, path);
-  validateClientConfig(config, path, "metadata keys");
+  validateClientConfig(config, path, "metadata keys", GRPC_CLIENT_COMPRESSIONS);
   validateHelperConfig(config, path);
 }

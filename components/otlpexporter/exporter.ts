@@ -9,7 +9,7 @@ import {
   type PushFunc,
   resolveTimeout,
 } from "@denocol/exporter/exporterhelper";
-import { GrpcClient, loadTlsClientConfig } from "@denocol/config";
+import { compressionNamed, GrpcClient, loadTlsClientConfig } from "@denocol/config";
 import type { SignalDescriptor } from "@denocol/pdata";
 import type * as http2 from "node:http2";
 import { isIP } from "node:net";
@@ -86,7 +86,8 @@ export function createGrpcTransport<T>(
   // working on a call we have given up on.
   const timeoutMs = resolveTimeout({ timeout: config.timeout }, path);
   const exportPath = `/${signal.service.typeName}/Export`;
-  const gzip = config.compression === "gzip";
+  // `none` and `""` send as is; validation allows only gRPC's compressions.
+  const compression = compressionNamed(config.compression);
   let client: GrpcClient | undefined;
 
   const push: PushFunc<T> = async (data, context) => {
@@ -96,7 +97,7 @@ export function createGrpcTransport<T>(
       const reply = await client!.unary(exportPath, signal.encodeProto(data), {
         metadata,
         signal: context.signal,
-        gzip,
+        ...(compression !== undefined ? { compression } : {}),
         maxResponseBytes: READ_MAX_BYTES,
         ...(timeoutMs > 0 ? { timeoutMs } : {}),
       });

@@ -7,7 +7,7 @@
  * exporters:
  *   otlp:
  *     endpoint: collector.example.com:4317
- *     compression: gzip                 # or none
+ *     compression: gzip                 # or zstd, deflate, none (gRPC has no snappy)
  *     headers: { x-tenant: acme }
  *     tls: { ca_file: /etc/ssl/ca.pem } # or insecure: true for h2c
  * ```

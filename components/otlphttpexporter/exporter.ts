@@ -10,16 +10,12 @@ import {
   partialSuccessOf,
   type PushFunc,
 } from "@denocol/exporter/exporterhelper";
-import { loadTlsClientConfig } from "@denocol/config";
+import { compressAsync, compressionNamed, loadTlsClientConfig } from "@denocol/config";
 import type { SignalDescriptor } from "@denocol/pdata";
 import * as http from "node:http";
 import * as https from "node:https";
-import { promisify } from "node:util";
-import { gzip } from "node:zlib";
 import { type OtlpHttpConfig, signalUrl } from "./config.ts";
 import { httpError } from "./response.ts";
-
-const gzipAsync = promisify(gzip);
 
 /** Responses larger than this are read only this far (bodies are status messages). */
 const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -96,7 +92,8 @@ export function createSignalExporter<T>(
   const url = signalUrl(config, signal, path);
   const logger = settings.telemetry.logger;
   const json = config.encoding === "json";
-  const compress = config.compression === "gzip";
+  // `none` and `""` send as is; every other value was checked by the config's validation.
+  const compression = compressionNamed(config.compression);
   const { buildInfo } = settings;
   const baseHeaders: Record<string, string> = {
     "user-agent":
@@ -104,12 +101,12 @@ export function createSignalExporter<T>(
     ...config.headers,
     "content-type": json ? "application/json" : "application/x-protobuf",
   };
-  if (compress) baseHeaders["content-encoding"] = "gzip";
+  if (compression !== undefined) baseHeaders["content-encoding"] = compression;
   let agent: http.Agent | undefined;
 
   const push: PushFunc<T> = async (data, context) => {
     const raw = json ? new TextEncoder().encode(signal.encodeJson(data)) : signal.encodeProto(data);
-    const body = compress ? new Uint8Array(await gzipAsync(raw)) : raw;
+    const body = compression !== undefined ? await compressAsync(compression, raw) : raw;
     let response: RawResponse;
     try {
       response = await post(url, baseHeaders, body, agent!, context.signal);

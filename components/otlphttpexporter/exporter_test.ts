@@ -87,6 +87,33 @@ Deno.test("otlphttp: all four signals go to their default paths as gzip protobuf
   }
 });
 
+Deno.test("otlphttp: zstd, snappy, deflate and zlib bodies, each with its Content-Encoding", async () => {
+  const backend = new Backend();
+  const { settings } = captureTelemetry("otlphttp");
+  try {
+    for (const compression of ["zstd", "snappy", "deflate", "zlib"]) {
+      const exporter = factory.createTraces(
+        settings,
+        config(backend.url, { compression, sending_queue: synchronous }),
+      );
+      await exporter.start(nopHost());
+      try {
+        await exporter.consume(tracesWithSpans(compression, 2));
+      } finally {
+        await exporter.shutdown();
+      }
+      const request = backend.requests.at(-1)!;
+      assert.equal(request.headers.get("content-encoding"), compression);
+      assert.deepEqual(spanNames(traces.decodeProto(request.body)), [
+        `${compression}-0`,
+        `${compression}-1`,
+      ]);
+    }
+  } finally {
+    await backend.close();
+  }
+});
+
 Deno.test("otlphttp: profiles through the twin factory, JSON to profiles_endpoint, partial success", async () => {
   assert.ok(isProfilesFactory(factory));
   assert.equal(factory.profilesStability, "development");

@@ -8,7 +8,7 @@
  *   otlphttp:
  *     endpoint: https://collector.example.com:4318
  *     encoding: proto          # or json
- *     compression: gzip        # or none
+ *     compression: gzip        # or zstd, snappy, deflate, zlib, none
  *     headers: { x-tenant: acme }
  *     tls: { ca_file: /etc/ssl/ca.pem }
  *     sending_queue: { storage: file_storage }

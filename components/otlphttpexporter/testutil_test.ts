@@ -1,6 +1,7 @@
 // Fixtures for the otlphttp exporter tests: a controllable Deno.serve backend that decodes what
 // it receives. Span data, telemetry, retries and certificates come from
 // @denocol/exporter/exportertest and @denocol/config/configtest.
+import { compressionNamed, decompress } from "@denocol/config";
 import { traces } from "@denocol/pdata";
 import { spanNames } from "@denocol/exporter/exportertest";
 
@@ -12,7 +13,7 @@ export async function gunzip(body: Uint8Array): Promise<Uint8Array> {
 export interface RecordedRequest {
   path: string;
   headers: Headers;
-  /** Decoded body (after gunzip), raw bytes. */
+  /** Decoded body (after decompression), raw bytes. */
   body: Uint8Array;
 }
 
@@ -31,7 +32,11 @@ export class Backend {
       { hostname: "127.0.0.1", port, onListen: () => {} },
       async (request) => {
         let body: Uint8Array = new Uint8Array(await request.arrayBuffer());
-        if (request.headers.get("content-encoding") === "gzip") body = await gunzip(body);
+        const encoding = request.headers.get("content-encoding") ?? "";
+        if (encoding === "gzip") body = await gunzip(body);
+        else if (compressionNamed(encoding) !== undefined) {
+          body = decompress(compressionNamed(encoding)!, body, 64 << 20);
+        }
         const recorded = { path: new URL(request.url).pathname, headers: request.headers, body };
         const index = this.requests.push(recorded) - 1;
         const response = this.responder(recorded, index);

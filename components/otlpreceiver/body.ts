@@ -2,7 +2,7 @@
 // a limit on the decoded size that stops the decompressor as soon as it is passed, so that a small
 // compressed body that expands enormously (a compression bomb) is refused without being held.
 
-import zlib from "node:zlib";
+import { compressionNamed, decompress, DecompressedTooLargeError } from "@denocol/config";
 
 /** Why a body could not be decoded. */
 export class BodyError extends Error {
@@ -17,18 +17,11 @@ export class BodyError extends Error {
 }
 
 /** The encodings the receiver understands (`zlib` and `deflate` are the same). */
-export const SUPPORTED_ENCODINGS: readonly string[] = ["gzip", "zstd", "deflate", "zlib"];
+export const SUPPORTED_ENCODINGS: readonly string[] = ["gzip", "zstd", "deflate", "zlib", "snappy"];
 
 /**
- * HTTP `deflate` is zlib-wrapped by the RFC, yet some clients send a bare deflate stream. The
- * first two bytes tell them apart: a zlib header names method 8 and is a multiple of 31.
- */
-function isZlibHeader(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && (bytes[0] & 0x0f) === 8 && ((bytes[0] << 8) | bytes[1]) % 31 === 0;
-}
-
-/**
- * Decodes `bytes` sent with `encoding`.
+ * Decodes `bytes` sent with `encoding` (`deflate` zlib-wrapped or bare; `snappy` the block
+ * format Go's `confighttp` sends).
  *
  * @param maxBytes Limit on the decoded size.
  * @throws {BodyError} 413 past the limit, 400 for an unknown encoding or corrupt data.
@@ -36,22 +29,19 @@ function isZlibHeader(bytes: Uint8Array): boolean {
 export function decodeBody(bytes: Uint8Array, encoding: string, maxBytes: number): Uint8Array {
   const name = encoding.trim().toLowerCase();
   if (name === "" || name === "identity") return bytes;
-  const options = { maxOutputLength: Math.max(1, maxBytes) };
+  const compression = compressionNamed(name);
+  if (compression === undefined) {
+    throw new BodyError(
+      400,
+      `unsupported Content-Encoding ${JSON.stringify(encoding)}; supported: ${
+        SUPPORTED_ENCODINGS.join(", ")
+      }`,
+    );
+  }
   try {
-    switch (name) {
-      case "gzip":
-      case "x-gzip":
-        return zlib.gunzipSync(bytes, options);
-      case "zstd":
-        return zlib.zstdDecompressSync(bytes, options);
-      case "deflate":
-      case "zlib":
-        return isZlibHeader(bytes)
-          ? zlib.inflateSync(bytes, options)
-          : zlib.inflateRawSync(bytes, options);
-    }
+    return decompress(compression, bytes, maxBytes);
   } catch (error) {
-    if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") {
+    if (error instanceof DecompressedTooLargeError) {
       throw new BodyError(
         413,
         `request body size after decompression exceeds the limit of ${maxBytes} bytes`,
@@ -65,10 +55,4 @@ export function decodeBody(bytes: Uint8Array, encoding: string, maxBytes: number
       { cause: error },
     );
   }
-  throw new BodyError(
-    400,
-    `unsupported Content-Encoding ${JSON.stringify(encoding)}; supported: ${
-      SUPPORTED_ENCODINGS.join(", ")
-    }`,
-  );
 }

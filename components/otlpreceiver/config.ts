@@ -104,8 +104,8 @@ export interface HttpProtocolConfig {
   /** Whether connections are kept open between requests; default true. */
   keep_alives_enabled: boolean;
   /**
-   * `Content-Encoding`s accepted; an empty list means all supported: gzip, zstd, zlib, deflate
-   * (Go's default also lists snappy, which denocol cannot decode).
+   * `Content-Encoding`s accepted; an empty list means all supported: gzip, zstd, zlib, deflate,
+   * snappy (Go's default).
    */
   compression_algorithms: string[];
   /** Passes request headers to the pipeline as client metadata. */

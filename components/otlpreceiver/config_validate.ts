@@ -60,7 +60,7 @@ function validateEndpoint(endpoint: string, path: string): void {
 }
 
 /** What `compression_algorithms` may list (`""` is an uncompressed body). */
-const ACCEPTED_COMPRESSIONS = ["", "gzip", "zstd", "zlib", "deflate"];
+const ACCEPTED_COMPRESSIONS = ["", "gzip", "zstd", "zlib", "deflate", "snappy"];
 
 function validateDuration(value: ConfigDuration, path: string): void {
   restated(path, (at) => parseConfigDuration(value, at));

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { fromBinary } from "@bufbuild/protobuf";
 import { anyUnpack } from "@bufbuild/protobuf/wkt";
+import { compress as compressBody } from "@denocol/config";
 import { PermanentError, RetryableError } from "@denocol/consumer";
 import { errorConsumer } from "@denocol/consumer/consumertest";
 import {
@@ -153,6 +154,36 @@ Deno.test("otlp http: gzip, zlib deflate and raw deflate bodies are decompressed
   assert.equal(response.status, 200);
   await response.body?.cancel();
   assert.equal(sink.count, 17);
+});
+
+Deno.test("otlp http: zstd and snappy bodies (as Go's confighttp sends them) are decompressed", async () => {
+  const sink = tracesSink();
+  await using r = await startReceiver({ traces: sink }, { grpc: null });
+  const body = traces.encodeProto(makeTraces(4));
+  for (const encoding of ["zstd", "snappy"] as const) {
+    const response = await post(`${r.httpUrl}/v1/traces`, compressBody(encoding, body), {
+      ...PROTO,
+      "content-encoding": encoding,
+    });
+    assert.equal(response.status, 200, encoding);
+    await response.body?.cancel();
+  }
+  assert.equal(sink.count, 8);
+  // A snappy block that declares more than max_request_body_size is refused before decoding.
+  const raw = traces.encodeProto(makeTraces(200));
+  const big = compressBody("snappy", raw);
+  const limit = big.length + 100;
+  assert.ok(limit < raw.length, "the compressed body is under the limit, the decoded one over");
+  await using small = await startReceiver({ traces: sink }, {
+    grpc: null,
+    http: { max_request_body_size: limit },
+  });
+  const refused = await post(`${small.httpUrl}/v1/traces`, big, {
+    ...PROTO,
+    "content-encoding": "snappy",
+  });
+  assert.equal(refused.status, 413);
+  await refused.body?.cancel();
 });
 
 Deno.test("otlp http: unknown encoding and corrupt compressed data are 400", async () => {

@@ -27,7 +27,7 @@
  *   checks could run.
  * - Every HTTP/2 session has a budget of client resets (rapid reset), grpc-go's keepalive
  *   enforcement, and `max_concurrent_streams` in its SETTINGS.
- * - Request bodies are limited while they arrive and again after gzip/zstd/deflate decompression,
+ * - Request bodies are limited while they arrive and again after gzip/zstd/deflate/snappy decompression,
  *   so a compression bomb is refused with 413 without being held in memory.
  * - With a `memory_limiter` running, each request is admitted against the process's memory budget
  *   before and while it is decoded (see the README's "Limits for slow and hostile clients").
