@@ -46,8 +46,11 @@ export function newPipelineRouter<T>(
       const unknown = unique.filter((id) => !pipelines.has(id));
       if (unknown.length > 0 || unique.length === 0) {
         throw new RangeError(
-          `${unknown.length > 0 ? `pipelines ${unknown.join(", ")} are` : "no pipeline is"} ` +
-            `not fed by this connector; it feeds ${pipelineIds.join(", ")}`,
+          `${
+            unknown.length > 0
+              ? `pipelines ${unknown.join(", ")} are not fed by this connector`
+              : "no pipeline named"
+          }; it feeds ${pipelineIds.join(", ")}`,
         );
       }
       if (unique.length === pipelineIds.length) return all;

@@ -88,8 +88,14 @@ import {
 import { type ConsumeContext, type Consumer, FanOutError, PermanentError } from "@denocol/consumer";
 import { type MetricTransformContext, newTransformContext, OttlRuntimeError } from "@denocol/ottl";
 import type { ProfileTransformContext } from "@denocol/ottl-experimental";
-import { type SignalDescriptor, SIGNALS } from "@denocol/pdata";
-import { profiles, ProfilesDictionarySchema } from "@denocol/pdata-experimental";
+import {
+  type Logs,
+  type Metrics,
+  type SignalDescriptor,
+  SIGNALS,
+  type Traces,
+} from "@denocol/pdata";
+import { type Profiles, profiles, ProfilesDictionarySchema } from "@denocol/pdata-experimental";
 import {
   type CompiledRoute,
   compileRoutes,
@@ -251,17 +257,13 @@ function createRouter<T>(signal: string, routing: SignalRouting<T>) {
   };
 }
 
-const tracesRouting: SignalRouting<
-  typeof SIGNALS.traces extends SignalDescriptor<infer T> ? T : never
-> = {
+const tracesRouting: SignalRouting<Traces> = {
   descriptor: SIGNALS.traces,
   levels: traceLevels,
   moveItems: { span: (d, t, m) => moveItems(traceLevels, d, t, m) },
 };
 
-const metricsRouting: SignalRouting<
-  typeof SIGNALS.metrics extends SignalDescriptor<infer T> ? T : never
-> = {
+const metricsRouting: SignalRouting<Metrics> = {
   descriptor: SIGNALS.metrics,
   levels: metricLevels,
   moveItems: {
@@ -270,17 +272,13 @@ const metricsRouting: SignalRouting<
   },
 };
 
-const logsRouting: SignalRouting<
-  typeof SIGNALS.logs extends SignalDescriptor<infer T> ? T : never
-> = {
+const logsRouting: SignalRouting<Logs> = {
   descriptor: SIGNALS.logs,
   levels: logLevels,
   moveItems: { log: (d, t, m) => moveItems(logLevels, d, t, m) },
 };
 
-const profilesRouting: SignalRouting<
-  typeof profiles extends SignalDescriptor<infer T> ? T : never
-> = {
+const profilesRouting: SignalRouting<Profiles> = {
   descriptor: profiles,
   levels: profileLevels,
   moveItems: { profile: (d, t, m) => moveItems(profileLevels, d, t, m) },

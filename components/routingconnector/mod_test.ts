@@ -7,14 +7,7 @@ import { newPipelineRouter } from "@denocol/connector";
 import { checkConnectorFactory } from "@denocol/connector-experimental/connectortest";
 import { clientMetadata, type ConsumeContext, isPermanent } from "@denocol/consumer";
 import { SinkConsumer } from "@denocol/consumer/consumertest";
-import {
-  AttributeMap,
-  type Logs,
-  logs,
-  type Metrics,
-  metrics,
-  traces,
-} from "@denocol/pdata";
+import { AttributeMap, type Logs, logs, type Metrics, metrics, traces } from "@denocol/pdata";
 import { type Config, factory } from "@denocol/routingconnector";
 
 /** Sinks by pipeline, behind the router the service would build. */
