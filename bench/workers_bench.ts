@@ -1,0 +1,199 @@
+/**
+ * The collector with `--workers=1` and `--workers=2`, same run, for traces over HTTP/protobuf
+ * (`otlp → … → otlphttp`) and gRPC (`otlp → … → otlp`), exporters with `compression: none`, and
+ * two pipelines: `pass-through` (`batch` only: requests stay encoded from receiver to exporter)
+ * and `transform` (a `transform` processor sets an attribute on every span, so that each request
+ * is decoded, changed and encoded again, as most processors make it, then `batch`). For each, in
+ * rounds that alternate the order of the two:
+ *
+ * - **items/s**: what the collector acknowledged while 16 clients, each on its own connection,
+ *   sent 500-span requests as fast as it answered, for 5 s after a 2 s warm-up (every
+ *   acknowledged item is then waited for at the backend);
+ * - **collector cores**: user + system CPU of the collector's processes (`/proc`, the supervisor
+ *   and its workers) over that run and its drain, divided by its wall time;
+ * - **harness cores**: the same for this process, which runs the load generator and the mock
+ *   backend: on a machine of few cores they compete with the collector for them.
+ *
+ * The generator sends one pre-encoded request over and over (over gRPC through a bare HTTP/2
+ * client, not the generated one that encodes every call) and the backend counts items on the
+ * wire without decoding them, so that the harness takes as little CPU as it can.
+ *
+ * Run: `deno run -A bench/workers_bench.ts` (or `deno task bench workers`). `BENCH_ROUNDS` sets the
+ * rounds (default 2), `BENCH_CLIENTS` the clients (default 16), `BENCH_COMPRESSION` the
+ * exporters' compression (default `none`).
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { MockBackend } from "../testbed/backend.ts";
+import { Collector, freePort, pipelineConfig } from "../testbed/collector.ts";
+import { type Protocol, runLoad } from "../testbed/loadgen.ts";
+
+const PROTOCOLS: Protocol[] = ["http", "grpc"];
+/**
+ * The processors of each pipeline measured: requests passed on as they came (the data stays
+ * encoded from receiver to exporter), and a `transform` that sets an attribute on every span
+ * (each request is decoded, changed and encoded again, as with most processors).
+ */
+const PIPELINES: Record<string, ReadonlyArray<readonly [string, string]>> = {
+  "pass-through": [["batch", ""]],
+  transform: [
+    ["transform", '    trace_statements:\n      - set(span.attributes["bench"], "yes")\n'],
+    ["batch", ""],
+  ],
+};
+const WORKERS = [1, 2];
+const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 2);
+const RUN_MS = 5000;
+const WARMUP_MS = 2000;
+const CLIENTS = Number(Deno.env.get("BENCH_CLIENTS") ?? 16);
+const ITEMS_PER_REQUEST = 500;
+const COMPRESSION = Deno.env.get("BENCH_COMPRESSION") ?? "none";
+
+interface Round {
+  itemsPerSecond: number;
+  collectorCores: number;
+  harnessCores: number;
+  cpuPerMillion: number;
+  missing: number;
+}
+
+async function drained(backend: MockBackend, before: number, count: number): Promise<number> {
+  let last = -1;
+  let lastChange = Date.now();
+  for (;;) {
+    const now = backend.received("traces") - before;
+    if (now >= count) return now;
+    if (now !== last) {
+      last = now;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > 3000) {
+      return now;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function measure(
+  pipeline: string,
+  protocol: Protocol,
+  workers: number,
+  backend: MockBackend,
+): Promise<Round> {
+  const grpcPort = freePort();
+  const httpPort = freePort();
+  const collector = await Collector.start({
+    config: pipelineConfig({
+      signals: ["traces"],
+      grpcPort,
+      httpPort,
+      metricsPort: freePort(),
+      exporter: protocol === "grpc" ? "otlp" : "otlphttp",
+      backendEndpoint: protocol === "grpc" ? backend.grpcEndpoint : backend.httpEndpoint,
+      exporterExtra: `    compression: ${COMPRESSION}\n`,
+      processors: PIPELINES[pipeline],
+    }),
+    readyPorts: [grpcPort, httpPort],
+    workers,
+  });
+  const endpoint = `127.0.0.1:${protocol === "grpc" ? grpcPort : httpPort}`;
+  const load = (durationMs: number) =>
+    runLoad({
+      signal: "traces",
+      protocol,
+      endpoint,
+      maxItems: 100_000_000,
+      durationMs,
+      clients: CLIENTS,
+      itemsPerRequest: ITEMS_PER_REQUEST,
+      reuseRequest: true,
+      rawGrpc: true,
+      retryGraceMs: 10_000,
+    });
+  try {
+    const warm = await load(WARMUP_MS);
+    await drained(backend, backend.received("traces") - warm.accepted, warm.accepted);
+    const before = backend.received("traces");
+    const cpuBefore = collector.cpuSeconds();
+    const harnessBefore = process.cpuUsage();
+    const started = performance.now();
+    const run = await load(RUN_MS);
+    const delivered = await drained(backend, before, run.accepted);
+    const wallSeconds = (performance.now() - started) / 1000;
+    const cpu = collector.cpuSeconds() - cpuBefore;
+    const harness = process.cpuUsage(harnessBefore);
+    return {
+      itemsPerSecond: (run.accepted / run.elapsedMs) * 1000,
+      collectorCores: cpu / wallSeconds,
+      harnessCores: (harness.user + harness.system) / 1e6 / wallSeconds,
+      cpuPerMillion: run.accepted > 0 ? (cpu / run.accepted) * 1e6 : NaN,
+      missing: run.accepted - delivered,
+    };
+  } finally {
+    await collector.stop();
+  }
+}
+
+const results = new Map<string, Round[]>();
+const started = performance.now();
+const loadBefore = Deno.loadavg()[0];
+for (const pipeline of Object.keys(PIPELINES)) {
+  for (const protocol of PROTOCOLS) {
+    const backend = await MockBackend.start({ countOnly: true });
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = round % 2 === 0 ? WORKERS : [...WORKERS].reverse();
+        for (const workers of order) {
+          const figures = await measure(pipeline, protocol, workers, backend);
+          const key = `${pipeline}/${protocol}/${workers}`;
+          results.set(key, [...(results.get(key) ?? []), figures]);
+        }
+      }
+    } finally {
+      await backend.close();
+    }
+  }
+}
+
+const int = (n: number) => Math.round(n).toLocaleString("en-US");
+const fixed = (n: number, digits = 2) => n.toFixed(digits);
+const best = (rounds: Round[]) =>
+  rounds.reduce((a, b) => (b.itemsPerSecond > a.itemsPerSecond ? b : a));
+
+console.log(
+  `--workers=1 vs --workers=2, traces, ${CLIENTS} clients x ${ITEMS_PER_REQUEST}-span ` +
+    `requests, exporter compression ${COMPRESSION}, ${RUN_MS / 1000} s per run, best of ` +
+    `${ROUNDS} rounds, nproc ${navigator.hardwareConcurrency}, Deno ${Deno.version.deno}, ` +
+    `load average ${loadBefore.toFixed(2)} before, ${Deno.loadavg()[0].toFixed(2)} after`,
+);
+console.log(
+  "pipeline     protocol workers |   items/s | every round          | collector cores | " +
+    "CPU s/M | harness cores | x 1 worker",
+);
+for (const pipeline of Object.keys(PIPELINES)) {
+  for (const protocol of PROTOCOLS) {
+    const one = best(results.get(`${pipeline}/${protocol}/1`)!).itemsPerSecond;
+    for (const workers of WORKERS) {
+      const rounds = results.get(`${pipeline}/${protocol}/${workers}`)!;
+      const top = best(rounds);
+      console.log(
+        `${pipeline.padEnd(12)} ${protocol.padEnd(8)} ${String(workers).padStart(7)} | ` +
+          `${int(top.itemsPerSecond).padStart(9)} | ` +
+          `${rounds.map((r) => int(r.itemsPerSecond)).join(", ").padEnd(20)} | ` +
+          `${fixed(top.collectorCores).padStart(15)} | ${
+            fixed(top.cpuPerMillion, 1).padStart(7)
+          } | ` +
+          `${fixed(top.harnessCores).padStart(13)} | ${
+            fixed(top.itemsPerSecond / one).padStart(10)
+          }`,
+      );
+      for (const round of rounds) {
+        if (round.missing > 0) {
+          console.log(`  warning: ${round.missing} acknowledged items not delivered`);
+        }
+      }
+    }
+  }
+}
+console.log(`bench took ${((performance.now() - started) / 1000).toFixed(0)} s`);
