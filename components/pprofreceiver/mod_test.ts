@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { factory as nopExporter } from "@denocol/nopexporter";
 import { checkReceiverFactory } from "@denocol/receiver-experimental/receivertest";
+import { validateCollectorConfig } from "@denocol/service";
 import { factory, PprofConfigError, type PprofReceiverConfig } from "./mod.ts";
 
 const withDefaults = (change: Partial<PprofReceiverConfig>) => ({
@@ -63,8 +65,6 @@ Deno.test("pprof receiver: configuration errors name their path", () => {
 });
 
 Deno.test("pprof receiver: a YAML configuration passes the collector's validation; errors point at their line", async () => {
-  const { validateCollectorConfig } = await import("@denocol/service");
-  const { factory: nopExporter } = await import("@denocol/nopexporter");
   const yaml = (scrapeInterval: string) =>
     [
       "receivers:",
