@@ -7,6 +7,7 @@
  * deno task collector --config config.yaml --set processors.batch.timeout=2s
  * deno task collector validate --config config.yaml     # exit 0 when valid, 1 otherwise
  * deno task collector components                        # factories and their stability
+ * deno task collector --config config.yaml --workers=auto # one worker process per core
  * ```
  *
  * @module

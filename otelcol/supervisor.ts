@@ -198,15 +198,16 @@ class Supervisor {
       const hold = setTimeout(() => this.#startup.flush(), STARTUP_LOG_HOLD_MS);
       const started = await Promise.race([
         this.#started.promise,
-        this.#stop.promise.then(() => false),
+        this.#stop.promise.then(() => "stopped" as const),
       ]);
       clearTimeout(hold);
       this.#startup.flush();
-      if (!started) {
+      if (started === false) {
         this.#reportStartFailure();
         await this.#stopWorkers();
         return 1;
       }
+      // A signal during the start stops the workers as one after it would.
       const reason = await this.#stop.promise;
       if (this.#failure === undefined) this.#logger.info(`received ${reason}; shutting down`);
       const clean = await this.#stopWorkers();

@@ -1,7 +1,8 @@
 /**
  * Runs the denocol collector as a child process for the testbed and the benchmark
- * (`deno run -A otelcol/main.ts --config <temp yaml>`), on free loopback ports, and reads its CPU
- * time and memory from `/proc`.
+ * (`deno run -A <the collector task's flags> otelcol/main.ts --config <temp yaml>`, with
+ * `--workers=N` when asked), on free loopback ports, and reads its CPU time and memory from
+ * `/proc`, summed over its worker processes.
  *
  * Debugging: `TESTBED_COLLECTOR_OUTPUT=1` echoes the collector's output to stderr, and
  * `TESTBED_COLLECTOR_LOG_LEVEL=debug` (default `warn`) sets `service.telemetry.logs.level`.
