@@ -73,6 +73,7 @@ export async function loadScript(
   const url = moduleUrl(module);
   let exports: Record<string, unknown>;
   try {
+    // The module is the user's, named only by the configuration: nothing can analyse it ahead.
     exports = await import(url);
   } catch (error) {
     throw scriptError(url, "cannot load the module", error);
