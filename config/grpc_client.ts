@@ -24,6 +24,20 @@ export interface GrpcClientOptions {
   tls?: http2.SecureClientSessionOptions;
   /** Told about connection-level errors (a failed TLS handshake), which fail calls. */
   onConnectionError?(error: Error): void;
+  /** The `:authority` of every call (configgrpc's `authority`); default the URL's host. */
+  authority?: string;
+  /** Pings that find a dead connection before a call does (configgrpc's `keepalive`). */
+  keepalive?: GrpcClientKeepalive;
+}
+
+/** HTTP/2 pings of a {@linkcode GrpcClient}'s connection. */
+export interface GrpcClientKeepalive {
+  /** Ping after this long, ms; 0 turns pings off. */
+  readonly timeMs: number;
+  /** A ping not answered within this closes the connection (the next call opens another), ms. */
+  readonly timeoutMs: number;
+  /** Whether to ping while no call is open. */
+  readonly permitWithoutStream: boolean;
 }
 
 /** Options of one call. */
@@ -103,6 +117,7 @@ export class GrpcClient {
   readonly #options: GrpcClientOptions;
   #session: http2.ClientHttp2Session | undefined;
   #closed = false;
+  #openCalls = 0;
 
   /**
    * Creates the client; it connects on the first call.
@@ -124,8 +139,25 @@ export class GrpcClient {
       if (this.#session === session) this.#session = undefined;
     });
     session.once("close", () => {
+      clearInterval(pinger);
       if (this.#session === session) this.#session = undefined;
     });
+    const keepalive = this.#options.keepalive;
+    let pinger: ReturnType<typeof setInterval> | undefined;
+    if (keepalive !== undefined && keepalive.timeMs > 0) {
+      pinger = setInterval(() => {
+        if (session.closed || session.destroyed) return clearInterval(pinger);
+        if (this.#openCalls === 0 && !keepalive.permitWithoutStream) return;
+        const timer = setTimeout(() => session.destroy(), keepalive.timeoutMs);
+        try {
+          session.ping(() => clearTimeout(timer));
+        } catch {
+          clearTimeout(timer);
+        }
+      }, keepalive.timeMs);
+      // Pings keep no process alive: a client nobody uses lets the program end.
+      Deno.unrefTimer(pinger as unknown as number);
+    }
     this.#session = session;
     return session;
   }
@@ -187,6 +219,7 @@ export class GrpcClient {
         "content-type": "application/grpc",
         te: "trailers",
         "grpc-accept-encoding": "gzip,zstd,deflate,identity",
+        ...(this.#options.authority ? { ":authority": this.#options.authority } : {}),
         ...options.metadata,
       };
       if (compression !== undefined) headers["grpc-encoding"] = compression;
@@ -206,6 +239,8 @@ export class GrpcClient {
       }
       try {
         stream = this.#connect().request(headers);
+        this.#openCalls++;
+        stream.once("close", () => this.#openCalls--);
       } catch (error) {
         settle(
           Object.assign(

@@ -72,7 +72,12 @@ export {
   parseGrpcTimeout,
 } from "./grpc_status.ts";
 export { type GrpcListenOptions, listenGrpc } from "./grpc_listen.ts";
-export { type GrpcCallOptions, GrpcClient, type GrpcClientOptions } from "./grpc_client.ts";
+export {
+  type GrpcCallOptions,
+  GrpcClient,
+  type GrpcClientKeepalive,
+  type GrpcClientOptions,
+} from "./grpc_client.ts";
 export {
   compress,
   compressAsync,

@@ -84,7 +84,14 @@ export {
   type StorageExtension,
   type StorageOperation,
 } from "./storage.ts";
-export { type ClientAuthInfo, isServerAuthenticator, type ServerAuthenticator } from "./auth.ts";
+export {
+  type ClientAuthenticator,
+  clientAuthenticatorOf,
+  type ClientAuthInfo,
+  isClientAuthenticator,
+  isServerAuthenticator,
+  type ServerAuthenticator,
+} from "./auth.ts";
 export {
   type ComponentStatusView,
   type FeatureGateView,

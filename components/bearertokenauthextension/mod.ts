@@ -16,6 +16,9 @@
  *         auth: { authenticator: bearertokenauth }
  * ```
  *
+ * As a client authenticator (an exporter's `auth: { authenticator: bearertokenauth }`), it adds
+ * the header with the token (the first of `tokens`, or the file's first line) to every request.
+ *
  * Keys and defaults follow the Go collector's `bearertokenauthextension`: `header`
  * (`Authorization`), `scheme` (`Bearer`), `token`, `tokens`, `filename`. A token file is read at
  * start and re-read when it changes.
@@ -24,7 +27,12 @@
  */
 
 import { type Host, newComponent, type Settings } from "@denocol/component";
-import { type Factory, newFactory, type ServerAuthenticator } from "@denocol/extension";
+import {
+  type ClientAuthenticator,
+  type Factory,
+  newFactory,
+  type ServerAuthenticator,
+} from "@denocol/extension";
 import { withValidateConfig } from "@denocol/component";
 
 /** The component type. */
@@ -99,7 +107,10 @@ function readTokens(text: string): string[] {
  * Creates the authenticator. With `filename`, the file is read at start (a missing file fails
  * the start) and re-read when it changes.
  */
-export function createBearerTokenAuth(settings: Settings, config: Config): ServerAuthenticator {
+export function createBearerTokenAuth(
+  settings: Settings,
+  config: Config,
+): ServerAuthenticator & ClientAuthenticator {
   const header = config.header.toLowerCase();
   const withScheme = (
     token: string,
@@ -168,6 +179,14 @@ export function createBearerTokenAuth(settings: Settings, config: Config): Serve
         return Promise.reject(new UnauthenticatedError("scheme or token does not match"));
       }
       return Promise.resolve({ authenticator: TYPE, attributes: {} });
+    },
+    clientHeaders() {
+      // As a client it presents the first token (the file's first line, when read from one).
+      const value = accepted[0];
+      if (value === undefined) {
+        return Promise.reject(new Error("bearertokenauth: no token to send"));
+      }
+      return Promise.resolve({ [header]: value });
     },
   };
 }

@@ -95,7 +95,7 @@ Deno.test("config: dns defaults (port 4317, interval 5s, timeout 1s) and a port 
 Deno.test("config: protocol.otlp is checked as the otlp exporter checks it, at its path", () => {
   refused(
     withStatic((c) => c.protocol.otlp.compression = "snappy"),
-    /exporters::loadbalancing::protocol::otlp::compression: expected "gzip" or "none"/,
+    /exporters::loadbalancing::protocol::otlp::compression: expected one of "gzip", "zstd", "deflate", "none", got "snappy"/,
   );
   refused(
     withStatic((c) => c.protocol.otlp.sending_queue.num_consumers = 0),

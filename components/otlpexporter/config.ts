@@ -7,6 +7,7 @@ import {
   type ClientConfig,
   defaultClientConfig,
   GRPC_CLIENT_COMPRESSIONS,
+  parseConfigDuration,
   parseEndpoint,
   validateClientConfig,
 } from "@denocol/config";
@@ -22,6 +23,31 @@ export interface OtlpGrpcConfig extends HelperConfig, ClientConfig {
   endpoint: string | null;
   /** Accepted for compatibility with the Go collector and ignored (one connection is used). */
   balancer_name: string | null;
+  /** HTTP/2 pings that find a dead connection (configgrpc's `keepalive`); `null` for none. */
+  keepalive: KeepaliveClientConfig | null;
+  /** The `:authority` of every call; empty for the endpoint's host. */
+  authority: string;
+  /** A client authenticator extension adding its headers to every call; `null` for none. */
+  auth: { authenticator: string } | null;
+  /** Accepted for Go configurations; Deno's HTTP/2 sizes its own buffers. */
+  read_buffer_size: number;
+  /** Accepted for Go configurations; Deno's HTTP/2 sizes its own buffers. */
+  write_buffer_size: number;
+  /**
+   * Accepted for Go configurations: a call never fails fast on a connection still being made
+   * (it waits within its timeout), and the retries cover a backend that is down.
+   */
+  wait_for_ready: boolean;
+}
+
+/** `keepalive` of a gRPC client (configgrpc's `KeepaliveClientConfig`). */
+export interface KeepaliveClientConfig {
+  /** Ping after this long without activity, such as `30s`. */
+  time: string | number;
+  /** Close the connection when a ping is not answered within this, such as `10s`. */
+  timeout: string | number;
+  /** Whether to ping while no call is open. */
+  permit_without_stream: boolean;
 }
 
 /** The default configuration (as in the Go collector: 5s timeout, gzip). */
@@ -29,6 +55,12 @@ export function createDefaultConfig(): OtlpGrpcConfig {
   return {
     endpoint: null,
     balancer_name: null,
+    keepalive: null,
+    authority: "",
+    auth: null,
+    read_buffer_size: 0,
+    write_buffer_size: 0,
+    wait_for_ready: false,
     ...defaultClientConfig(),
     ...defaultHelperConfig("5s"),
   };
@@ -92,5 +124,42 @@ export function resolveTarget(config: OtlpGrpcConfig, path: string): Target {
 export function validateConfig(config: OtlpGrpcConfig, path = `exporters::${TYPE}`): void {
   resolveTarget(config, path);
   validateClientConfig(config, path, "metadata keys", GRPC_CLIENT_COMPRESSIONS);
+  keepaliveOf(config, path);
+  if (config.auth !== null) {
+    const keys = Object.keys(config.auth);
+    const unknown = keys.find((key) => key !== "authenticator");
+    if (unknown !== undefined) throw new TypeError(`${path}::auth::${unknown}: unknown key`);
+    if (typeof config.auth.authenticator !== "string" || config.auth.authenticator === "") {
+      throw new TypeError(`${path}::auth::authenticator: expected the ID of an extension`);
+    }
+  }
   validateHelperConfig(config, path);
+}
+
+/**
+ * The keepalive settings in milliseconds, or `undefined` when off.
+ *
+ * @throws {TypeError} naming the key for an unknown key or a bad duration.
+ */
+export function keepaliveOf(
+  config: OtlpGrpcConfig,
+  path: string,
+): { timeMs: number; timeoutMs: number; permitWithoutStream: boolean } | undefined {
+  const keepalive = config.keepalive;
+  if (keepalive === null || keepalive === undefined) return undefined;
+  const known = ["time", "timeout", "permit_without_stream"];
+  for (const key of Object.keys(keepalive)) {
+    if (!known.includes(key)) {
+      throw new TypeError(
+        `${path}::keepalive::${key}: unknown key; valid keys: ${known.join(", ")}`,
+      );
+    }
+  }
+  const timeMs = keepalive.time === undefined
+    ? 0
+    : parseConfigDuration(keepalive.time, `${path}::keepalive::time`);
+  const timeoutMs = keepalive.timeout === undefined
+    ? 20_000
+    : parseConfigDuration(keepalive.timeout, `${path}::keepalive::timeout`);
+  return { timeMs, timeoutMs, permitWithoutStream: keepalive.permit_without_stream === true };
 }

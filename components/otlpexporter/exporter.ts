@@ -1,5 +1,6 @@
 import { fromBinary, type Message } from "@bufbuild/protobuf";
-import type { Settings } from "@denocol/component";
+import type { Host, Settings } from "@denocol/component";
+import { type ClientAuthenticator, clientAuthenticatorOf } from "@denocol/extension";
 import type { Exporter } from "@denocol/exporter";
 import {
   type ExporterOptions,
@@ -14,7 +15,7 @@ import type { SignalDescriptor } from "@denocol/pdata";
 import type * as http2 from "node:http2";
 import { isIP } from "node:net";
 import { connect as connectTls } from "node:tls";
-import { type OtlpGrpcConfig, resolveTarget } from "./config.ts";
+import { keepaliveOf, type OtlpGrpcConfig, resolveTarget } from "./config.ts";
 import { grpcError } from "./status.ts";
 
 /** Largest response accepted (responses are small status messages). */
@@ -37,11 +38,19 @@ export function createSignalExporter<T>(
   const transport = createGrpcTransport(settings, config, signal);
   return newExporter(settings, signal, transport.push, {
     ...exporterOptions(config, settings),
+    // Merged batches stay under the 4 MiB a gRPC server takes by default.
+    maxBatchBytes: GRPC_DEFAULT_MAX_MESSAGE_BYTES,
     ...helperOptions,
     start: transport.start,
     shutdown: transport.shutdown,
   });
 }
+
+/**
+ * The message size a gRPC server accepts unless configured otherwise (grpc-go's and the Go
+ * collector's `max_recv_msg_size_mib` default): `sending_queue.batch` merges no request past it.
+ */
+export const GRPC_DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /**
  * What sends one signal to one OTLP/gRPC backend, without the exporter helper around it: the
@@ -51,8 +60,11 @@ export function createSignalExporter<T>(
 export interface GrpcTransport<T> {
   /** Sends one request; the exporter helper's contract for its push function. */
   push: PushFunc<T>;
-  /** Creates the client (loads the TLS material). */
-  start(): Promise<void>;
+  /**
+   * Creates the client (loads the TLS material) and finds the client authenticator of
+   * `auth.authenticator` among `host`'s extensions.
+   */
+  start(host?: Host): Promise<void>;
   /** Closes the client. */
   shutdown(): void;
 }
@@ -89,13 +101,14 @@ export function createGrpcTransport<T>(
   // `none` and `""` send as is; validation allows only gRPC's compressions.
   const compression = compressionNamed(config.compression);
   let client: GrpcClient | undefined;
+  let auth: ClientAuthenticator | undefined;
 
   const push: PushFunc<T> = async (data, context) => {
     let response: Message;
     try {
       // The data's own bytes when it was received as protobuf and nothing read it.
       const reply = await client!.unary(exportPath, signal.encodeProto(data), {
-        metadata,
+        metadata: auth === undefined ? metadata : { ...metadata, ...await auth.clientHeaders() },
         signal: context.signal,
         ...(compression !== undefined ? { compression } : {}),
         maxResponseBytes: READ_MAX_BYTES,
@@ -111,7 +124,10 @@ export function createGrpcTransport<T>(
 
   return {
     push,
-    start: async () => {
+    start: async (host?: Host) => {
+      auth = config.auth === null || host === undefined
+        ? undefined
+        : clientAuthenticatorOf(host, config.auth.authenticator, path);
       let tls: http2.SecureClientSessionOptions | undefined;
       if (target.secure) {
         const material = await loadTlsClientConfig(config.tls, `${path}::tls`);
@@ -138,9 +154,12 @@ export function createGrpcTransport<T>(
           },
         };
       }
+      const keepalive = keepaliveOf(config, path);
       client = new GrpcClient({
         baseUrl: target.baseUrl,
         ...(tls ? { tls } : {}),
+        ...(config.authority ? { authority: config.authority } : {}),
+        ...(keepalive ? { keepalive } : {}),
       });
     },
     shutdown: () => {

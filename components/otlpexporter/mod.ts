@@ -32,7 +32,12 @@ export {
   TYPE,
   validateConfig,
 } from "./config.ts";
-export { createGrpcTransport, createSignalExporter, type GrpcTransport } from "./exporter.ts";
+export {
+  createGrpcTransport,
+  createSignalExporter,
+  GRPC_DEFAULT_MAX_MESSAGE_BYTES,
+  type GrpcTransport,
+} from "./exporter.ts";
 export { factory } from "./factory.ts";
 export { grpcError, RETRYABLE_GRPC_CODES, retryInfoDelay } from "./status.ts";
 export { Code, ConnectError } from "@connectrpc/connect";

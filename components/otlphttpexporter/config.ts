@@ -3,7 +3,12 @@ import {
   type HelperConfig,
   validateHelperConfig,
 } from "@denocol/exporter/exporterhelper";
-import { type ClientConfig, defaultClientConfig, validateClientConfig } from "@denocol/config";
+import {
+  type ClientConfig,
+  defaultClientConfig,
+  parseConfigDuration,
+  validateClientConfig,
+} from "@denocol/config";
 import type { SignalStability } from "@denocol/exporter-experimental";
 import type { SignalDescriptor } from "@denocol/pdata";
 
@@ -27,6 +32,26 @@ export interface OtlpHttpConfig extends HelperConfig, ClientConfig {
   profiles_endpoint: string | null;
   /** `proto` (default) or `json`. */
   encoding: Encoding;
+  /** A client authenticator extension adding its headers to every request; `null` for none. */
+  auth: { authenticator: string } | null;
+  /** Connections to the backend at most (0: no limit). */
+  max_conns_per_host: number;
+  /** Idle connections kept for reuse (0: Go's default of 100). */
+  max_idle_conns: number;
+  /** Idle connections kept for reuse to the backend (0: as `max_idle_conns`). */
+  max_idle_conns_per_host: number;
+  /** An idle kept connection is closed after this (`0s`: never); default `90s`. */
+  idle_conn_timeout: string | number;
+  /** Every request on a new connection. */
+  disable_keep_alives: boolean;
+  /** Accepted for Go configurations; Deno sizes its own socket buffers. */
+  read_buffer_size: number;
+  /** Accepted for Go configurations; Deno sizes its own socket buffers. */
+  write_buffer_size: number;
+  /** Accepted for Go configurations; requests go over HTTP/1.1, whose connections need no ping. */
+  http2_read_idle_timeout: string | number;
+  /** Accepted for Go configurations; requests go over HTTP/1.1, whose connections need no ping. */
+  http2_ping_timeout: string | number;
 }
 
 /** The default configuration (as in the Go collector: 30s timeout, gzip, protobuf). */
@@ -38,6 +63,16 @@ export function createDefaultConfig(): OtlpHttpConfig {
     logs_endpoint: null,
     profiles_endpoint: null,
     encoding: "proto",
+    auth: null,
+    max_conns_per_host: 0,
+    max_idle_conns: 100,
+    max_idle_conns_per_host: 0,
+    idle_conn_timeout: "90s",
+    disable_keep_alives: false,
+    read_buffer_size: 0,
+    write_buffer_size: 0,
+    http2_read_idle_timeout: "0s",
+    http2_ping_timeout: "0s",
     ...defaultClientConfig(),
     ...defaultHelperConfig("30s"),
   };
@@ -129,5 +164,20 @@ export function validateConfig(config: OtlpHttpConfig, path = `exporters::${TYPE
     );
   }
   validateClientConfig(config, path, "header names");
+  parseConfigDuration(config.idle_conn_timeout, `${path}::idle_conn_timeout`);
+  for (const key of ["max_conns_per_host", "max_idle_conns", "max_idle_conns_per_host"] as const) {
+    if (!Number.isInteger(config[key]) || config[key] < 0) {
+      throw new TypeError(
+        `${path}::${key}: expected an integer >= 0, got ${JSON.stringify(config[key])}`,
+      );
+    }
+  }
+  if (config.auth !== null) {
+    const unknown = Object.keys(config.auth).find((key) => key !== "authenticator");
+    if (unknown !== undefined) throw new TypeError(`${path}::auth::${unknown}: unknown key`);
+    if (typeof config.auth.authenticator !== "string" || config.auth.authenticator === "") {
+      throw new TypeError(`${path}::auth::authenticator: expected the ID of an extension`);
+    }
+  }
   validateHelperConfig(config, path);
 }

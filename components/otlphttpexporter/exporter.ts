@@ -10,7 +10,13 @@ import {
   partialSuccessOf,
   type PushFunc,
 } from "@denocol/exporter/exporterhelper";
-import { compressAsync, compressionNamed, loadTlsClientConfig } from "@denocol/config";
+import {
+  compressAsync,
+  compressionNamed,
+  loadTlsClientConfig,
+  parseConfigDuration,
+} from "@denocol/config";
+import { type ClientAuthenticator, clientAuthenticatorOf } from "@denocol/extension";
 import type { SignalDescriptor } from "@denocol/pdata";
 import * as http from "node:http";
 import * as https from "node:https";
@@ -103,13 +109,17 @@ export function createSignalExporter<T>(
   };
   if (compression !== undefined) baseHeaders["content-encoding"] = compression;
   let agent: http.Agent | undefined;
+  let auth: ClientAuthenticator | undefined;
 
   const push: PushFunc<T> = async (data, context) => {
     const raw = json ? new TextEncoder().encode(signal.encodeJson(data)) : signal.encodeProto(data);
     const body = compression !== undefined ? await compressAsync(compression, raw) : raw;
     let response: RawResponse;
     try {
-      response = await post(url, baseHeaders, body, agent!, context.signal);
+      const headers = auth === undefined
+        ? baseHeaders
+        : { ...baseHeaders, ...await auth.clientHeaders() };
+      response = await post(url, headers, body, agent!, context.signal);
     } catch (error) {
       if (context.signal.aborted) throw context.signal.reason ?? error;
       throw new RetryableError(`request to ${url} failed: ${(error as Error).message}`, {
@@ -125,13 +135,23 @@ export function createSignalExporter<T>(
   return newExporter(settings, signal, push, {
     ...exporterOptions(config, settings),
     ...helperOptions,
-    start: async () => {
+    start: async (host) => {
+      auth = config.auth === null
+        ? undefined
+        : clientAuthenticatorOf(host, config.auth.authenticator, path);
       const tls = url.protocol === "https:"
         ? await loadTlsClientConfig(config.tls, `${path}::tls`)
         : {};
+      const idleMs = parseConfigDuration(config.idle_conn_timeout, `${path}::idle_conn_timeout`);
+      const pool: http.AgentOptions = {
+        keepAlive: !config.disable_keep_alives,
+        ...(config.max_conns_per_host > 0 ? { maxSockets: config.max_conns_per_host } : {}),
+        maxFreeSockets: config.max_idle_conns_per_host || config.max_idle_conns || 100,
+        ...(idleMs > 0 ? { timeout: idleMs } : {}),
+      };
       agent = url.protocol === "https:"
-        ? new https.Agent({ keepAlive: true, ...tls })
-        : new http.Agent({ keepAlive: true });
+        ? new https.Agent({ ...pool, ...tls })
+        : new http.Agent(pool);
     },
     shutdown: () => {
       agent?.destroy();

@@ -1,4 +1,5 @@
 import { parseConfigDuration } from "@denocol/config";
+import type { BatchSettings } from "./batch_sender.ts";
 
 /** `timeout` of an exporter: how long one attempt to send may take. */
 export interface TimeoutConfig {
@@ -43,6 +44,24 @@ export interface QueueConfig {
   storage: string | null;
   /** Whether the caller waits until its request was exported (or dropped). Default `false`. */
   wait_for_result: boolean;
+  /**
+   * Exporter-side batching, as Go's exporter helper: requests are merged until `min_size` or
+   * `flush_timeout` before they are queued. `null` (or `batch:` with no keys, which reads as
+   * null) turns it off: write `batch: {}` for Go's defaults.
+   */
+  batch?: BatchConfig | null;
+}
+
+/** `sending_queue.batch`. */
+export interface BatchConfig {
+  /** Longest a small batch waits; default `200ms`. */
+  flush_timeout?: string | number;
+  /** A batch this large is sent at once; default 8192. */
+  min_size?: number;
+  /** Larger batches are split (items only); default 0, no limit. */
+  max_size?: number;
+  /** `items` (default), `requests` or `bytes`. */
+  sizer?: "items" | "requests" | "bytes";
 }
 
 /** The default `timeout`: 5 seconds. */
@@ -73,6 +92,7 @@ export function defaultQueueConfig(): QueueConfig {
     sizer: "requests",
     storage: null,
     wait_for_result: false,
+    batch: null,
   };
 }
 
@@ -108,6 +128,8 @@ export interface QueueSettings {
   storage: string | undefined;
   /** Whether callers wait for the outcome. */
   waitForResult: boolean;
+  /** Exporter-side batching; `undefined` when off. */
+  batch?: Omit<BatchSettings, "maxBytes">;
 }
 
 function expectBoolean(value: unknown, path: string): boolean {
@@ -210,5 +232,37 @@ export function resolveQueue(config: QueueConfig, path: string): QueueSettings {
     sizer: config.sizer,
     storage,
     waitForResult: expectBoolean(config.wait_for_result ?? false, `${path}::wait_for_result`),
+    ...(config.batch !== null && config.batch !== undefined
+      ? { batch: resolveBatch(config.batch, `${path}::batch`) }
+      : {}),
+  };
+}
+
+function resolveBatch(config: BatchConfig, path: string): Omit<BatchSettings, "maxBytes"> {
+  if (typeof config !== "object" || Array.isArray(config)) {
+    throw new TypeError(`${path}: expected a map of batch settings`);
+  }
+  const known = ["flush_timeout", "min_size", "max_size", "sizer"];
+  for (const key of Object.keys(config)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`${path}::${key}: unknown key; valid keys: ${known.join(", ")}`);
+    }
+  }
+  const sizer = config.sizer ?? "items";
+  if (sizer !== "items" && sizer !== "requests" && sizer !== "bytes") {
+    throw new TypeError(
+      `${path}::sizer: expected "items", "requests" or "bytes", got ${JSON.stringify(sizer)}`,
+    );
+  }
+  const minSize = expectNumber(config.min_size ?? 8192, `${path}::min_size`, 0, true);
+  const maxSize = expectNumber(config.max_size ?? 0, `${path}::max_size`, 0, true);
+  if (maxSize > 0 && maxSize < minSize) {
+    throw new TypeError(`${path}::max_size: expected 0 or at least min_size (${minSize})`);
+  }
+  return {
+    flushMs: parseConfigDuration(config.flush_timeout ?? "200ms", `${path}::flush_timeout`),
+    minSize,
+    maxSize,
+    sizer,
   };
 }

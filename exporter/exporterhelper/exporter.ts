@@ -10,6 +10,7 @@ import {
   resolveRetry,
   resolveTimeout,
 } from "./config.ts";
+import { BatchSender } from "./batch_sender.ts";
 import { DirectSender } from "./direct_sender.ts";
 import { QueueSender } from "./queue_sender.ts";
 import { RetrySender } from "./retry_sender.ts";
@@ -92,7 +93,30 @@ export function newExporter<T>(
       drain,
       logger,
     });
-  return new HelperExporter({ settings, spec, options, telemetry, drain, status, retry, first });
+  const batch = queueSettings.batch;
+  let entry = first;
+  if (batch !== undefined) {
+    const { merge, split } = spec;
+    if (merge === undefined || split === undefined) {
+      throw new TypeError(
+        `${configPath}::sending_queue::batch: the ${spec.name} signal cannot be merged here`,
+      );
+    }
+    entry = new BatchSender(first, { ...spec, merge, split }, {
+      ...batch,
+      maxBytes: options.maxBatchBytes ?? 0,
+    });
+  }
+  return new HelperExporter({
+    settings,
+    spec,
+    options,
+    telemetry,
+    drain,
+    status,
+    retry,
+    first: entry,
+  });
 }
 
 /** The parts {@linkcode newExporter} puts together. */

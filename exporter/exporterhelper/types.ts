@@ -8,12 +8,12 @@ import type { QueueConfig, RetryConfig, TimeoutConfig } from "./config.ts";
  * of `@denocol/pdata`, `profiles` of `@denocol/pdata-experimental`, which fit as they are).
  * `name` is the `data_type` attribute and the storage client name; `itemName` the metric name
  * suffix (`otelcol_exporter_sent_spans`); `count` counts a request's items; `encodeProto` and
- * `decodeProto` store requests in a persistent queue.
+ * `decodeProto` store requests in a persistent queue; `merge` and `split` (which descriptors have)
+ * are needed for `sending_queue.batch`.
  */
-export type SignalSpec<T> = Pick<
-  SignalDescriptor<T>,
-  "name" | "itemName" | "count" | "encodeProto" | "decodeProto"
->;
+export type SignalSpec<T> =
+  & Pick<SignalDescriptor<T>, "name" | "itemName" | "count" | "encodeProto" | "decodeProto">
+  & Partial<Pick<SignalDescriptor<T>, "merge" | "split">>;
 
 /** Given to a {@linkcode PushFunc} for one attempt. */
 export interface PushContext {
@@ -49,6 +49,11 @@ export interface ExporterOptions {
   retry?: RetryConfig;
   /** `sending_queue` section; default `defaultQueueConfig()`. */
   queue?: QueueConfig;
+  /**
+   * The largest request `sending_queue.batch` may merge, in encoded bytes (0: no limit); the
+   * `otlp` exporter sets a gRPC backend's 4 MiB message limit.
+   */
+  maxBatchBytes?: number;
   /** Runs on start, before the queue opens (create clients here). */
   start?: (host: Host) => void | Promise<void>;
   /** Runs on shutdown, after the queue has stopped (close clients here). */
