@@ -15,8 +15,10 @@ import type { LoadedTlsServer } from "./tls.ts";
 
 /** Everything a gRPC listener needs. */
 export interface GrpcListenOptions {
-  /** `host:port` to listen on. */
+  /** `host:port` to listen on, or the socket's path with `transport: "unix"`. */
   endpoint: string;
+  /** `tcp` (default) or `unix` (a Unix domain socket at `endpoint`, removed on close). */
+  transport?: "tcp" | "unix";
   /** TLS material, or `undefined` for h2c. */
   tls?: LoadedTlsServer;
   /** The unary methods served, by path. */
@@ -33,7 +35,8 @@ export interface GrpcListenOptions {
 
 /** Starts a gRPC listener. */
 export function listenGrpc(options: GrpcListenOptions): Promise<RunningServer> {
-  const { hostname, port } = listenAddress(options.endpoint);
+  const unix = options.transport === "unix";
+  const { hostname, port } = unix ? { hostname: "", port: 0 } : listenAddress(options.endpoint);
   const shutdown = new AbortController();
   const server = options.tls === undefined
     ? http2.createServer()
@@ -61,12 +64,12 @@ export function listenGrpc(options: GrpcListenOptions): Promise<RunningServer> {
     const onError = (error: Error) =>
       reject(new Error(`cannot listen on ${options.endpoint}: ${error.message}`, { cause: error }));
     server.once("error", onError);
-    server.listen(nodeListenOptions(port, hostname), () => {
+    const listening = () => {
       server.off("error", onError);
-      const address = server.address() as AddressInfo;
+      const address = unix ? undefined : server.address() as AddressInfo;
       resolve({
-        hostname: address.address,
-        port: address.port,
+        hostname: address?.address ?? options.endpoint,
+        port: address?.port ?? 0,
         close: async (graceMs = DEFAULT_CLOSE_GRACE_MS) => {
           shutdown.abort();
           const closed = new Promise<void>((done) => server.close(() => done()));
@@ -75,8 +78,11 @@ export function listenGrpc(options: GrpcListenOptions): Promise<RunningServer> {
           await Promise.race([closed, new Promise((wake) => setTimeout(wake, 100))]);
           for (const socket of sockets) socket.destroy();
           await closed;
+          if (unix) await Deno.remove(options.endpoint).catch(() => {});
         },
       });
-    });
+    };
+    if (unix) server.listen(options.endpoint, listening);
+    else server.listen(nodeListenOptions(port, hostname), listening);
   });
 }

@@ -66,8 +66,10 @@ export function nodeListenOptions(
 
 /** Everything an HTTP listener needs. */
 export interface HttpListenOptions {
-  /** `host:port` to listen on. */
+  /** `host:port` to listen on, or the socket's path with `transport: "unix"`. */
   endpoint: string;
+  /** `tcp` (default) or `unix` (a Unix domain socket at `endpoint`, removed on close). */
+  transport?: "tcp" | "unix";
   /** TLS material, or `undefined` for plaintext HTTP/1.1. */
   tls?: LoadedTlsServer;
   /** HTTP/1.1 timeouts and limits. */
@@ -112,21 +114,25 @@ export function listenHttp(options: HttpListenOptions): Promise<RunningServer> {
 }
 
 function listenPlain(options: HttpListenOptions): Promise<RunningServer> {
-  const { hostname, port } = listenAddress(options.endpoint);
-  let listener: Deno.TcpListener;
+  const unix = options.transport === "unix";
+  let listener: Deno.Listener;
   try {
-    listener = Deno.listen(
-      portSharing
-        ? { hostname, port, transport: "tcp", reusePort: true }
-        : { hostname, port, transport: "tcp" },
-    );
+    if (unix) listener = Deno.listen({ transport: "unix", path: options.endpoint });
+    else {
+      const { hostname, port } = listenAddress(options.endpoint);
+      listener = Deno.listen(
+        portSharing
+          ? { hostname, port, transport: "tcp", reusePort: true }
+          : { hostname, port, transport: "tcp" },
+      );
+    }
   } catch (error) {
     return Promise.reject(rejectListen(options.endpoint, error));
   }
   const connections = new ConnectionSet();
   const accepting = (async () => {
     for (;;) {
-      let conn: Deno.TcpConn;
+      let conn: Deno.Conn;
       try {
         conn = await listener.accept();
       } catch (error) {
@@ -138,17 +144,17 @@ function listenPlain(options: HttpListenOptions): Promise<RunningServer> {
         continue;
       }
       try {
-        conn.setNoDelay(true);
+        (conn as Partial<Deno.TcpConn>).setNoDelay?.(true);
       } catch {
         // already closed
       }
       connections.serve(new Http1Connection(denoConnStream(conn), options.limits, options.handler));
     }
   })();
-  const address = listener.addr as Deno.NetAddr;
+  const address = listener.addr as Partial<Deno.NetAddr>;
   return Promise.resolve({
-    hostname: address.hostname,
-    port: address.port,
+    hostname: unix ? options.endpoint : address.hostname!,
+    port: unix ? 0 : address.port!,
     close: async (graceMs = DEFAULT_CLOSE_GRACE_MS) => {
       try {
         listener.close();
@@ -157,6 +163,7 @@ function listenPlain(options: HttpListenOptions): Promise<RunningServer> {
       }
       await accepting;
       await connections.close(graceMs);
+      if (unix) await Deno.remove(options.endpoint).catch(() => {});
     },
   });
 }
@@ -289,7 +296,8 @@ function respondHttp2(stream: http2.ServerHttp2Stream, response: ServerResponse)
 }
 
 function listenTls(options: HttpListenOptions, material: LoadedTlsServer): Promise<RunningServer> {
-  const { hostname, port } = listenAddress(options.endpoint);
+  const unix = options.transport === "unix";
+  const { hostname, port } = unix ? { hostname: "", port: 0 } : listenAddress(options.endpoint);
   const { limits } = options;
   const connections = new ConnectionSet();
   const shutdown = new AbortController();
@@ -328,20 +336,23 @@ function listenTls(options: HttpListenOptions, material: LoadedTlsServer): Promi
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(rejectListen(options.endpoint, error));
     server.once("error", onError);
-    server.listen(nodeListenOptions(port, hostname), () => {
+    const listening = () => {
       server.off("error", onError);
-      const address = server.address() as AddressInfo;
+      const address = unix ? undefined : server.address() as AddressInfo;
       resolve({
-        hostname: address.address,
-        port: address.port,
+        hostname: address?.address ?? options.endpoint,
+        port: address?.port ?? 0,
         close: async (graceMs = DEFAULT_CLOSE_GRACE_MS) => {
           shutdown.abort();
           const closed = new Promise<void>((done) => server.close(() => done()));
           await Promise.all([sessions.close(graceMs), connections.close(graceMs)]);
           for (const socket of raw) socket.destroy();
           await closed;
+          if (unix) await Deno.remove(options.endpoint).catch(() => {});
         },
       });
-    });
+    };
+    if (unix) server.listen(options.endpoint, listening);
+    else server.listen(nodeListenOptions(port, hostname), listening);
   });
 }

@@ -58,7 +58,7 @@ export interface KeepaliveServerConfig {
 export interface GrpcProtocolConfig {
   /** `host:port` to listen on; default `localhost:4317`. */
   endpoint: string;
-  /** Network; only `tcp` is supported. */
+  /** `tcp` (default) or `unix`: a Unix domain socket at `endpoint`, removed on shutdown. */
   transport: string;
   /** TLS; `null` serves plaintext HTTP/2 (h2c). */
   tls: TlsServerConfig | null;
@@ -83,8 +83,10 @@ export interface GrpcProtocolConfig {
 
 /** The `http` protocol block (`confighttp.ServerConfig` plus the signal paths). */
 export interface HttpProtocolConfig {
-  /** `host:port` to listen on; default `localhost:4318`. */
+  /** `host:port` to listen on (default `localhost:4318`), or a socket path with `unix`. */
   endpoint: string;
+  /** `tcp` (default) or `unix`: a Unix domain socket at `endpoint`, removed on shutdown. */
+  transport: string;
   /** TLS; `null` serves plaintext HTTP/1.1. */
   tls: TlsServerConfig | null;
   /** CORS; `null` answers no cross-origin requests. */
@@ -177,6 +179,7 @@ export function defaultKeepaliveConfig(): KeepaliveServerConfig {
 export function defaultHttpConfig(): HttpProtocolConfig {
   return {
     endpoint: "localhost:4318",
+    transport: "tcp",
     tls: null,
     cors: null,
     auth: null,

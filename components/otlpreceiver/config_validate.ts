@@ -59,6 +59,26 @@ function validateEndpoint(endpoint: string, path: string): void {
   restated(path, (at) => parseEndpoint(endpoint, at));
 }
 
+/**
+ * `transport` and `endpoint` together: `tcp` (also `tcp4`, `tcp6`) with `host:port`, or `unix`
+ * with the path of a socket to create.
+ */
+function validateNetwork(transport: string, endpoint: string, path: string): void {
+  if (transport === "unix") {
+    if (typeof endpoint !== "string" || endpoint === "") {
+      throw new OtlpConfigError(`${path}.endpoint`, "expected the path of the Unix socket");
+    }
+    return;
+  }
+  if (!["tcp", "tcp4", "tcp6"].includes(transport)) {
+    throw new OtlpConfigError(
+      `${path}.transport`,
+      `expected "tcp" or "unix", got ${JSON.stringify(transport)}`,
+    );
+  }
+  validateEndpoint(endpoint, `${path}.endpoint`);
+}
+
 /** What `compression_algorithms` may list (`""` is an uncompressed body). */
 const ACCEPTED_COMPRESSIONS = ["", "gzip", "zstd", "zlib", "deflate", "snappy"];
 
@@ -76,13 +96,7 @@ export function validateConfig(config: OtlpReceiverConfig): void {
     );
   }
   if (grpc !== null) {
-    validateEndpoint(grpc.endpoint, "protocols.grpc.endpoint");
-    if (grpc.transport !== "tcp") {
-      throw new OtlpConfigError(
-        "protocols.grpc.transport",
-        `expected "tcp", got ${JSON.stringify(grpc.transport)}`,
-      );
-    }
+    validateNetwork(grpc.transport, grpc.endpoint, "protocols.grpc");
     if (!(grpc.max_recv_msg_size_mib > 0)) {
       throw new OtlpConfigError(
         "protocols.grpc.max_recv_msg_size_mib",
@@ -115,7 +129,7 @@ export function validateConfig(config: OtlpReceiverConfig): void {
     validateAuth(grpc.auth, "protocols.grpc.auth");
   }
   if (http !== null) {
-    validateEndpoint(http.endpoint, "protocols.http.endpoint");
+    validateNetwork(http.transport, http.endpoint, "protocols.http");
     if (!Number.isInteger(http.max_request_body_size) || http.max_request_body_size <= 0) {
       throw new OtlpConfigError(
         "protocols.http.max_request_body_size",
@@ -154,6 +168,13 @@ export function validateConfig(config: OtlpReceiverConfig): void {
         "profiles_url_path",
       ] as const
     ) {
+      // Go parses the path as a URL, which refuses one that starts with a colon.
+      if (http[key].replace(/^\//, "").startsWith(":")) {
+        throw new OtlpConfigError(
+          `protocols.http.${key}`,
+          `invalid path ${JSON.stringify(http[key])}: missing protocol scheme`,
+        );
+      }
       const other = paths.get(http[key]);
       if (other !== undefined) {
         throw new OtlpConfigError(

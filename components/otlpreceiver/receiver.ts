@@ -208,6 +208,7 @@ export class OtlpReceiver implements Component {
         });
         this.#grpcServer = await listenGrpc({
           endpoint: grpc.endpoint,
+          ...(grpc.transport === "unix" ? { transport: "unix" as const } : {}),
           ...(tls ? { tls } : {}),
           methods,
           limits: { maxRecvMsgBytes: Math.floor(grpc.max_recv_msg_size_mib * 1024 * 1024) },
@@ -250,6 +251,7 @@ export class OtlpReceiver implements Component {
         });
         this.#httpServer = await listenHttp({
           endpoint: http.endpoint,
+          ...(http.transport === "unix" ? { transport: "unix" as const } : {}),
           ...(tls ? { tls } : {}),
           limits: httpLimits(http),
           sessionLimits: DEFAULT_SESSION_LIMITS,
