@@ -1,7 +1,7 @@
 // The running `health_check` extension: answers probes from what the service says about its
 // pipelines (ready or not) and its components' status (failing exporters, fatal errors).
 
-import { type Host, type Settings } from "@denocol/component";
+import type { Host, Settings } from "@denocol/component";
 import {
   formatDuration,
   parseConfigDuration,
