@@ -23,6 +23,8 @@ export class DecompressedTooLargeError extends Error {
   readonly limit: number;
 
   /**
+   * Creates the error.
+   *
    * @param limit The limit that was passed, in bytes.
    */
   constructor(limit: number) {

@@ -25,6 +25,7 @@
 
 export {
   createDefaultConfig,
+  type KeepaliveClientConfig,
   type OtlpGrpcConfig,
   resolveTarget,
   STABILITY,

@@ -77,7 +77,9 @@
  */
 
 export { ExponentialBackoff } from "./backoff.ts";
+export { type BatchSettings, type BatchSpec } from "./batch_sender.ts";
 export {
+  type BatchConfig,
   defaultQueueConfig,
   defaultRetryConfig,
   defaultTimeoutConfig,

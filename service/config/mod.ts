@@ -107,6 +107,13 @@ export {
   type TelemetryMetricsConfig,
   type TelemetryMetricsLevel,
 } from "./telemetry.ts";
+export type {
+  LogProcessorConfig,
+  OtlpProtocol,
+  PeriodicReaderConfig,
+  TelemetryExporter,
+  TelemetryOtlpExporter,
+} from "./telemetry_otlp.ts";
 export {
   type CatalogEntry,
   type ComponentCatalog,
