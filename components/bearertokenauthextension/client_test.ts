@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { type Component, ID } from "@denocol/component";
 import { nopHost, nopSettings } from "@denocol/component/componenttest";
-import type { Consumer } from "@denocol/consumer";
+import { newTracesSink } from "@denocol/consumer/consumertest";
 import { captureTelemetry, freePort, tracesWithSpans } from "@denocol/exporter/exportertest";
 import { factory as otlpExporter } from "@denocol/otlpexporter";
 import { factory as otlpHttpExporter } from "@denocol/otlphttpexporter";
@@ -14,7 +14,6 @@ import {
   defaultHttpConfig,
   factory as otlpReceiver,
 } from "@denocol/otlpreceiver";
-import type { Traces } from "@denocol/pdata";
 import { createBearerTokenAuth, createDefaultConfig } from "./mod.ts";
 
 Deno.test("bearertokenauth as a client: exporters send the token the receiver's bearertokenauth checks", async () => {
@@ -39,14 +38,8 @@ Deno.test("bearertokenauth as a client: exporters send the token the receiver's 
   for (const extension of extensions.values()) await extension.start(host);
   const grpcPort = freePort();
   const httpPort = freePort();
-  const received: Traces[] = [];
-  const sink: Consumer<Traces> = {
-    capabilities: () => ({ mutatesData: false }),
-    consume: (data) => {
-      received.push(data);
-      return Promise.resolve();
-    },
-  };
+  const sink = newTracesSink();
+  const received = sink.all;
   const auth = { authenticator: "bearertokenauth" };
   const receiver = otlpReceiver.createTraces(nopSettings("receiver", ID.parse("otlp")), {
     ...receiverDefaults(),

@@ -4,14 +4,13 @@
 import assert from "node:assert/strict";
 import { ID } from "@denocol/component";
 import { nopHost, nopSettings } from "@denocol/component/componenttest";
-import type { Consumer } from "@denocol/consumer";
+import { newTracesSink } from "@denocol/consumer/consumertest";
 import {
   captureTelemetry,
   freePort,
   spanNames,
   tracesWithSpans,
 } from "@denocol/exporter/exportertest";
-import type { Traces } from "@denocol/pdata";
 import {
   createDefaultConfig as receiverDefaults,
   defaultGrpcConfig,
@@ -21,14 +20,8 @@ import { createDefaultConfig, factory, validateConfig } from "./mod.ts";
 
 Deno.test("otlp exporter: gzip, zstd and deflate reach denocol's otlp receiver", async () => {
   const port = freePort();
-  const received: Traces[] = [];
-  const sink: Consumer<Traces> = {
-    capabilities: () => ({ mutatesData: false }),
-    consume: (data) => {
-      received.push(data);
-      return Promise.resolve();
-    },
-  };
+  const sink = newTracesSink();
+  const received = sink.all;
   const receiver = receiverFactory.createTraces(
     nopSettings("receiver", ID.parse("otlp")),
     {
