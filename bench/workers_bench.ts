@@ -20,7 +20,7 @@
  *
  * Run: `deno run -A bench/workers_bench.ts` (or `deno task bench workers`). `BENCH_ROUNDS` sets the
  * rounds (default 2), `BENCH_CLIENTS` the clients (default 16), `BENCH_COMPRESSION` the
- * exporters' compression (default `none`).
+ * exporters' compression (default `none`), `BENCH_PIPELINES` which pipelines (default both).
  *
  * @module
  */
@@ -137,8 +137,10 @@ async function measure(
 
 const results = new Map<string, Round[]>();
 const started = performance.now();
+const SELECTED = (Deno.env.get("BENCH_PIPELINES") ?? Object.keys(PIPELINES).join(","))
+  .split(",").filter((name) => name in PIPELINES);
 const loadBefore = Deno.loadavg()[0];
-for (const pipeline of Object.keys(PIPELINES)) {
+for (const pipeline of SELECTED) {
   for (const protocol of PROTOCOLS) {
     const backend = await MockBackend.start({ countOnly: true });
     try {
@@ -171,7 +173,7 @@ console.log(
   "pipeline     protocol workers |   items/s | every round          | collector cores | " +
     "CPU s/M | harness cores | x 1 worker",
 );
-for (const pipeline of Object.keys(PIPELINES)) {
+for (const pipeline of SELECTED) {
   for (const protocol of PROTOCOLS) {
     const one = best(results.get(`${pipeline}/${protocol}/1`)!).itemsPerSecond;
     for (const workers of WORKERS) {

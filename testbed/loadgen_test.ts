@@ -264,3 +264,15 @@ Deno.test("a reused request and a counting backend agree on item counts", async 
     await backend.close();
   }
 });
+
+Deno.test("SeqStates: counts each state, the numbers never marked as unsent", () => {
+  const states = new SeqStates(100, 1_000_000);
+  states.mark(100, 10, SeqState.Accepted);
+  states.mark(110, 5, SeqState.Refused);
+  states.mark(130, 20, SeqState.Unknown);
+  states.mark(140, 10, SeqState.Accepted);
+  assert.equal(states.count(SeqState.Accepted), 20);
+  assert.equal(states.count(SeqState.Refused), 5);
+  assert.equal(states.count(SeqState.Unknown), 10);
+  assert.equal(states.count(SeqState.Unsent), 1_000_000 - 35);
+});

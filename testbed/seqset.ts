@@ -64,15 +64,24 @@ export class SeqStates {
     this.states = new Uint8Array(count);
   }
 
+  /** One past the highest number marked, relative to `first`: beyond it every number is unsent. */
+  #end = 0;
+
   /** Marks `count` numbers from `seq` with `state`. */
   mark(seq: number, count: number, state: SeqState): void {
     this.states.fill(state, seq - this.first, seq - this.first + count);
+    this.#end = Math.min(this.states.length, Math.max(this.#end, seq - this.first + count));
   }
 
-  /** How many numbers are in `state`. */
+  /**
+   * How many numbers are in `state`. Only the marked part is read: a benchmark's run sized for
+   * hundreds of millions of numbers would otherwise spend seconds counting what it never sent.
+   */
   count(state: SeqState): number {
+    const states = this.states;
+    const end = this.#end;
     let n = 0;
-    for (const s of this.states) if (s === state) n++;
-    return n;
+    for (let i = 0; i < end; i++) if (states[i] === state) n++;
+    return state === SeqState.Unsent ? n + states.length - end : n;
   }
 }
