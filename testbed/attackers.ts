@@ -8,6 +8,7 @@
  */
 
 import * as http2 from "node:http2";
+import { guardSessionTeardown } from "@denocol/config";
 
 /** What an attacker did, for the scenario's figures. */
 export interface AttackReport {
@@ -137,6 +138,9 @@ export async function stalledConnections(
 
 function connectHttp2(port: number): http2.ClientHttp2Session {
   const session = http2.connect(`http://127.0.0.1:${port}`);
+  // The collector answers these attacks with GOAWAY; without the guard Deno 2.9's node:http2
+  // aborts the attacking process itself (see @denocol/config http2.ts).
+  guardSessionTeardown(session);
   session.on("error", () => {});
   return session;
 }

@@ -8,6 +8,7 @@
 
 import { Buffer } from "node:buffer";
 import * as http2 from "node:http2";
+import { guardSessionTeardown } from "@denocol/config";
 
 /** What came back from a raw unary call. */
 export interface RawGrpcResult {
@@ -37,6 +38,8 @@ export class RawGrpcClient {
   #connect(): http2.ClientHttp2Session {
     if (this.#session === undefined || this.#session.closed || this.#session.destroyed) {
       const session = http2.connect(this.authority);
+      // A server's GOAWAY must not abort this process (see @denocol/config http2.ts).
+      guardSessionTeardown(session);
       session.on("error", () => {});
       session.on("close", () => {
         if (this.#session === session) this.#session = undefined;

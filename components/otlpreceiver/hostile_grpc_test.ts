@@ -4,6 +4,7 @@
 
 import assert from "node:assert/strict";
 import * as http2 from "node:http2";
+import { guardSessionTeardown } from "@denocol/config";
 import * as grpc from "@grpc/grpc-js";
 import { frameGrpc, rawGrpcCall } from "@denocol/config/configtest";
 import type { ConsumeContext, Consumer } from "@denocol/consumer";
@@ -15,6 +16,8 @@ const ENHANCE_YOUR_CALM = 11;
 
 function connect(target: string): Promise<http2.ClientHttp2Session> {
   const session = http2.connect(`http://${target}`);
+  // GOAWAY from the receiver must not abort the test process (see @denocol/config http2.ts).
+  guardSessionTeardown(session);
   session.on("error", () => {});
   return new Promise((resolve, reject) => {
     session.once("connect", () => resolve(session));
