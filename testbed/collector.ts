@@ -94,6 +94,29 @@ export async function waitForPort(
 }
 
 /**
+ * How many sockets listen on TCP `port` (`/proc/net/tcp` and `tcp6`): with `--workers=N`, N once
+ * every worker listens (the first one to listen already accepts connections).
+ */
+export function listenerCount(port: number): number {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  let count = 0;
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(table);
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address is ADDR:PORT in hex; state 0A is LISTEN.
+      if (fields[1]?.endsWith(`:${hexPort}`) && fields[3] === "0A") count++;
+    }
+  }
+  return count;
+}
+
+/**
  * CPU seconds (user + system) a process has used so far, from `/proc/<pid>/stat`, with that of
  * its children that have exited and been waited for.
  */
@@ -183,8 +206,18 @@ export class Collector {
     }).spawn();
     const collector = new Collector(child, configPath);
     try {
+      const timeoutMs = options.startTimeoutMs ?? 30_000;
       for (const port of options.readyPorts) {
-        await waitForPort(port, options.startTimeoutMs ?? 30_000, () => !collector.#exited);
+        await waitForPort(port, timeoutMs, () => !collector.#exited);
+      }
+      // Connections made before every worker listens would all go to the first (and stay).
+      const workers = options.workers ?? 1;
+      const deadline = Date.now() + timeoutMs;
+      while (options.readyPorts.some((port) => listenerCount(port) < workers)) {
+        if (collector.#exited || Date.now() > deadline) {
+          throw new Error(`not every one of ${workers} workers listens after ${timeoutMs} ms`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
       collector.#workerPids = processTree(collector.pid).slice(1);
     } catch (error) {
