@@ -146,7 +146,7 @@ Deno.test({
       browser = await Browser.launch(chromium!);
       const page = await browser.newPage();
       await page.goto(`http://127.0.0.1:${zpagesPort}/?refresh_ms=250`);
-      await page.waitFor("the page to load", `document.body.dataset.ready === "true"`);
+      await page.waitFor("the page to load", `document.body?.dataset.ready === "true"`);
       assert.equal(await page.evaluate("document.body.dataset.error ?? null"), null);
 
       // Every component of every pipeline is drawn, connectors on both sides.

@@ -77,16 +77,25 @@ export class BrowserPage {
     return (answer.result as { value: T }).value;
   }
 
-  /** Polls `expression` until it is truthy (its value), failing after `ms` with `what`. */
+  /**
+   * Polls `expression` until it is truthy (its value), failing after `ms` with `what`. An
+   * evaluation that throws counts as not yet: while a navigation commits, the document may have
+   * no body, or the context the expression ran in may be replaced.
+   */
   async waitFor<T>(what: string, expression: string, ms = 20_000): Promise<T> {
     const deadline = Date.now() + ms;
     let last: unknown;
     while (Date.now() < deadline) {
-      last = await this.evaluate<T>(expression);
-      if (last) return last as T;
+      try {
+        const value = await this.evaluate<T>(expression);
+        if (value) return value;
+        last = value;
+      } catch (error) {
+        last = `${error}`;
+      }
       await new Promise((wake) => setTimeout(wake, 100));
     }
-    throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(last)}`);
+    throw new Error(`timed out waiting for ${what}; last value or error ${JSON.stringify(last)}`);
   }
 }
 
