@@ -8,13 +8,18 @@
  *   as it answered, for 4 s (every acknowledged item is then waited for at the backend);
  * - **CPU s per million items**: the target process's user + system CPU time (`/proc/<pid>/stat`)
  *   over that run and its drain, per million items;
- * - **peak RSS at 10,000 spans/s**: `VmHWM` of a fresh target process after 4 s of traces at a
- *   fixed 10,000 spans/s.
+ * - **at 10,000 spans/s**, the Go collector's load-test rate, in its 100-span requests: `VmHWM`
+ *   (peak RSS) of a fresh target process after 2 + 4 s of traces, and its CPU % (100 % = one core)
+ *   over the last 4 s, which at this rate is also CPU seconds per million spans.
  *
  * The generator sends one pre-encoded request over and over and the backend counts items on the
  * wire without decoding them (see `testbed/`), so that on a small machine the harness takes as
  * little CPU as possible from the target. The exporters run with `compression: none`, as the relay
  * forwards bytes as they come. Correctness under load is the testbed's job (`deno task testbed`).
+ *
+ * `BENCH_BEFORE=<directory of another checkout>` adds a third target, the collector of that
+ * checkout (run with its own `collector` task flags and the same configuration), for before/after
+ * figures of one run: `git worktree add /tmp/before <commit>` makes such a checkout.
  *
  * Run: `deno run -A bench/collector_bench.ts` (or `deno task bench collector`).
  *
@@ -22,7 +27,13 @@
  */
 
 import { MockBackend } from "../testbed/backend.ts";
-import { Collector, freePort, pipelineConfig, REPO_ROOT } from "../testbed/collector.ts";
+import {
+  Collector,
+  collectorDenoFlags,
+  freePort,
+  pipelineConfig,
+  REPO_ROOT,
+} from "../testbed/collector.ts";
 import { type Protocol, runLoad } from "../testbed/loadgen.ts";
 import type { SignalName } from "../testbed/signals.ts";
 
@@ -31,9 +42,16 @@ const PROTOCOLS: Protocol[] = ["http", "grpc"];
 const MAX_RUN_MS = 4000;
 const FIXED_RATE = 10_000;
 const FIXED_RUN_MS = 4000;
+const FIXED_WARMUP_MS = 2000;
+/** Spans per request at the fixed rate: as the Go collector's load tests send them. */
+const FIXED_ITEMS_PER_REQUEST = 100;
 const ITEMS_PER_REQUEST = 500;
 
-type Target = "collector" | "relay";
+type Target = "collector" | "relay" | "before";
+
+/** The checkout whose collector runs as target `before`, if any (a path ending in `/`). */
+const BEFORE = Deno.env.get("BENCH_BEFORE")?.replace(/\/*$/, "/");
+const TARGETS: Target[] = BEFORE ? ["relay", "before", "collector"] : ["relay", "collector"];
 
 interface Figures {
   itemsPerSecond: number;
@@ -71,6 +89,26 @@ async function startTarget(target: Target, protocol: Protocol, backend: MockBack
     backendEndpoint: protocol === "grpc" ? backend.grpcEndpoint : backend.httpEndpoint,
     exporterExtra: "    compression: none\n",
   });
+  if (target === "before") {
+    const configPath = await Deno.makeTempFile({ prefix: "denocol-bench-", suffix: ".yaml" });
+    await Deno.writeTextFile(configPath, config);
+    return {
+      grpcPort,
+      httpPort,
+      process: await Collector.start({
+        config,
+        script: [
+          `--config=${BEFORE}deno.json`,
+          `${BEFORE}otelcol/main.ts`,
+          "--config",
+          configPath,
+        ],
+        taskFlags: collectorDenoFlags(BEFORE!),
+        readyPorts: [grpcPort, httpPort],
+        featureGates: "service.profilesSupport",
+      }),
+    };
+  }
   return {
     grpcPort,
     httpPort,
@@ -100,36 +138,45 @@ async function drained(backend: MockBackend, signal: SignalName, before: number,
 }
 
 const results = new Map<string, Figures>();
-const peakRss = new Map<string, { rss: number; rate: number }>();
+const peakRss = new Map<string, { rss: number; rate: number; cpuPercent: number }>();
 const key = (protocol: Protocol, target: Target, signal: SignalName) =>
   `${protocol}/${target}/${signal}`;
 
 const started = performance.now();
 for (const protocol of PROTOCOLS) {
   const backend = await MockBackend.start({ countOnly: true });
-  for (const target of ["relay", "collector"] as const) {
+  for (const target of TARGETS) {
     const running = await startTarget(target, protocol, backend);
     const endpoint = `127.0.0.1:${protocol === "grpc" ? running.grpcPort : running.httpPort}`;
     try {
-      // Peak RSS of a fresh process at a fixed rate.
-      const before = backend.received("traces");
-      const fixed = await runLoad({
-        signal: "traces",
-        protocol,
-        endpoint,
-        maxItems: FIXED_RATE * (FIXED_RUN_MS / 1000),
-        rate: FIXED_RATE,
-        durationMs: FIXED_RUN_MS,
-        clients: 4,
-        itemsPerRequest: ITEMS_PER_REQUEST,
-        reuseRequest: true,
-        retryGraceMs: 10_000,
-      });
-      await drained(backend, "traces", before, fixed.accepted);
-      peakRss.set(`${protocol}/${target}`, {
-        rss: running.process.peakRss(),
-        rate: Math.round((fixed.accepted / FIXED_RUN_MS) * 1000),
-      });
+      // Peak RSS of a fresh process at a fixed rate, and its CPU once warm: the first seconds
+      // of a fresh process are JIT compilation, which a longer run amortises.
+      const fixedRun = async (durationMs: number) => {
+        const before = backend.received("traces");
+        const cpuBefore = running.process.cpuSeconds();
+        const started = performance.now();
+        const fixed = await runLoad({
+          signal: "traces",
+          protocol,
+          endpoint,
+          maxItems: FIXED_RATE * (durationMs / 1000),
+          rate: FIXED_RATE,
+          durationMs,
+          clients: 4,
+          itemsPerRequest: FIXED_ITEMS_PER_REQUEST,
+          reuseRequest: true,
+          retryGraceMs: 10_000,
+        });
+        await drained(backend, "traces", before, fixed.accepted);
+        const seconds = (performance.now() - started) / 1000;
+        return {
+          rate: fixed.accepted / seconds,
+          cpuPercent: ((running.process.cpuSeconds() - cpuBefore) / seconds) * 100,
+        };
+      };
+      await fixedRun(FIXED_WARMUP_MS);
+      const fixed = await fixedRun(FIXED_RUN_MS);
+      peakRss.set(`${protocol}/${target}`, { rss: running.process.peakRss(), ...fixed });
 
       for (const signal of SIGNALS) {
         const cpuBefore = running.process.cpuSeconds();
@@ -184,26 +231,39 @@ for (const protocol of PROTOCOLS) {
         `${pad(c.cpuPerMillion.toFixed(1), 17)} | ${pad(r.cpuPerMillion.toFixed(1), 13)} | ` +
         `${pad(ratio(c.cpuPerMillion, r.cpuPerMillion), 7)}`,
     );
-    for (const [target, f] of [["collector", c], ["relay", r]] as const) {
-      if (f.delivered < f.accepted) {
+    const b = results.get(key(protocol, "before", signal));
+    if (b) {
+      console.log(
+        `  before: ${int(b.itemsPerSecond)} items/s, ${b.cpuPerMillion.toFixed(1)} CPU s/M; ` +
+          `collector x before: items/s ${ratio(c.itemsPerSecond, b.itemsPerSecond)}, ` +
+          `CPU s/M ${ratio(c.cpuPerMillion, b.cpuPerMillion)}`,
+      );
+    }
+    for (const [target, f] of [["collector", c], ["relay", r], ["before", b]] as const) {
+      if (f && f.delivered < f.accepted) {
         console.log(`  warning: ${target} acknowledged ${f.accepted} but delivered ${f.delivered}`);
       }
     }
   }
 }
+if (BEFORE) console.log(`before: the collector of ${BEFORE}`);
 console.log(
-  `peak RSS at ${int(FIXED_RATE)} spans/s (traces, ${FIXED_RUN_MS / 1000} s, fresh process):`,
+  `at a fixed ${int(FIXED_RATE)} spans/s (traces, ${FIXED_ITEMS_PER_REQUEST}-span requests, ` +
+    `${FIXED_WARMUP_MS / 1000} s then ${FIXED_RUN_MS / 1000} s, fresh process): peak RSS, ` +
+    `CPU % of the second run (100 % = one core)`,
 );
 for (const protocol of PROTOCOLS) {
-  const c = peakRss.get(`${protocol}/collector`)!;
-  const r = peakRss.get(`${protocol}/relay`)!;
-  console.log(
-    `  ${protocol.padEnd(5)} collector ${(c.rss / 1048576).toFixed(1)} MiB (reached ${
-      int(c.rate)
-    }/s), ` +
-      `relay ${(r.rss / 1048576).toFixed(1)} MiB (reached ${int(r.rate)}/s), x relay ${
-        ratio(c.rss, r.rss)
-      }`,
-  );
+  for (const target of TARGETS) {
+    const f = peakRss.get(`${protocol}/${target}`)!;
+    const c = peakRss.get(`${protocol}/collector`)!;
+    console.log(
+      `  ${protocol.padEnd(5)} ${target.padEnd(9)} ${
+        (f.rss / 1048576).toFixed(1).padStart(6)
+      } MiB ` +
+        `${f.cpuPercent.toFixed(1).padStart(5)} % CPU (reached ${int(f.rate)}/s)` +
+        (target === "collector" ? "" : `, collector x ${target}: RSS ${ratio(c.rss, f.rss)}, ` +
+          `CPU ${ratio(c.cpuPercent, f.cpuPercent)}`),
+    );
+  }
 }
 console.log(`bench took ${((performance.now() - started) / 1000).toFixed(0)} s`);

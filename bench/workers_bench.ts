@@ -19,14 +19,17 @@
  *
  * Run: `deno run -A bench/workers_bench.ts` (or `deno task bench workers`). `BENCH_ROUNDS` sets the
  * rounds (default 2), `BENCH_CLIENTS` the clients (default 16), `BENCH_ITEMS` the spans per
- * request (default 2000), `BENCH_PIPELINES` the pipelines (comma-separated; default all).
+ * request (default 2000), `BENCH_PIPELINES` the pipelines (comma-separated; default all),
+ * `BENCH_WORKERS` the worker counts (default `1,2`). `BENCH_BEFORE=<directory of another
+ * checkout>` also runs that checkout's collector (with its own task flags) in every round, for
+ * before/after figures of one run.
  *
  * @module
  */
 
 import process from "node:process";
 import { MockBackend } from "../testbed/backend.ts";
-import { Collector, freePort, pipelineConfig } from "../testbed/collector.ts";
+import { Collector, collectorDenoFlags, freePort, pipelineConfig } from "../testbed/collector.ts";
 import { type Protocol, runLoad } from "../testbed/loadgen.ts";
 
 const PROTOCOLS: Protocol[] = ["http", "grpc"];
@@ -54,7 +57,10 @@ const PIPELINES: Record<string, Pipeline> = {
     compression: "none",
   },
 };
-const WORKERS = [1, 2];
+const WORKERS = (Deno.env.get("BENCH_WORKERS") ?? "1,2").split(",").map(Number);
+/** The checkout whose collector also runs, as `before`, if any (a path ending in `/`). */
+const BEFORE = Deno.env.get("BENCH_BEFORE")?.replace(/\/*$/, "/");
+const VERSIONS = BEFORE ? ["before", "after"] : ["after"];
 const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 2);
 const RUN_MS = 5000;
 const WARMUP_MS = 2000;
@@ -90,20 +96,32 @@ async function measure(
   protocol: Protocol,
   workers: number,
   backend: MockBackend,
+  version: string,
 ): Promise<Round> {
   const grpcPort = freePort();
   const httpPort = freePort();
+  const config = pipelineConfig({
+    signals: ["traces"],
+    grpcPort,
+    httpPort,
+    metricsPort: freePort(),
+    exporter: protocol === "grpc" ? "otlp" : "otlphttp",
+    backendEndpoint: protocol === "grpc" ? backend.grpcEndpoint : backend.httpEndpoint,
+    exporterExtra: `    compression: ${PIPELINES[pipeline].compression}\n`,
+    processors: PIPELINES[pipeline].processors,
+  });
+  let before: { script: string[]; taskFlags: string[] } | undefined;
+  if (version === "before") {
+    const configPath = await Deno.makeTempFile({ prefix: "denocol-bench-", suffix: ".yaml" });
+    await Deno.writeTextFile(configPath, config);
+    before = {
+      script: [`--config=${BEFORE}deno.json`, `${BEFORE}otelcol/main.ts`, "--config", configPath],
+      taskFlags: collectorDenoFlags(BEFORE!),
+    };
+  }
   const collector = await Collector.start({
-    config: pipelineConfig({
-      signals: ["traces"],
-      grpcPort,
-      httpPort,
-      metricsPort: freePort(),
-      exporter: protocol === "grpc" ? "otlp" : "otlphttp",
-      backendEndpoint: protocol === "grpc" ? backend.grpcEndpoint : backend.httpEndpoint,
-      exporterExtra: `    compression: ${PIPELINES[pipeline].compression}\n`,
-      processors: PIPELINES[pipeline].processors,
-    }),
+    config,
+    ...before,
     readyPorts: [grpcPort, httpPort],
     workers,
   });
@@ -159,9 +177,12 @@ for (const pipeline of SELECTED) {
       for (let round = 0; round < ROUNDS; round++) {
         const order = round % 2 === 0 ? WORKERS : [...WORKERS].reverse();
         for (const workers of order) {
-          const figures = await measure(pipeline, protocol, workers, backend);
-          const key = `${pipeline}/${protocol}/${workers}`;
-          results.set(key, [...(results.get(key) ?? []), figures]);
+          const versions = round % 2 === 0 ? VERSIONS : [...VERSIONS].reverse();
+          for (const version of versions) {
+            const figures = await measure(pipeline, protocol, workers, backend, version);
+            const key = `${pipeline}/${protocol}/${workers}/${version}`;
+            results.set(key, [...(results.get(key) ?? []), figures]);
+          }
         }
       }
     } finally {
@@ -176,35 +197,41 @@ const best = (rounds: Round[]) =>
   rounds.reduce((a, b) => (b.itemsPerSecond > a.itemsPerSecond ? b : a));
 
 console.log(
-  `--workers=1 vs --workers=2, traces, ${CLIENTS} clients x ${ITEMS_PER_REQUEST}-span ` +
+  `--workers=${WORKERS.join(" vs ")}, traces, ${CLIENTS} clients x ${ITEMS_PER_REQUEST}-span ` +
     `requests, ${RUN_MS / 1000} s per run, best of ` +
     `${ROUNDS} rounds, nproc ${navigator.hardwareConcurrency}, Deno ${Deno.version.deno}, ` +
-    `load average ${loadBefore.toFixed(2)} before, ${Deno.loadavg()[0].toFixed(2)} after`,
+    `load average ${loadBefore.toFixed(2)} before, ${Deno.loadavg()[0].toFixed(2)} after` +
+    (BEFORE ? `; before = the collector of ${BEFORE}` : ""),
 );
 console.log(
-  "pipeline     protocol workers |   items/s | every round          | collector cores | " +
-    "CPU s/M | harness cores | x 1 worker",
+  "pipeline     protocol version workers |   items/s | every round          | " +
+    "collector cores | CPU s/M | harness cores | x 1st workers | x before",
 );
 for (const pipeline of SELECTED) {
   for (const protocol of PROTOCOLS) {
-    const one = best(results.get(`${pipeline}/${protocol}/1`)!).itemsPerSecond;
-    for (const workers of WORKERS) {
-      const rounds = results.get(`${pipeline}/${protocol}/${workers}`)!;
-      const top = best(rounds);
-      console.log(
-        `${pipeline.padEnd(12)} ${protocol.padEnd(8)} ${String(workers).padStart(7)} | ` +
-          `${int(top.itemsPerSecond).padStart(9)} | ` +
-          `${rounds.map((r) => int(r.itemsPerSecond)).join(", ").padEnd(20)} | ` +
-          `${fixed(top.collectorCores).padStart(15)} | ${
-            fixed(top.cpuPerMillion, 1).padStart(7)
-          } | ` +
-          `${fixed(top.harnessCores).padStart(13)} | ${
-            fixed(top.itemsPerSecond / one).padStart(10)
-          }`,
-      );
-      for (const round of rounds) {
-        if (round.missing > 0) {
-          console.log(`  warning: ${round.missing} acknowledged items not delivered`);
+    for (const version of VERSIONS) {
+      const first = best(results.get(`${pipeline}/${protocol}/${WORKERS[0]}/${version}`)!);
+      for (const workers of WORKERS) {
+        const rounds = results.get(`${pipeline}/${protocol}/${workers}/${version}`)!;
+        const top = best(rounds);
+        const earlier = results.get(`${pipeline}/${protocol}/${workers}/before`);
+        const vsBefore = version === "after" && earlier
+          ? fixed(top.itemsPerSecond / best(earlier).itemsPerSecond)
+          : "";
+        console.log(
+          `${pipeline.padEnd(12)} ${protocol.padEnd(8)} ${version.padEnd(7)} ` +
+            `${String(workers).padStart(7)} | ${int(top.itemsPerSecond).padStart(9)} | ` +
+            `${rounds.map((r) => int(r.itemsPerSecond)).join(", ").padEnd(20)} | ` +
+            `${fixed(top.collectorCores).padStart(15)} | ` +
+            `${fixed(top.cpuPerMillion, 1).padStart(7)} | ` +
+            `${fixed(top.harnessCores).padStart(13)} | ` +
+            `${fixed(top.itemsPerSecond / first.itemsPerSecond).padStart(13)} | ` +
+            vsBefore.padStart(8),
+        );
+        for (const round of rounds) {
+          if (round.missing > 0) {
+            console.log(`  warning: ${round.missing} acknowledged items not delivered`);
+          }
         }
       }
     }

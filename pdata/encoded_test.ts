@@ -75,6 +75,29 @@ for (const [signal, fixtures] of cases) {
     assert.equal(resources(changed), resources(signal.decodeProto(all[1])) - 1);
   });
 
+  Deno.test(`encoded ${signal.name}: decoded data held encoded is the same data`, () => {
+    for (const [i, bytes] of fixtures().entries()) {
+      const decoded = signal.decodeProto(bytes);
+      const held = signal.encoded(decoded);
+      assert.ok(encodedForm(held) !== undefined, `fixture ${i}: encoded`);
+      assert.equal(signal.count(held), signal.count(decoded), `fixture ${i}: count`);
+      assert.deepStrictEqual(signal.encodeProto(held), bytes, `fixture ${i}: its bytes`);
+      // Later changes of the decoded value do not reach what is held.
+      const groups = decoded as { [k: string]: unknown[] };
+      const field = Object.keys(groups).find((k) => Array.isArray(groups[k]))!;
+      groups[field].length = 0;
+      assert.deepStrictEqual(held, signal.decodeProto(bytes), `fixture ${i}: held as it was`);
+      // Data that still has its encoded form is itself.
+      const kept = signal.fromProto(bytes);
+      assert.equal(signal.encoded(kept), kept, `fixture ${i}: kept as it is`);
+    }
+    // What does not encode stays as it is, for the exporter to report.
+    const broken = signal.decodeProto(fixtures()[1]) as { [k: string]: unknown };
+    const field = Object.keys(broken).find((k) => Array.isArray(broken[k]))!;
+    broken[field] = [{ not: "a resource group" }, 42];
+    assert.equal(signal.encoded(broken as never), broken);
+  });
+
   Deno.test(`encoded ${signal.name}: malformed input throws the decoder's error`, () => {
     const rng = seededRandom(5);
     const valid = fixtures().reduce((a, b) => (b.length > a.length ? b : a));

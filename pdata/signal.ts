@@ -77,6 +77,16 @@ export interface SignalDescriptor<T = unknown, N extends string = string> {
    * data came in as, when it still has them and no one has read it.
    */
   encodeProto(data: T): Uint8Array;
+  /**
+   * `data` in its encoded form, for a component that holds data for a while (such as `batch`):
+   * `data` itself when it still has that form, otherwise a value over its protobuf encoding
+   * (which `data`'s later changes do not reach). A request a processor has read is a graph of
+   * objects several times the size of its bytes, and objects that live past a few collections
+   * make every full collection of V8's heap mark them; bytes cost it nothing, and the exporter
+   * would encode them anyway. Signals whose merge does not concatenate bytes (profiles), and data
+   * that does not encode, are returned unchanged.
+   */
+  encoded(data: T): T;
   /** Decodes an OTLP/JSON document. Throws {@link DecodeError} on invalid input. */
   decodeJson(text: string | Uint8Array): T;
   /** Encodes an OTLP/JSON document. */
@@ -212,6 +222,17 @@ export function defineSignal<
       return proto.decode(bytes, options, cost);
     },
     encodeProto: (data: T) => encodedForm(data)?.bytes ?? proto.encode(data),
+    encoded(data: T): T {
+      if (!definition.mergesByConcatenation || encodedForm(data) !== undefined) return data;
+      let bytes: Uint8Array;
+      try {
+        bytes = proto.encode(data);
+      } catch {
+        // The exporter, which encodes it again, reports why, where the error belongs.
+        return data;
+      }
+      return encodedValue(schema, bytes, countObjects(data), (b) => proto.decode(b));
+    },
     decodeJson: json.decode,
     encodeJson(data: T): string {
       const form = jsonFromProto === undefined ? undefined : encodedForm(data);

@@ -19,12 +19,19 @@ export const REPO_ROOT: string = new URL("..", import.meta.url).pathname;
  * The Deno flags of the root deno.json's `collector` task (read from it, not restated) other than
  * its permissions, which the testbed grants whole (`-A`): `--v8-flags=...`, `--unstable-net`.
  */
-export const COLLECTOR_DENO_FLAGS: readonly string[] = (() => {
-  const config = JSON.parse(Deno.readTextFileSync(`${REPO_ROOT}deno.json`));
+export const COLLECTOR_DENO_FLAGS: readonly string[] = collectorDenoFlags(REPO_ROOT);
+
+/**
+ * The Deno flags of the `collector` task of the checkout at `root` (a directory path ending in
+ * `/`) other than its permissions: {@link COLLECTOR_DENO_FLAGS} of another checkout, for a
+ * benchmark that runs an earlier version of the collector beside this one.
+ */
+export function collectorDenoFlags(root: string): string[] {
+  const config = JSON.parse(Deno.readTextFileSync(`${root}deno.json`));
   const args = (config.tasks.collector as string).split(" ");
   const flags = args.slice(args.indexOf("run") + 1, args.findIndex((arg) => arg.endsWith(".ts")));
   return flags.filter((arg) => arg.startsWith("--") && !arg.startsWith("--allow-"));
-})();
+}
 
 /**
  * The process `pid` and every process below it (a collector run with `--workers` is a supervisor
@@ -155,6 +162,11 @@ export interface CollectorOptions {
   featureGates?: string;
   /** Extra arguments to `deno run` before the script, such as `--v8-flags=...`. */
   denoFlags?: readonly string[];
+  /**
+   * The collector task's flags to run with instead of this checkout's
+   * ({@link COLLECTOR_DENO_FLAGS}): those of the checkout `script` runs.
+   */
+  taskFlags?: readonly string[];
   /** `--workers` of the collector; default 1 (the collector in one process). */
   workers?: number;
   /** How long to wait for the ports; default 30 s. */
@@ -191,7 +203,7 @@ export class Collector {
       "run",
       "-A",
       // The flags of `deno task collector`, so that scenarios run what users run.
-      ...COLLECTOR_DENO_FLAGS,
+      ...(options.taskFlags ?? COLLECTOR_DENO_FLAGS),
       ...(options.denoFlags ?? []),
       ...(options.script ?? [`${REPO_ROOT}otelcol/main.ts`, "--config", configPath]),
     ];

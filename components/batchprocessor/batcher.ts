@@ -24,6 +24,11 @@ export interface BatchOperations<T> {
   split(data: T, maxItems: number): T[];
   /** One request holding every item of `parts`, in order. */
   merge(parts: readonly T[]): T;
+  /**
+   * `data` in the form cheapest to hold until its batch is sent (the pdata descriptors' encoded
+   * form); without it requests are held as they come.
+   */
+  encoded?(data: T): T;
 }
 
 /** Why a batch was sent, as counted in the internal telemetry. */
@@ -152,7 +157,10 @@ export class Batcher<T> implements Consumer<T>, Component {
     const items = this.#operations.count(data);
     if (items === 0) return;
     const shard = this.#shardFor(context);
-    shard.pending.push(data);
+    // Held decoded, a processor's output would outlive minor collections and be marked by every
+    // full one until the batch leaves (transform + batch: 20-24 CPU s per million spans decoded,
+    // 13 encoded here, where the exporter would have encoded it anyway).
+    shard.pending.push(this.#operations.encoded?.(data) ?? data);
     shard.pendingItems += items;
 
     const { timeoutMs, sendBatchSize } = this.#settings;

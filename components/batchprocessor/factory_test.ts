@@ -3,7 +3,7 @@ import { MetricsRegistry } from "@denocol/component";
 import { CapturingLogger, nopHost, nopSettings } from "@denocol/component/componenttest";
 import { isPermanent, PermanentError, RetryableError } from "@denocol/consumer";
 import { errorConsumer, SinkConsumer } from "@denocol/consumer/consumertest";
-import { type Logs, logs, type Traces, traces } from "@denocol/pdata";
+import { encodedForm, type Logs, logs, type Traces, traces } from "@denocol/pdata";
 import { type Profiles, profiles, resolveSample } from "@denocol/pdata-experimental";
 import { generateProfiles } from "@denocol/pdata-experimental/profilestest";
 import { type Config, factory } from "./mod.ts";
@@ -56,6 +56,20 @@ Deno.test("batch factory: type, stabilities and validation", () => {
     () => factory.validateConfig?.({ ...factory.createDefaultConfig(), send_batch_max_size: 10 }),
     /send_batch_max_size \(10\) must be greater than or equal to send_batch_size \(8192\)/,
   );
+});
+
+Deno.test("batch traces: requests a processor decoded are held as their bytes", async () => {
+  const sink = new SinkConsumer<Traces>({ countItems: traces.count });
+  const batch = factory.createTraces(settings, config({ timeout: "1h" }), sink);
+  await batch.start(nopHost());
+  const requests = [spans(["a", "b"]), spans(["c"], "other")];
+  for (const request of requests) await batch.consume(request);
+  // Held as bytes, the batch no longer shares objects with what was consumed.
+  for (const request of requests) request.resourceSpans[0].scopeSpans[0].spans[0].name = "changed";
+  await batch.shutdown();
+  assert.ok(encodedForm(sink.all[0]) !== undefined, "the batch leaves as bytes");
+  assert.equal(traces.count(sink.all[0]), 3);
+  assert.deepEqual(sink.all.flatMap(spanNames), ["a", "b", "c"]);
 });
 
 Deno.test("batch traces: batches keep every span, in order, within send_batch_max_size", async () => {

@@ -40,6 +40,8 @@ export function createSignalExporter<T>(
     ...exporterOptions(config, settings),
     // Merged batches stay under the 4 MiB a gRPC server takes by default.
     maxBatchBytes: GRPC_DEFAULT_MAX_MESSAGE_BYTES,
+    // The push sends `encodeProto(data)`, nothing else of it.
+    sendsEncoded: true,
     ...helperOptions,
     start: transport.start,
     shutdown: transport.shutdown,

@@ -134,6 +134,8 @@ export function createSignalExporter<T>(
 
   return newExporter(settings, signal, push, {
     ...exporterOptions(config, settings),
+    // The push sends `encodeProto(data)` or the JSON `encodeJson` writes from those bytes.
+    sendsEncoded: true,
     ...helperOptions,
     start: async (host) => {
       auth = config.auth === null

@@ -167,7 +167,7 @@ class HelperExporter<T> implements Exporter<T> {
   }
 
   async consume(data: T, context: ConsumeContext = {}): Promise<void> {
-    const { spec, first, drain, telemetry, settings } = this.#parts;
+    const { spec, first, drain, telemetry, settings, options } = this.#parts;
     const items = spec.count(data);
     if (drain.over !== undefined && !first.storesAfterDrain) {
       return await dropLate(
@@ -184,7 +184,8 @@ class HelperExporter<T> implements Exporter<T> {
         `exporter ${settings.id} is ${this.#stopping ? "shutting down" : "not started"}`,
       );
     }
-    await first.send({ data, items, client: context.client }, context.signal);
+    const held = options.sendsEncoded && spec.encoded !== undefined ? spec.encoded(data) : data;
+    await first.send({ data: held, items, client: context.client }, context.signal);
   }
 
   async #shutdown(): Promise<void> {

@@ -3,6 +3,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { nopHost } from "@denocol/component/componenttest";
 import { isPermanent, PermanentError, RetryableError } from "@denocol/consumer";
+import { encodedForm, type Traces, traces } from "@denocol/pdata";
 import { defaultQueueConfig, type QueueConfig } from "./config.ts";
 import { newExporter, type PushContext } from "./exporter.ts";
 import { deferred, fastRetry, lines, telemetry, waitFor } from "./testutil_test.ts";
@@ -36,6 +37,31 @@ Deno.test("retryable failures are retried with growing backoff until success", a
   ]);
   assert.equal(registry.value("otelcol_exporter_sent_log_records"), 2);
   assert.equal(registry.value("otelcol_exporter_send_failed_log_records"), undefined);
+});
+
+Deno.test("sendsEncoded: queued requests wait as their bytes, unchanged by later edits", async () => {
+  for (const sendsEncoded of [true, false]) {
+    const { settings } = telemetry();
+    const gate = deferred<void>();
+    const sent: Traces[] = [];
+    const exporter = newExporter(settings, traces, async (data) => {
+      await gate.promise;
+      sent.push(data);
+    }, { retry: fastRetry(), queue: queue(), sendsEncoded });
+    await exporter.start(nopHost());
+    const request = traces.decodeJson(JSON.stringify({
+      resourceSpans: [{ scopeSpans: [{ spans: [{ name: "as sent" }] }] }],
+    }));
+    await exporter.consume(request);
+    request.resourceSpans[0].scopeSpans[0].spans[0].name = "changed while queued";
+    gate.resolve();
+    await exporter.shutdown();
+    assert.equal(encodedForm(sent[0]) !== undefined, sendsEncoded);
+    assert.equal(
+      sent[0].resourceSpans[0].scopeSpans[0].spans[0].name,
+      sendsEncoded ? "as sent" : "changed while queued",
+    );
+  }
 });
 
 Deno.test("a retry-after hint longer than the backoff is honoured", async () => {

@@ -9,11 +9,12 @@ import type { QueueConfig, RetryConfig, TimeoutConfig } from "./config.ts";
  * `name` is the `data_type` attribute and the storage client name; `itemName` the metric name
  * suffix (`otelcol_exporter_sent_spans`); `count` counts a request's items; `encodeProto` and
  * `decodeProto` store requests in a persistent queue; `merge` and `split` (which descriptors have)
- * are needed for `sending_queue.batch`.
+ * are needed for `sending_queue.batch`; `encoded` holds requests as bytes when the exporter
+ * says it sends them ({@linkcode ExporterOptions.sendsEncoded}).
  */
 export type SignalSpec<T> =
   & Pick<SignalDescriptor<T>, "name" | "itemName" | "count" | "encodeProto" | "decodeProto">
-  & Partial<Pick<SignalDescriptor<T>, "merge" | "split">>;
+  & Partial<Pick<SignalDescriptor<T>, "merge" | "split" | "encoded">>;
 
 /** Given to a {@linkcode PushFunc} for one attempt. */
 export interface PushContext {
@@ -54,6 +55,14 @@ export interface ExporterOptions {
    * `otlp` exporter sets a gRPC backend's 4 MiB message limit.
    */
   maxBatchBytes?: number;
+  /**
+   * Whether the push function sends the request's protobuf encoding (`encodeProto`, or
+   * `encodeJson`, which reads the same bytes) and reads nothing else of it. Requests are then
+   * turned into their encoded form as they enter (`encoded` of the signal), so that what waits
+   * in the queue or a batch is bytes, not the objects a processor decoded, which are several
+   * times larger and which every full collection of V8's heap marks. Default false.
+   */
+  sendsEncoded?: boolean;
   /** Runs on start, before the queue opens (create clients here). */
   start?: (host: Host) => void | Promise<void>;
   /** Runs on shutdown, after the queue has stopped (close clients here). */
