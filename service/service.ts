@@ -18,7 +18,7 @@ import { type Factories, FactoryIndex } from "./factories.ts";
 import { PipelineGraph } from "./graph.ts";
 import type { NodeAttributes } from "./graph_nodes.ts";
 import { newIntrospection } from "./introspection.ts";
-import { SelfTelemetry } from "./self_telemetry.ts";
+import type { SelfTelemetry } from "./self_telemetry.ts";
 import { selfTelemetryPath } from "./self_telemetry_path.ts";
 import { PipelineTaps, StatusBoard } from "./status.ts";
 import {
@@ -178,13 +178,18 @@ export class Service {
       ...telemetry.logs.processors.map((processor) => processor.exporter),
     ]);
     this.#selfTelemetryToItself = path.sendsToItself;
-    this.#selfTelemetry = new SelfTelemetry(
-      telemetry,
-      this.#registry,
-      { serviceName: buildInfo.command, serviceVersion: buildInfo.version },
-      this.#localLogger,
-      path.keepLocal,
-    );
+    if (telemetry.metrics.periodicReaders.length > 0 || telemetry.logs.processors.length > 0) {
+      // Loaded only when asked for: the OpenTelemetry SDK and its exporters hold about 10 MiB
+      // that a collector without OTLP self-telemetry would carry for nothing.
+      const { SelfTelemetry } = await import("./self_telemetry.ts");
+      this.#selfTelemetry = new SelfTelemetry(
+        telemetry,
+        this.#registry,
+        { serviceName: buildInfo.command, serviceVersion: buildInfo.version },
+        this.#localLogger,
+        path.keepLocal,
+      );
+    }
     const refresh = registerProcessMetrics(this.#registry);
     if (telemetry.metrics.address !== null) {
       this.#metricsServer = await serveMetrics(telemetry.metrics.address, this.#registry, refresh);
