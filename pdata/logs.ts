@@ -73,6 +73,7 @@ export const logs: SignalDescriptor<Logs, "logs"> = defineSignal({
   mergesByConcatenation: true,
   scan: createWireScan(scanLogsData),
   jsonFromProto: createJsonTranscoder(LogsDataSchema.typeName, jsonLogsData),
+  wireLayout: { resourceField: 1, scopeField: 2, itemField: 2 },
   count: (data) => countNested(layout, data),
   split: (data, maxItems) => splitNested(layout, data, maxItems),
   merge: (parts) => mergeNested(layout, parts),

@@ -26,6 +26,7 @@ import {
   splitNested,
 } from "./signal.ts";
 import { createWireCodec, createWireScan } from "./wire/codec.ts";
+import { concatBytes, fieldsOf, lengthDelimited, WireSplitUnsupported } from "./encoded_split.ts";
 import { createJsonTranscoder } from "./wire/json_transcode.ts";
 import { jsonMetricsData } from "./wire/gen/otlp_json.ts";
 import {
@@ -61,6 +62,52 @@ function sliceMetric(metric: Metric, start: number, end: number): Metric {
       value: { ...data.value, dataPoints: data.value.dataPoints.slice(start, end) },
     } as Metric["data"],
   };
+}
+
+/** `Metric.data`'s fields: gauge, sum, histogram, exponential_histogram, summary. */
+const METRIC_DATA_FIELDS = new Set([5, 7, 9, 10, 11]);
+
+/**
+ * Where an encoded metric's data points are: its aggregation field (`sum`…) and, inside it, the
+ * `data_points` fields (1 in every aggregation). A metric whose bytes set the aggregation more
+ * than once (decoding keeps the last, or merges two of the same kind) is left to the decoded
+ * split.
+ */
+function encodedPoints(metric: Uint8Array) {
+  const fields = fieldsOf(metric);
+  const data = fields.filter((f) => METRIC_DATA_FIELDS.has(f.field));
+  if (data.length > 1) throw new WireSplitUnsupported("metric sets its aggregation twice");
+  if (data.length === 0) return { fields, data: undefined, points: [] };
+  const aggregation = metric.subarray(data[0].valueStart, data[0].end);
+  const inner = fieldsOf(aggregation);
+  return {
+    fields,
+    data: data[0],
+    aggregation,
+    inner,
+    points: inner.filter((f) => f.field === 1),
+  };
+}
+
+/** The encoded metric with only its data points `[start, end)`, every other field kept. */
+function sliceEncodedMetric(metric: Uint8Array, start: number, end: number): Uint8Array {
+  const { fields, data, aggregation, inner } = encodedPoints(metric);
+  if (data === undefined) return metric;
+  const parts: Uint8Array[] = [];
+  for (const field of fields) {
+    if (field !== data) {
+      parts.push(metric.subarray(field.start, field.end));
+      continue;
+    }
+    const kept: Uint8Array[] = [];
+    let point = 0;
+    for (const f of inner!) {
+      if (f.field !== 1) kept.push(aggregation!.subarray(f.start, f.end));
+      else if (point++ >= start && point <= end) kept.push(aggregation!.subarray(f.start, f.end));
+    }
+    parts.push(lengthDelimited(data.field, kept));
+  }
+  return concatBytes(parts);
 }
 
 const layout: NestedLayout<MetricsData, ResourceMetrics, ScopeMetrics, Metric> = {
@@ -110,6 +157,13 @@ export const metrics: SignalDescriptor<Metrics, "metrics"> = defineSignal({
   mergesByConcatenation: true,
   scan: createWireScan(scanMetricsData),
   jsonFromProto: createJsonTranscoder(MetricsDataSchema.typeName, jsonMetricsData),
+  wireLayout: {
+    resourceField: 1,
+    scopeField: 2,
+    itemField: 2,
+    itemSize: (metric) => encodedPoints(metric).points.length,
+    sliceItem: sliceEncodedMetric,
+  },
   count: (data) => countNested(layout, data),
   split: (data, maxItems) => splitNested(layout, data, maxItems),
   merge: (parts) => mergeNested(layout, parts),

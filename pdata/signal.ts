@@ -11,6 +11,7 @@ import { createProtoCodec, type ProtoCodec } from "./proto.ts";
 import { DecodeBudgetError, type DecodeCost, type DecodeOptions } from "./errors.ts";
 import { type OtlpDefinition, otlpExchange, type OtlpRejection } from "./otlp.ts";
 import { copyEncoded, encodedForm, encodedValue, mergeEncoded } from "./encoded.ts";
+import { splitEncoded, type WireLayout, WireSplitUnsupported } from "./encoded_split.ts";
 
 /**
  * Everything denocol knows about one telemetry signal, in one object: its name, what its items
@@ -165,6 +166,11 @@ export interface SignalDefinition<
    */
   scan?(bytes: Uint8Array, options?: DecodeOptions, cost?: DecodeCost): number;
   /**
+   * Where the data's levels are on the wire. With it, {@link SignalDescriptor.split} cuts data
+   * that still has its encoded form on its bytes (`splitEncoded`) instead of decoding it.
+   */
+  wireLayout?: WireLayout;
+  /**
    * Whether concatenating encoded values is their merge (true for the OTLP `*Data` messages,
    * which hold only a repeated resource group field; not for profiles, whose dictionary
    * indices would then point into the wrong tables). Default false.
@@ -254,6 +260,16 @@ export function defineSignal<
         );
       }
       if (count(data) <= maxItems) return [data];
+      const form = definition.wireLayout === undefined ? undefined : encodedForm(data);
+      if (form !== undefined) {
+        try {
+          return splitEncoded(definition.wireLayout!, form.bytes, maxItems).map((chunk) =>
+            encodedValue(schema, chunk.bytes, chunk.items, (b) => proto.decode(b))
+          );
+        } catch (error) {
+          if (!(error instanceof WireSplitUnsupported)) throw error;
+        }
+      }
       return definition.split(data, maxItems);
     },
     merge(parts: readonly T[]): T {

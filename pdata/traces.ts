@@ -78,6 +78,7 @@ export const traces: SignalDescriptor<Traces, "traces"> = defineSignal({
   mergesByConcatenation: true,
   scan: createWireScan(scanTracesData),
   jsonFromProto: createJsonTranscoder(TracesDataSchema.typeName, jsonTracesData),
+  wireLayout: { resourceField: 1, scopeField: 2, itemField: 2 },
   count: (data) => countNested(layout, data),
   split: (data, maxItems) => splitNested(layout, data, maxItems),
   merge: (parts) => mergeNested(layout, parts),
