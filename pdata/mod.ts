@@ -80,6 +80,7 @@ export {
   writeValue,
 } from "./attributes.ts";
 export { encodedForm, encodedValue } from "./encoded.ts";
+export { type WireLayout, WireSplitUnsupported } from "./encoded_split.ts";
 export {
   DecodeBudgetError,
   type DecodeCost,
