@@ -13,6 +13,11 @@
  * split, and merging builds new containers (for profiles, new samples against a new dictionary)
  * without changing its inputs, so reusing them is safe and keeps cloning out of the run time.
  *
+ * Each batch size runs twice: with the requests **received**, as the `otlp` receiver hands them on
+ * (`fromProto` of their encoding: bytes that batches concatenate), and **decoded**, as a processor
+ * that read them hands them on (objects, which `batch` encodes as they arrive, the work the
+ * exporter would otherwise do).
+ *
  * Run: `deno run -A bench/batchprocessor_bench.ts` (or `deno task bench batch`).
  *
  * @module
@@ -63,13 +68,14 @@ function countingSink<T>(helpers: pdata.SignalDescriptor<T>): Consumer<T> & { it
 /** Best items per second over the rounds of feeding every request through `makePipeline`. */
 async function itemsPerSecond<T>(
   c: SignalCase<T>,
+  requests: readonly T[],
   makePipeline: (sink: Consumer<T>) => Promise<{ head: Consumer<T>; finish: () => Promise<void> }>,
 ): Promise<number> {
-  const total = c.repeat * c.requests.reduce((n, r) => n + c.helpers.count(r), 0);
+  const total = c.repeat * requests.reduce((n, r) => n + c.helpers.count(r), 0);
   let best = 0;
   for (let round = 0; round < ROUNDS + 1; round++) {
     const inputs: T[] = [];
-    for (let i = 0; i < c.repeat; i++) inputs.push(...c.requests);
+    for (let i = 0; i < c.repeat; i++) inputs.push(...requests);
     const sink = countingSink(c.helpers);
     const { head, finish } = await makePipeline(sink);
     const start = performance.now();
@@ -156,27 +162,36 @@ for (const c of cases) {
   const perRequest = Math.round(
     c.requests.reduce((n: number, r) => n + c.helpers.count(r), 0) / REQUESTS,
   );
-  const baseline = await itemsPerSecond(c, passThrough);
+  const received = c.requests.map((r) => c.helpers.fromProto(c.helpers.encodeProto(r)));
+  const baseline = await itemsPerSecond(c, c.requests, passThrough);
   console.log(
     `\n${c.name} (${perRequest} items per request, ${c.repeat * REQUESTS} requests per round), ` +
       c.unit,
   );
-  console.log(`  pass-through baseline            ${fmt(baseline).padStart(12)}`);
+  console.log(`  pass-through baseline      ${fmt(baseline).padStart(12)}`);
+  console.log(
+    `                             ${"received".padStart(12)}   ${"decoded".padStart(12)}`,
+  );
   for (const k of GROWTH) {
-    const rate = await itemsPerSecond(c, async (sink) => {
-      const config = {
-        ...batchFactory.createDefaultConfig(),
-        send_batch_size: k * perRequest,
-        timeout: "1h",
-      };
-      const batch = c.create(config, sink);
-      await batch.start(nopHost());
-      return { head: batch, finish: () => batch.shutdown() };
-    });
+    const rate = (requests: readonly unknown[]) =>
+      itemsPerSecond(c, requests, async (sink) => {
+        const config = {
+          ...batchFactory.createDefaultConfig(),
+          send_batch_size: k * perRequest,
+          timeout: "1h",
+        };
+        const batch = c.create(config, sink);
+        await batch.start(nopHost());
+        return { head: batch, finish: () => batch.shutdown() };
+      });
+    const asReceived = await rate(received);
+    const asDecoded = await rate(c.requests);
     console.log(
-      `  batch of ${String(k).padStart(2)} request${k === 1 ? " " : "s"}          ${
-        fmt(rate).padStart(12)
-      }   x${ratio(rate / baseline)} of baseline`,
+      `  batch of ${String(k).padStart(2)} request${k === 1 ? " " : "s"}    ${
+        fmt(asReceived).padStart(12)
+      }   ${fmt(asDecoded).padStart(12)}   x${ratio(asReceived / baseline)} and x${
+        ratio(asDecoded / baseline)
+      } of baseline`,
     );
   }
 }
