@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { encodedForm, type Traces, traces } from "@denocol/pdata";
 import { defaultQueueConfig, type QueueConfig } from "./config.ts";
 import { newExporter } from "./exporter.ts";
 import { fastRetry, hostWith, lines, MapStorage, telemetry, waitFor } from "./testutil_test.ts";
@@ -143,4 +144,42 @@ Deno.test("persistent queue: full store refuses upstream and counts it", async (
   assert.equal(registry.value("otelcol_exporter_enqueue_failed_log_records"), 1);
   await exporter.shutdown();
   assert.equal(storage.storedItems(), 3);
+});
+
+Deno.test("persistent queue: stored requests come back as their bytes, sent without re-encoding", async () => {
+  const storage = new MapStorage();
+  const host = hostWith({ "file_storage/q": storage });
+  let up = false;
+  const sent: Traces[] = [];
+  const push = (data: Traces) => {
+    if (!up) return Promise.reject(new Error("connection refused"));
+    sent.push(data);
+    return Promise.resolve();
+  };
+  const options = {
+    retry: fastRetry({ max_elapsed_time: "0" }),
+    queue: persistent(),
+    sendsEncoded: true,
+  };
+  const before = newExporter(telemetry().settings, traces, push, options);
+  await before.start(host);
+  const request = traces.decodeJson(JSON.stringify({
+    resourceSpans: [{ scopeSpans: [{ spans: [{ name: "a" }, { name: "b" }] }] }],
+  }));
+  const bytes = traces.encodeProto(request);
+  await before.consume(request);
+  await new Promise((r) => setTimeout(r, 30));
+  await before.shutdown();
+  assert.equal(storage.storedItems(), 1);
+
+  // The next run reads the request from the store.
+  up = true;
+  const after = newExporter(telemetry().settings, traces, push, options);
+  await after.start(host);
+  await waitFor(() => sent.length === 1, "the stored request sent");
+  await after.shutdown();
+  const form = encodedForm(sent[0]);
+  assert.ok(form !== undefined, "read back from the store as bytes");
+  assert.deepEqual(form.bytes, bytes);
+  assert.equal(form.items, 2);
 });

@@ -59,7 +59,11 @@ export async function openPersistentQueue<T>(
   const spec = options.spec;
   const queue = await PersistentQueue.open<T>(client, {
     encode: (data) => spec.encodeProto(data),
-    decode: (bytes) => spec.decodeProto(bytes),
+    // Kept as the stored bytes where the signal can (`fromProto`): an exporter that sends them
+    // (`sendsEncoded`) then sends them as read, without decoding and encoding them again.
+    decode: spec.fromProto === undefined
+      ? (bytes) => spec.decodeProto(bytes)
+      : (bytes) => spec.fromProto!(bytes),
   }, {
     capacity: options.capacity,
     sizer: options.sizer,

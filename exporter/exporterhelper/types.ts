@@ -10,11 +10,12 @@ import type { QueueConfig, RetryConfig, TimeoutConfig } from "./config.ts";
  * suffix (`otelcol_exporter_sent_spans`); `count` counts a request's items; `encodeProto` and
  * `decodeProto` store requests in a persistent queue; `merge` and `split` (which descriptors have)
  * are needed for `sending_queue.batch`; `encoded` holds requests as bytes when the exporter
- * says it sends them ({@linkcode ExporterOptions.sendsEncoded}).
+ * says it sends them ({@linkcode ExporterOptions.sendsEncoded}), and `fromProto` reads stored
+ * requests back as their bytes.
  */
 export type SignalSpec<T> =
   & Pick<SignalDescriptor<T>, "name" | "itemName" | "count" | "encodeProto" | "decodeProto">
-  & Partial<Pick<SignalDescriptor<T>, "merge" | "split" | "encoded">>;
+  & Partial<Pick<SignalDescriptor<T>, "merge" | "split" | "encoded" | "fromProto">>;
 
 /** Given to a {@linkcode PushFunc} for one attempt. */
 export interface PushContext {
