@@ -8,6 +8,7 @@
 import { WireReader } from "./wire/reader.ts";
 import { skipField } from "./wire/unknown.ts";
 import { varintSize } from "./wire/writer.ts";
+import { countNested, type NestedLayout, splitNested } from "./nested.ts";
 
 /**
  * Where the three levels of an OTLP `*Data` message are on the wire: the field numbers of its
@@ -97,14 +98,23 @@ function writeVarint(out: Uint8Array, at: number, value: number): number {
   return at;
 }
 
-interface ScopeChunk {
-  readonly header: Uint8Array[];
-  readonly items: Uint8Array[];
+/** An item as found on the wire: its whole field, its value, and the counted items it holds. */
+interface ItemView {
+  readonly field: Uint8Array;
+  readonly value: Uint8Array;
+  readonly size: number;
 }
 
-interface ResourceChunk {
+/** A scope group: its own fields (scope, schema URL, unknown) as they are, and its items. */
+interface ScopeView {
   readonly header: Uint8Array[];
-  readonly scopes: ScopeChunk[];
+  readonly items: ItemView[];
+}
+
+/** A resource group: its own fields as they are, and its scope groups. */
+interface ResourceView {
+  readonly header: Uint8Array[];
+  readonly scopes: ScopeView[];
 }
 
 /** A chunk: its encoded bytes and the counted items it holds. */
@@ -115,22 +125,74 @@ export interface EncodedChunk {
   readonly items: number;
 }
 
-function encodeChunk(layout: WireLayout, resources: readonly ResourceChunk[]): Uint8Array {
-  const groups = resources.map((resource) =>
+/** The levels of the encoded data as `splitNested` walks them, over the fields' bytes. */
+function viewLayout(
+  layout: WireLayout,
+): NestedLayout<ResourceView[], ResourceView, ScopeView, ItemView> {
+  return {
+    resources: (data) => data,
+    scopes: (resource) => resource.scopes,
+    items: (scope) => scope.items,
+    newData: (resources) => resources,
+    copyResource: (resource) => ({ header: resource.header, scopes: [] }),
+    copyScope: (scope) => ({ header: scope.header, items: [] }),
+    itemSize: (item) => item.size,
+    sliceItem: (item, start, end) => {
+      const value = layout.sliceItem!(item.value, start, end);
+      return { field: lengthDelimited(layout.itemField, [value]), value, size: end - start };
+    },
+  };
+}
+
+/** The resource groups of encoded data; fields of the data itself are not kept. */
+function viewOf(layout: WireLayout, bytes: Uint8Array): ResourceView[] {
+  const resources: ResourceView[] = [];
+  for (const resourceField of fieldsOf(bytes)) {
+    // A decoded split does not carry the data's other fields either.
+    if (resourceField.field !== layout.resourceField || resourceField.wireType !== 2) continue;
+    const resource = bytes.subarray(resourceField.valueStart, resourceField.end);
+    const view: ResourceView = { header: [], scopes: [] };
+    for (const field of fieldsOf(resource)) {
+      if (field.field !== layout.scopeField) {
+        view.header.push(resource.subarray(field.start, field.end));
+        continue;
+      }
+      const scope = resource.subarray(field.valueStart, field.end);
+      const scopeView: ScopeView = { header: [], items: [] };
+      for (const inner of fieldsOf(scope)) {
+        const whole = scope.subarray(inner.start, inner.end);
+        if (inner.field !== layout.itemField) {
+          scopeView.header.push(whole);
+          continue;
+        }
+        const value = scope.subarray(inner.valueStart, inner.end);
+        scopeView.items.push({ field: whole, value, size: layout.itemSize?.(value) ?? 1 });
+      }
+      view.scopes.push(scopeView);
+    }
+    resources.push(view);
+  }
+  return resources;
+}
+
+function encodeView(layout: WireLayout, resources: readonly ResourceView[]): Uint8Array {
+  return concatBytes(resources.map((resource) =>
     lengthDelimited(layout.resourceField, [
       ...resource.header,
       ...resource.scopes.map((scope) =>
-        lengthDelimited(layout.scopeField, [...scope.header, ...scope.items])
+        lengthDelimited(layout.scopeField, [
+          ...scope.header,
+          ...scope.items.map((item) => item.field),
+        ])
       ),
     ])
-  );
-  return concatBytes(groups);
+  ));
 }
 
 /**
- * Splits encoded `*Data` bytes into chunks of at most `maxItems` counted items, as
- * `splitNested` splits the decoded data. Throws {@link WireSplitUnsupported} when the layout
- * meets bytes it does not cut itself.
+ * Splits encoded `*Data` bytes into chunks of at most `maxItems` counted items: `splitNested`
+ * over the fields' bytes, so the chunks hold what it makes of the decoded data. Throws
+ * {@link WireSplitUnsupported} when the layout meets bytes it does not cut itself.
  *
  * @param layout where the levels are
  * @param bytes the encoded data, validated
@@ -141,78 +203,9 @@ export function splitEncoded(
   bytes: Uint8Array,
   maxItems: number,
 ): EncodedChunk[] {
-  const chunks: EncodedChunk[] = [];
-  let resources: ResourceChunk[] = [];
-  let count = 0;
-  let resourceCopy: ResourceChunk | undefined;
-  let scopeCopy: ScopeChunk | undefined;
-  const flush = () => {
-    chunks.push({ bytes: encodeChunk(layout, resources), items: count });
-    resources = [];
-    count = 0;
-    resourceCopy = undefined;
-    scopeCopy = undefined;
-  };
-  for (const resourceField of fieldsOf(bytes)) {
-    // Other fields of the data itself are not carried, as a decoded split does not carry them.
-    if (resourceField.field !== layout.resourceField || resourceField.wireType !== 2) continue;
-    const resource = bytes.subarray(resourceField.valueStart, resourceField.end);
-    const resourceFields = fieldsOf(resource);
-    const resourceHeader = resourceFields
-      .filter((f) => f.field !== layout.scopeField)
-      .map((f) => resource.subarray(f.start, f.end));
-    resourceCopy = undefined;
-    const ensureResource = (): ResourceChunk => {
-      if (resourceCopy === undefined) {
-        resourceCopy = { header: resourceHeader, scopes: [] };
-        resources.push(resourceCopy);
-      }
-      return resourceCopy;
-    };
-    let scopes = 0;
-    for (const scopeField of resourceFields) {
-      if (scopeField.field !== layout.scopeField) continue;
-      scopes++;
-      const scope = resource.subarray(scopeField.valueStart, scopeField.end);
-      const scopeFields = fieldsOf(scope);
-      const scopeHeader = scopeFields
-        .filter((f) => f.field !== layout.itemField)
-        .map((f) => scope.subarray(f.start, f.end));
-      scopeCopy = undefined;
-      const ensureScope = (): ScopeChunk => {
-        if (scopeCopy === undefined) {
-          scopeCopy = { header: scopeHeader, items: [] };
-          ensureResource().scopes.push(scopeCopy);
-        }
-        return scopeCopy;
-      };
-      let items = 0;
-      for (const itemField of scopeFields) {
-        if (itemField.field !== layout.itemField) continue;
-        items++;
-        const whole = scope.subarray(itemField.start, itemField.end);
-        const value = scope.subarray(itemField.valueStart, itemField.end);
-        const size = layout.itemSize ? layout.itemSize(value) : 1;
-        if (size === 0) {
-          ensureScope().items.push(whole);
-          continue;
-        }
-        let offset = 0;
-        while (offset < size) {
-          if (count >= maxItems) flush();
-          const take = Math.min(size - offset, maxItems - count);
-          const piece = offset === 0 && take === size
-            ? whole
-            : lengthDelimited(layout.itemField, [layout.sliceItem!(value, offset, offset + take)]);
-          ensureScope().items.push(piece);
-          count += take;
-          offset += take;
-        }
-      }
-      if (items === 0) ensureScope();
-    }
-    if (scopes === 0) ensureResource();
-  }
-  if (resources.length > 0 || chunks.length === 0) flush();
-  return chunks;
+  const views = viewLayout(layout);
+  return splitNested(views, viewOf(layout, bytes), maxItems).map((chunk) => ({
+    bytes: encodeView(layout, chunk),
+    items: countNested(views, chunk),
+  }));
 }

@@ -14,14 +14,8 @@ import {
   ExportLogsServiceResponseSchema,
   LogsService,
 } from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
-import {
-  countNested,
-  defineSignal,
-  mergeNested,
-  type NestedLayout,
-  type SignalDescriptor,
-  splitNested,
-} from "./signal.ts";
+import { defineSignal, type SignalDescriptor } from "./signal.ts";
+import { countNested, mergeNested, type NestedLayout, splitNested } from "./nested.ts";
 import { createWireCodec, createWireScan } from "./wire/codec.ts";
 import { createJsonTranscoder } from "./wire/json_transcode.ts";
 import { jsonLogsData } from "./wire/gen/otlp_json.ts";

@@ -17,14 +17,8 @@ import {
   ExportMetricsServiceResponseSchema,
   MetricsService,
 } from "./gen/opentelemetry/proto/collector/metrics/v1/metrics_service_pb.ts";
-import {
-  countNested,
-  defineSignal,
-  mergeNested,
-  type NestedLayout,
-  type SignalDescriptor,
-  splitNested,
-} from "./signal.ts";
+import { defineSignal, type SignalDescriptor } from "./signal.ts";
+import { countNested, mergeNested, type NestedLayout, splitNested } from "./nested.ts";
 import { createWireCodec, createWireScan } from "./wire/codec.ts";
 import { concatBytes, fieldsOf, lengthDelimited, WireSplitUnsupported } from "./encoded_split.ts";
 import { createJsonTranscoder } from "./wire/json_transcode.ts";

@@ -99,17 +99,14 @@ export {
   OTLP_ID_FIELDS,
 } from "./json.ts";
 export { createProtoCodec, type ProtoCodec } from "./proto.ts";
+export { countNested, mergeNested, type NestedLayout, splitNested } from "./nested.ts";
 export {
-  countNested,
   type DataOf,
   defineSignal,
-  mergeNested,
-  type NestedLayout,
   type SignalDefinition,
   type SignalDescriptor,
   type SignalTable,
   signalTable,
-  splitNested,
 } from "./signal.ts";
 export { type SignalData, type SignalName, SIGNALS } from "./signals.ts";
 export { type Traces, traces, tracesFromRequest, tracesToRequest } from "./traces.ts";
