@@ -3,37 +3,18 @@
 
 import assert from "node:assert/strict";
 import {
-  edgeLogs,
-  edgeMetrics,
-  edgeTraces,
-  randomLogs,
+  encodedFixtures,
   randomMetrics,
   randomTraces,
   seededRandom,
 } from "@denocol/pdata/pdatatest";
-import { encodedForm, logs, metrics, type SignalDescriptor, traces } from "./mod.ts";
+import { encodedForm, metrics, traces } from "./mod.ts";
 import { fieldsOf, lengthDelimited, splitEncoded } from "./encoded_split.ts";
 
 const random = seededRandom(23);
 const shape = { resources: 3, scopes: 3, items: 5, attributes: 2 };
 
-const cases: [SignalDescriptor<never>, () => Uint8Array[]][] = [
-  [traces as SignalDescriptor<never>, () => [
-    traces.encodeProto(edgeTraces()),
-    ...Array.from({ length: 5 }, (_, i) => traces.encodeProto(randomTraces(random, shape, i < 3))),
-  ]],
-  [metrics as SignalDescriptor<never>, () => [
-    metrics.encodeProto(edgeMetrics()),
-    ...Array.from(
-      { length: 5 },
-      (_, i) => metrics.encodeProto(randomMetrics(random, shape, 7, i < 3)),
-    ),
-  ]],
-  [logs as SignalDescriptor<never>, () => [
-    logs.encodeProto(edgeLogs()),
-    ...Array.from({ length: 5 }, (_, i) => logs.encodeProto(randomLogs(random, shape, i < 3))),
-  ]],
-];
+const cases = encodedFixtures(random, shape, { count: 5, points: 7, exact: 3 });
 
 for (const [signal, fixtures] of cases) {
   Deno.test(`split on bytes, ${signal.name}: the chunks the decoded split makes`, () => {

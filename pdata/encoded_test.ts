@@ -3,35 +3,14 @@
 // changing, and the same errors for malformed input.
 
 import assert from "node:assert/strict";
-import {
-  edgeLogs,
-  edgeMetrics,
-  edgeTraces,
-  randomLogs,
-  randomMetrics,
-  randomTraces,
-  seededRandom,
-} from "@denocol/pdata/pdatatest";
-import { DecodeError, logs, metrics, type SignalDescriptor, traces } from "./mod.ts";
+import { encodedFixtures, seededRandom } from "@denocol/pdata/pdatatest";
+import { DecodeError } from "./mod.ts";
 import { encodedForm } from "./encoded.ts";
 
 const random = seededRandom(11);
 const shape = { resources: 3, scopes: 2, items: 4, attributes: 3 };
 
-const cases: [SignalDescriptor<never>, () => Uint8Array[]][] = [
-  [traces as SignalDescriptor<never>, () => [
-    traces.encodeProto(edgeTraces()),
-    ...Array.from({ length: 6 }, () => traces.encodeProto(randomTraces(random, shape))),
-  ]],
-  [metrics as SignalDescriptor<never>, () => [
-    metrics.encodeProto(edgeMetrics()),
-    ...Array.from({ length: 6 }, () => metrics.encodeProto(randomMetrics(random, shape, 3))),
-  ]],
-  [logs as SignalDescriptor<never>, () => [
-    logs.encodeProto(edgeLogs()),
-    ...Array.from({ length: 6 }, () => logs.encodeProto(randomLogs(random, shape))),
-  ]],
-];
+const cases = encodedFixtures(random, shape, { count: 6, points: 3 });
 
 for (const [signal, fixtures] of cases) {
   Deno.test(`encoded ${signal.name}: counted, sent as received, and read as decoded`, () => {

@@ -27,6 +27,7 @@ import {
 
 export type { Logs, Metrics, Traces } from "@denocol/pdata";
 export { mutateWire } from "./wire_mutations.ts";
+export { encodedFixtures, type FixtureOptions } from "./fixtures.ts";
 
 /** The largest unsigned 64-bit integer, which must survive both wire formats. */
 export const MAX_UINT64 = 18446744073709551615n;
