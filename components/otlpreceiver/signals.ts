@@ -25,19 +25,13 @@ export function signalEndpoint<T>(
     validate?.(data);
     return data;
   };
-  // A pipeline that changes data (its first processor, or a later one, declares `mutatesData`)
-  // decodes every request anyway: decoding at once spares the validating scan that keeping the
-  // request encoded costs.
-  const keepEncoded = !next.capabilities().mutatesData;
   return {
     signal: otlp.name,
     grpcPath: `/${otlp.service.typeName}/Export`,
     responseSchema: otlp.responseSchema,
     response: (rejection) => otlp.response(rejection),
     // Kept encoded: a request no component reads leaves as the bytes it came in.
-    decodeProto: keepEncoded
-      ? (bytes, options, cost) => checked(otlp.fromProto(bytes, options, cost))
-      : (bytes, options, cost) => checked(otlp.decodeProto(bytes, options, cost)),
+    decodeProto: (bytes, options, cost) => checked(otlp.fromProto(bytes, options, cost)),
     decodeJson: (bytes) => checked(otlp.decodeJson(bytes)),
     count: (data) => otlp.count(data),
     consume: async (data, context) => {
