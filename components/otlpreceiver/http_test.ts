@@ -3,8 +3,9 @@ import { fromBinary } from "@bufbuild/protobuf";
 import { anyUnpack } from "@bufbuild/protobuf/wkt";
 import { compress as compressBody } from "@denocol/config";
 import { PermanentError, RetryableError } from "@denocol/consumer";
-import { errorConsumer } from "@denocol/consumer/consumertest";
+import { errorConsumer, SinkConsumer } from "@denocol/consumer/consumertest";
 import {
+  encodedForm,
   ExportTraceServiceResponseSchema,
   logs,
   metrics,
@@ -452,4 +453,23 @@ Deno.test("otlp http: configured URL paths replace the defaults", async () => {
   assert.equal(response.status, 404);
   await response.body?.cancel();
   assert.equal(sink.count, 2);
+});
+
+Deno.test("otlp: requests reach the pipeline in their encoded form, whatever its capabilities", async () => {
+  // `batch` declares mutatesData (it holds and merges what it gets), so a receiver that decoded
+  // for pipelines that declare it would decode in nearly every pipeline.
+  for (const mutatesData of [false, true]) {
+    const out = new SinkConsumer<Traces>({
+      countItems: (d) => traces.count(d),
+      capabilities: { mutatesData },
+    });
+    await using r = await startReceiver({ traces: out });
+    const sent = makeTraces(2);
+    const response = await post(`${r.httpUrl}/v1/traces`, traces.encodeProto(sent), PROTO);
+    assert.equal(response.status, 200);
+    await response.body?.cancel();
+    assert.equal(out.all.length, 1);
+    assert.ok(encodedForm(out.all[0]) !== undefined, `mutatesData ${mutatesData}: still bytes`);
+    assert.deepEqual(spanNames(out.all), spanNames([sent]));
+  }
 });
