@@ -120,29 +120,13 @@ async function startTarget(target: Target, protocol: Protocol, backend: MockBack
   };
 }
 
-/** Waits until the backend has `count` more items of `signal` than `before`, or 3 s of nothing. */
-async function drained(backend: MockBackend, signal: SignalName, before: number, count: number) {
-  let last = -1;
-  let lastChange = Date.now();
-  for (;;) {
-    const now = backend.received(signal) - before;
-    if (now >= count) return now;
-    if (now !== last) {
-      last = now;
-      lastChange = Date.now();
-    } else if (Date.now() - lastChange > 3000) {
-      return now;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const results = new Map<string, Figures>();
 const peakRss = new Map<string, { rss: number; rate: number; cpuPercent: number }>();
 const key = (protocol: Protocol, target: Target, signal: SignalName) =>
   `${protocol}/${target}/${signal}`;
 
 const started = performance.now();
+const loadBefore = Deno.loadavg()[0];
 for (const protocol of PROTOCOLS) {
   const backend = await MockBackend.start({ countOnly: true });
   for (const target of TARGETS) {
@@ -167,7 +151,7 @@ for (const protocol of PROTOCOLS) {
           reuseRequest: true,
           retryGraceMs: 10_000,
         });
-        await drained(backend, "traces", before, fixed.accepted);
+        await backend.arrivedSince("traces", before, fixed.accepted);
         const seconds = (performance.now() - started) / 1000;
         return {
           rate: fixed.accepted / seconds,
@@ -192,7 +176,7 @@ for (const protocol of PROTOCOLS) {
           reuseRequest: true,
           retryGraceMs: 10_000,
         });
-        const delivered = await drained(backend, signal, receivedBefore, load.accepted);
+        const delivered = await backend.arrivedSince(signal, receivedBefore, load.accepted);
         const cpu = running.process.cpuSeconds() - cpuBefore;
         results.set(key(protocol, target, signal), {
           itemsPerSecond: (load.accepted / load.elapsedMs) * 1000,
@@ -214,7 +198,8 @@ const pad = (text: string, width: number) => text.padStart(width);
 
 console.log(
   `collector vs relay, ${ITEMS_PER_REQUEST}-item requests, ${MAX_RUN_MS / 1000} s per run, ` +
-    `nproc ${navigator.hardwareConcurrency}, Deno ${Deno.version.deno}`,
+    `nproc ${navigator.hardwareConcurrency}, Deno ${Deno.version.deno}, load average ` +
+    `${loadBefore.toFixed(2)} before, ${Deno.loadavg()[0].toFixed(2)} after`,
 );
 console.log(
   "protocol signal   | collector items/s | relay items/s | x relay | collector CPU s/M | relay CPU s/M | x relay",

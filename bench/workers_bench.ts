@@ -75,22 +75,6 @@ interface Round {
   missing: number;
 }
 
-async function drained(backend: MockBackend, before: number, count: number): Promise<number> {
-  let last = -1;
-  let lastChange = Date.now();
-  for (;;) {
-    const now = backend.received("traces") - before;
-    if (now >= count) return now;
-    if (now !== last) {
-      last = now;
-      lastChange = Date.now();
-    } else if (Date.now() - lastChange > 3000) {
-      return now;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 async function measure(
   pipeline: string,
   protocol: Protocol,
@@ -141,13 +125,13 @@ async function measure(
     });
   try {
     const warm = await load(WARMUP_MS);
-    await drained(backend, backend.received("traces") - warm.accepted, warm.accepted);
+    await backend.arrivedSince("traces", backend.received("traces") - warm.accepted, warm.accepted);
     const before = backend.received("traces");
     const cpuBefore = collector.cpuSeconds();
     const harnessBefore = process.cpuUsage();
     const started = performance.now();
     const run = await load(RUN_MS);
-    const delivered = await drained(backend, before, run.accepted);
+    const delivered = await backend.arrivedSince("traces", before, run.accepted);
     const wallSeconds = (performance.now() - started) / 1000;
     const cpu = collector.cpuSeconds() - cpuBefore;
     const harness = process.cpuUsage(harnessBefore);

@@ -182,6 +182,31 @@ export class MockBackend {
     return this.#records.get(signal)!.received;
   }
 
+  /**
+   * Waits until `count` items of `signal` arrived beyond the `before` of {@linkcode received},
+   * or none arrived for `quietMs`; returns how many arrived beyond `before`.
+   */
+  async arrivedSince(
+    signal: SignalName,
+    before: number,
+    count: number,
+    quietMs = 3000,
+  ): Promise<number> {
+    let last = -1;
+    let lastChange = Date.now();
+    for (;;) {
+      const now = this.received(signal) - before;
+      if (now >= count) return now;
+      if (now !== last) {
+        last = now;
+        lastChange = Date.now();
+      } else if (Date.now() - lastChange > quietMs) {
+        return now;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   /** Compares what arrived for `signal` with the generator's final states (if given). */
   report(signal: SignalName, states?: SeqStates): BackendReport {
     const record = this.#records.get(signal)!;
