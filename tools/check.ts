@@ -17,6 +17,11 @@ interface Step {
   args: string[];
   /** Whether to capture the step's output to read the test summary from it. */
   captureSummary?: boolean;
+  /**
+   * Whether to run the step once more when Deno itself crashed (killed by a signal) rather than
+   * reporting a finding: Deno 2.9's lint plugin host segfaults now and then on a loaded machine.
+   */
+  rerunOnCrash?: boolean;
 }
 
 const members = workspaceMembers();
@@ -43,7 +48,7 @@ const steps: Step[] = [
     ],
   },
   { title: "format", args: ["fmt", "--check"] },
-  { title: "lint", args: ["lint"] },
+  { title: "lint", args: ["lint"], rerunOnCrash: true },
   { title: "generated code is current", args: ["run", "-A", "tools/gen.ts", "--check"] },
   {
     title: "type check",
@@ -68,8 +73,8 @@ function readSummary(output: string): { passed: number; failed: number } | undef
   return match ? { passed: Number(match[1]), failed: Number(match[2]) } : undefined;
 }
 
-for (const step of steps) {
-  console.log(`\n== ${step.title}: deno ${step.args.join(" ")}`);
+/** Runs one step, returning its exit status and what it printed when that is captured. */
+async function run(step: Step): Promise<{ status: Deno.CommandStatus; captured: string }> {
   const command = new Deno.Command(Deno.execPath(), {
     args: step.args,
     cwd: ROOT,
@@ -87,7 +92,16 @@ for (const step of steps) {
       captured += decoder.decode(chunk, { stream: true });
     }
   }
-  const status = await child.status;
+  return { status: await child.status, captured };
+}
+
+for (const step of steps) {
+  console.log(`\n== ${step.title}: deno ${step.args.join(" ")}`);
+  let { status, captured } = await run(step);
+  if (step.rerunOnCrash && status.signal !== null) {
+    console.error(`\n== ${step.title}: deno was killed by ${status.signal}; running it once more`);
+    ({ status, captured } = await run(step));
+  }
   if (step.captureSummary) {
     const summary = readSummary(captured);
     if (summary) {
