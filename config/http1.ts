@@ -65,6 +65,8 @@ const FIRST_BODY_CHUNK = 1024 * 1024;
 const FIRST_CHUNKED_BUFFER = 64 * 1024;
 /** A body left unread by the handler is skipped up to this size to keep the connection. */
 const DISCARD_LIMIT = 256 * 1024;
+/** Which of the server's timeouts a deadline stands for. */
+type TimeoutKind = "head" | "read" | "write" | "idle";
 /** The phase a connection is in, for shutdown. */
 type Phase = "idle" | "head" | "body" | "handler" | "writing" | "done";
 
@@ -81,7 +83,12 @@ export class Http1Connection {
   #end = 0;
   #phase: Phase = "idle";
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #timedOut: "head" | "read" | "write" | "idle" | undefined;
+  /** When the timer is set to fire (`performance.now()` time), or `Infinity` when not set. */
+  #timerAt = Infinity;
+  /** When the current phase times out, or `Infinity` when it cannot. */
+  #deadline = Infinity;
+  #deadlineKind: TimeoutKind = "idle";
+  #timedOut: TimeoutKind | undefined;
   #closing = false;
   #requestAbort: AbortController | undefined;
   #failBody: ((error: BodyReadError) => void) | undefined;
@@ -143,19 +150,53 @@ export class Http1Connection {
     }
   }
 
-  #arm(kind: "head" | "read" | "write" | "idle", ms: number): void {
+  /**
+   * Sets the connection's one deadline. A request moves it four or five times, so the timer is
+   * not replaced each time: it is only rescheduled when the new deadline comes before the time it
+   * is set for, and when it fires early (the deadline moved later) it sets itself again.
+   */
+  #arm(kind: TimeoutKind, ms: number): void {
+    if (ms <= 0) {
+      this.#deadline = Infinity;
+      return;
+    }
+    this.#deadlineKind = kind;
+    this.#deadline = performance.now() + ms;
+    if (this.#deadline < this.#timerAt) this.#schedule();
+  }
+
+  /** Clears the deadline; the timer, if set, fires and finds nothing to do. */
+  #disarm(): void {
+    this.#deadline = Infinity;
+  }
+
+  #schedule(): void {
     clearTimeout(this.#timer);
+    this.#timerAt = this.#deadline;
+    this.#timer = setTimeout(this.#onTimer, Math.max(0, this.#deadline - performance.now()));
+  }
+
+  readonly #onTimer = (): void => {
     this.#timer = undefined;
-    if (ms <= 0) return;
-    this.#timer = setTimeout(() => {
-      this.#timedOut = kind;
-      if (kind === "read" && this.#phase === "body") {
-        this.#failBody?.(new BodyReadError(408, "request body not received within read_timeout"));
-        return;
-      }
-      if (kind === "write") this.#requestAbort?.abort(new Error("write_timeout passed"));
-      this.#stream.close();
-    }, ms);
+    this.#timerAt = Infinity;
+    if (this.#deadline === Infinity || this.#phase === "done") return;
+    // Timers fire on whole milliseconds; within one of the deadline counts as reached.
+    if (performance.now() < this.#deadline - 1) {
+      this.#schedule();
+      return;
+    }
+    this.#deadline = Infinity;
+    this.#expire(this.#deadlineKind);
+  };
+
+  #expire(kind: TimeoutKind): void {
+    this.#timedOut = kind;
+    if (kind === "read" && this.#phase === "body") {
+      this.#failBody?.(new BodyReadError(408, "request body not received within read_timeout"));
+      return;
+    }
+    if (kind === "write") this.#requestAbort?.abort(new Error("write_timeout passed"));
+    this.#stream.close();
   }
 
   /** Reads more bytes into the buffer (compacting or growing it); false at end of stream. */
@@ -272,7 +313,7 @@ export class Http1Connection {
       this.#phase = "body";
       if (limits.readTimeoutMs > 0) {
         this.#arm("read", Math.max(1, requestStarted + limits.readTimeoutMs - performance.now()));
-      } else clearTimeout(this.#timer);
+      } else this.#disarm();
       const failed = new Promise<never>((_, reject) => {
         this.#failBody = reject;
       });
@@ -300,7 +341,7 @@ export class Http1Connection {
         this.#phase = "handler";
         if (writeDeadline !== Infinity) {
           this.#arm("write", Math.max(1, writeDeadline - performance.now()));
-        } else clearTimeout(this.#timer);
+        } else this.#disarm();
       }
     };
 
@@ -322,7 +363,7 @@ export class Http1Connection {
     };
     this.#phase = "handler";
     if (writeDeadline !== Infinity) this.#arm("write", limits.writeTimeoutMs);
-    else clearTimeout(this.#timer);
+    else this.#disarm();
 
     let response: ServerResponse;
     try {
@@ -342,7 +383,7 @@ export class Http1Connection {
     this.#phase = "writing";
     await this.#stream.write(encodeResponse(response, !keep));
     if (!keep) return false;
-    clearTimeout(this.#timer);
+    this.#disarm();
     this.#requestAbort = undefined;
     this.#phase = "idle";
     return !this.#closing || this.#end > this.#start;

@@ -121,6 +121,39 @@ Deno.test("http1: stalled heads, bodies and idle connections are closed by their
   }
 });
 
+Deno.test("http1: each request restarts the idle timeout; a shorter header timeout still applies", async () => {
+  await using server = await serve(echo, { idleTimeoutMs: 1000, readHeaderTimeoutMs: 150 });
+  const request = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nz";
+  // Six requests 250 ms apart keep the connection for longer than the 1 s idle timeout: each
+  // moves the deadline later.
+  const kept = await RawClient.connect(server.port);
+  let stalled: RawClient | undefined;
+  try {
+    for (let i = 1; i <= 6; i++) {
+      await kept.write(request);
+      await kept.read((text) => responses(text) === i, 2000);
+      assert.equal(responses(kept.text), i, `answer ${i}`);
+      assert.ok(!kept.closed, `open after request ${i}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    // After one request and 300 ms of idleness, a partial head is cut off by the 150 ms header
+    // timeout, well before the idle deadline (700 ms later) would have ended the connection.
+    stalled = await RawClient.connect(server.port);
+    await stalled.write(request);
+    await stalled.read((text) => responses(text) === 1, 2000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = performance.now();
+    await stalled.write("POST / HTTP/1.1\r\nHost: x\r\n");
+    await stalled.read(() => false, 2000);
+    const waited = performance.now() - started;
+    assert.ok(stalled.closed, "a partial head is cut off");
+    assert.ok(waited < 500, `closed by the 150 ms header timeout, after ${waited.toFixed(0)} ms`);
+  } finally {
+    kept.close();
+    stalled?.close();
+  }
+});
+
 Deno.test("http1: keep_alives_enabled false answers with Connection: close", async () => {
   await using server = await serve(echo, { keepAlivesEnabled: false });
   const response = await fetch(`http://127.0.0.1:${server.port}/x`, {

@@ -63,6 +63,9 @@ export type AuthenticateFn = (
   headers: ReadonlyMap<string, readonly string[]>,
 ) => Promise<unknown>;
 
+/** The metadata of a request whose headers nothing reads. */
+export const NO_METADATA: ReadonlyMap<string, readonly string[]> = new Map();
+
 /** Builds the client information given to the pipeline with each request. */
 export function clientInfo(
   address: string | undefined,
@@ -71,7 +74,7 @@ export function clientInfo(
   auth: unknown,
 ): ClientInfo {
   const info: ClientInfo = {
-    metadata: includeMetadata ? headers : new Map(),
+    metadata: includeMetadata ? headers : NO_METADATA,
     ...(address === undefined ? {} : { address }),
     ...(auth === undefined ? {} : { auth }),
   };

@@ -15,6 +15,7 @@ import {
   type AuthenticateFn,
   BodyHold,
   clientInfo,
+  NO_METADATA,
   receive,
   type SignalEndpoint,
 } from "./endpoint.ts";
@@ -47,7 +48,9 @@ function exportMethod(
   options: OtlpGrpcMethodOptions,
 ): GrpcUnaryHandler {
   return async (call: GrpcCall) => {
-    const metadata = call.metadata.toMap();
+    const metadata = options.authenticate !== undefined || options.includeMetadata
+      ? call.metadata.toMap()
+      : NO_METADATA;
     let auth: unknown;
     if (options.authenticate !== undefined) {
       try {

@@ -12,6 +12,7 @@ import {
   BodyHold,
   clientInfo,
   encodeResponse,
+  NO_METADATA,
   receive,
   type SignalEndpoint,
 } from "./endpoint.ts";
@@ -178,7 +179,10 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): OtlpHttp
       return preflight(request);
     }
     const format = formatOf(request.headers.get("content-type"));
-    const headers = request.headers.toMap();
+    // The map is built only for a reader: the authenticator or the pipeline's client metadata.
+    const headers = authenticate !== undefined || includeMetadata
+      ? request.headers.toMap()
+      : NO_METADATA;
 
     let auth: unknown;
     if (authenticate !== undefined) {
