@@ -33,6 +33,7 @@ import {
   scrapeMetric,
   startPipeline,
 } from "../scenario.ts";
+import { TESTBED_SIGNALS } from "../signals.ts";
 import { FAST_RETRY } from "./outage.ts";
 
 /**
@@ -43,11 +44,25 @@ import { FAST_RETRY } from "./outage.ts";
 const LIMIT_MIB_PER_WORKER = 64;
 const SPANS_PER_REQUEST = 2000;
 /**
- * Spans whose decoded size (about 1.9 KiB each) is three times the limit: a collector that has
- * accepted this many while the backend is down has not limited anything, so the overload goes on
- * until then when the collector does not push back, however slow the machine.
+ * Encoded bytes per span of the generator's requests: the collector holds what it accepted as
+ * these bytes (received requests stay encoded through `memory_limiter` and `batch` into the
+ * exporter's queue), so they are what fills the limit.
  */
-const RUNAWAY_SPANS = 100_000;
+const ENCODED_BYTES_PER_SPAN = TESTBED_SIGNALS.traces.encode(
+  TESTBED_SIGNALS.traces.build(0, SPANS_PER_REQUEST),
+).length / SPANS_PER_REQUEST;
+
+/**
+ * Spans whose encoded size is three times the limit: a collector that has accepted this many
+ * while the backend is down has not limited anything, so the overload goes on until then when the
+ * collector does not push back, however slow the machine. (Sized on decoded spans, 1.9 KiB each,
+ * while the receiver decoded every request, the threshold became reachable below the limit once
+ * requests stayed encoded: a collector whose young generation V8 keeps small then never reached
+ * its limit, and the run counted as not pushing back.)
+ */
+function runawaySpans(limitMib: number): number {
+  return Math.ceil((3 * limitMib * 1048576) / ENCODED_BYTES_PER_SPAN);
+}
 /** The window of {@link sustainedLevel}. */
 const WINDOW_MS = 1000;
 
@@ -79,8 +94,9 @@ function sustainedLevel(samples: readonly MemorySample[], windowMs: number): num
 
 async function overload(context: ScenarioContext): Promise<ScenarioOutcome> {
   const limitMib = LIMIT_MIB_PER_WORKER * context.workers;
-  // The overload lasts this long if the collector pushes back, else until RUNAWAY_SPANS.
+  // The overload lasts this long if the collector pushes back, else until the runaway count.
   const overloadMs = context.short ? 8000 : 30_000;
+  const runaway = runawaySpans(limitMib);
   const capMs = 120_000;
   const backend = await MockBackend.start();
   backend.setBehavior({ mode: "fail" });
@@ -125,7 +141,7 @@ async function overload(context: ScenarioContext): Promise<ScenarioOutcome> {
   let overloadSeconds = capMs / 1000;
   const phase = setInterval(() => {
     const elapsed = performance.now() - overloadStart;
-    if ((elapsed >= overloadMs && pushedBack > 0) || acknowledged >= RUNAWAY_SPANS) {
+    if ((elapsed >= overloadMs && pushedBack > 0) || acknowledged >= runaway) {
       clearInterval(phase);
       stopOverload.abort();
       overloadSeconds = elapsed / 1000;
