@@ -17,6 +17,8 @@ import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import {
   ConfigErrors,
+  type ConfigNode,
+  type ConfigSourceOptions,
   type ConnectorFactory,
   type ExporterFactory,
   type Factories,
@@ -25,20 +27,17 @@ import {
   type FeatureGateRegistry,
   featureGatesFrom,
   type Kind,
+  loadCollectorConfig,
   type ProcessorFactory,
   type ReceiverFactory,
   SHUTDOWN_ACCOUNTING_MS,
   SIGNAL_NAMES,
+  toPlain,
   validateCollectorConfig,
 } from "@denocol/service";
 import { BUILD_INFO, Collector, type CollectorOptions } from "./collector.ts";
-import { runSupervisor } from "./supervisor.ts";
-import { runWorker } from "./worker.ts";
-import {
-  components as coreComponents,
-  DEFAULT_CONFIG_FEATURE_GATES,
-  defaultConfig,
-} from "./mod.ts";
+import { loadBuiltinFactories, namedTypes, type TypesByKind } from "./builtin.ts";
+import { createDefaultConfig, DEFAULT_CONFIG_FEATURE_GATES } from "./default_config.ts";
 
 /** Usage text printed by `--help`. */
 export const USAGE = `Usage: otelcol [command] [flags]
@@ -143,9 +142,16 @@ export async function main(args: string[], options: MainOptions = {}): Promise<n
     err(`otelcol: unknown command ${JSON.stringify(parsed.positionals.join(" "))}\n\n${USAGE}`);
     return 2;
   }
-  const factories = options.factories ?? coreComponents();
   if (parsed.values["worker-process"]) {
-    return await runWorker({ factories, handleSignals: options.handleSignals ?? true, err });
+    // Loaded only here: a worker's modules (file storage, the memory limiter's hooks) are not
+    // needed by a collector in one process that does not configure them.
+    const { runWorker } = await import("./worker.ts");
+    return await runWorker({
+      factories: options.factories ??
+        ((config) => loadBuiltinFactories(namedTypes(toPlain(config)))),
+      handleSignals: options.handleSignals ?? true,
+      err,
+    });
   }
   const workers = parseWorkers(parsed.values.workers);
   if (typeof workers === "string") {
@@ -153,10 +159,16 @@ export async function main(args: string[], options: MainOptions = {}): Promise<n
     return 2;
   }
   if (command === "components") {
-    out(describeComponents(factories));
+    out(describeComponents(options.factories ?? await loadBuiltinFactories()));
     return 0;
   }
   const configs = parsed.values.config ?? [];
+  const sets = parsed.values.set ?? [];
+  const source: ConfigSourceOptions = configs.length > 0 ? { configs, sets } : {
+    config: createDefaultConfig(options.factories ?? await loadBuiltinFactories(DEFAULT_TYPES)),
+    sets,
+  };
+  const factories = options.factories ?? await builtinFactoriesFor(source);
   let featureGates: FeatureGateRegistry;
   try {
     // The default configuration has a profiles pipeline, so running on it turns the gate on;
@@ -174,11 +186,11 @@ export async function main(args: string[], options: MainOptions = {}): Promise<n
     factories,
     featureGates,
     buildInfo: BUILD_INFO,
-    ...(configs.length > 0 ? { configs } : { config: defaultConfig }),
-    sets: parsed.values.set ?? [],
+    ...source,
   };
   if (command === "validate") return await validate(collectorOptions, out, err);
   if (workers > 1) {
+    const { runSupervisor } = await import("./supervisor.ts");
     return await runSupervisor({
       collector: collectorOptions,
       workers,
@@ -187,6 +199,28 @@ export async function main(args: string[], options: MainOptions = {}): Promise<n
     });
   }
   return await run(collectorOptions, options.handleSignals ?? true, err);
+}
+
+/** The component types of the configuration `otelcol` runs without `--config`. */
+const DEFAULT_TYPES: TypesByKind = new Map([
+  ["receiver", new Set(["otlp"])],
+  ["processor", new Set(["batch"])],
+  ["exporter", new Set(["debug"])],
+]);
+
+/**
+ * The built-in factories of the types the configuration names. A configuration that cannot be
+ * read gets every factory: the collector then reads it again and reports what is wrong, with the
+ * same words as without this step.
+ */
+async function builtinFactoriesFor(source: ConfigSourceOptions): Promise<Factories> {
+  let root: ConfigNode;
+  try {
+    ({ root } = await loadCollectorConfig(source));
+  } catch {
+    return await loadBuiltinFactories();
+  }
+  return await loadBuiltinFactories(namedTypes(toPlain(root)));
 }
 
 /** The number of workers `--workers` asks for, or what is wrong with it. */

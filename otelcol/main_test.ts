@@ -212,6 +212,24 @@ Deno.test("otelcol validate rejects documented mistakes with path and line, star
   });
 });
 
+Deno.test("otelcol validate names every built-in type beside an unknown one, whatever it loaded", async () => {
+  const config = [
+    "receivers:",
+    "  kafka: {}",
+    "exporters:",
+    "  debug: {}",
+    "service:",
+    "  pipelines:",
+    "    traces: {receivers: [kafka], exporters: [debug]}",
+    "",
+  ].join("\n");
+  await withConfigFile(config, async (file) => {
+    const result = await run("validate", `--config=${file}`);
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stderr, /receivers\.kafka.*known receiver types: nop, otlp, pprof/);
+  });
+});
+
 Deno.test("otelcol validate refuses a profiles pipeline without the gate, and accepts it with --feature-gates", async () => {
   const config = `receivers:
   otlp:

@@ -67,9 +67,11 @@ import { factory as profilesToMetrics } from "@denocol/profilestometricsconnecto
 import { factory as resource } from "@denocol/resourceprocessor";
 import { factory as routing } from "@denocol/routingconnector";
 import { factory as script } from "@denocol/scriptprocessor";
-import { type Factories, FactoryIndex, PROFILES_SUPPORT_GATE } from "@denocol/service";
+import type { Factories } from "@denocol/service";
+import { createDefaultConfig } from "./default_config.ts";
 
 export type { AnyFactory, Factories } from "@denocol/service";
+export { createDefaultConfig, DEFAULT_CONFIG_FEATURE_GATES } from "./default_config.ts";
 export {
   BUILD_INFO,
   Collector,
@@ -109,53 +111,3 @@ const CORE: Factories = {
  * removed in a later release.
  */
 export const defaultConfig: Readonly<Record<string, unknown>> = createDefaultConfig(CORE);
-
-/**
- * The default configuration for `factories`: a `profiles` pipeline is included only when their
- * `otlp` receiver, `batch` processor and `debug` exporter all support profiles.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
-export function createDefaultConfig(factories: Factories): Record<string, unknown> {
-  const index = new FactoryIndex(factories);
-  const profilesParts = [
-    ["receiver", "otlp"],
-    ["processor", "batch"],
-    ["exporter", "debug"],
-  ] as const;
-  const supportsProfiles = profilesParts.every(([kind, type]) => {
-    const factory = index.get(kind, type);
-    return factory !== undefined && factory.stability("profiles") !== "undefined";
-  });
-  const pipeline = () => ({ receivers: ["otlp"], processors: ["batch"], exporters: ["debug"] });
-  const pipelines: Record<string, unknown> = {
-    traces: pipeline(),
-    metrics: pipeline(),
-    logs: pipeline(),
-  };
-  if (supportsProfiles) pipelines.profiles = pipeline();
-  return {
-    receivers: {
-      otlp: {
-        protocols: {
-          grpc: { endpoint: "localhost:4317" },
-          http: { endpoint: "localhost:4318" },
-        },
-      },
-    },
-    processors: { batch: null },
-    exporters: { debug: null },
-    service: { pipelines },
-  };
-}
-
-/**
- * The feature gates `otelcol` enables when it runs on {@linkcode defaultConfig}.
- *
- * # Experimental
- *
- * This API is EXPERIMENTAL and may be changed or removed in a later release.
- */
-export const DEFAULT_CONFIG_FEATURE_GATES: readonly string[] = [PROFILES_SUPPORT_GATE];

@@ -10,6 +10,7 @@ import { measureMemoryBytes, setMemoryHeldElsewhere } from "@denocol/memorylimit
 import { MetricsRegistry } from "@denocol/component";
 import {
   ConfigErrors,
+  type ConfigNode,
   type Factories,
   fromPlain,
   mergeNodes,
@@ -38,8 +39,11 @@ export const ORPHAN_EXIT_CODE = 3;
 
 /** Options of {@linkcode runWorker}. */
 export interface WorkerOptions {
-  /** The factories, the same as the supervisor's. */
-  readonly factories: Factories;
+  /**
+   * The factories, the same as the supervisor's, or how to get them for the configuration the
+   * supervisor sends (the `otelcol` command loads only the components it names).
+   */
+  readonly factories: Factories | ((config: ConfigNode) => Promise<Factories>);
   /** Whether to stop on SIGINT and SIGTERM. */
   readonly handleSignals: boolean;
   /** Writes a line of diagnostics for what happens before the supervisor is heard. */
@@ -81,11 +85,14 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   let elsewhere = 0;
   setMemoryHeldElsewhere(() => elsewhere);
   const stop = Promise.withResolvers<string>();
+  const configTree = workerConfig(init);
   const collector = new Collector({
-    factories: options.factories,
+    factories: typeof options.factories === "function"
+      ? await options.factories(configTree)
+      : options.factories,
     featureGates: init.featureGates,
     buildInfo: BUILD_INFO,
-    configTree: workerConfig(init),
+    configTree,
     writeLog: (line) => send({ type: "log", line }),
   });
   // The service registers process metrics too, but refreshes them only when it serves them
