@@ -11,7 +11,7 @@
  */
 
 import { type Kind, KINDS } from "@denocol/component";
-import type { Factories, FactoryOfKind } from "@denocol/service";
+import { type Factories, type FactoryOfKind, SECTION_OF_KIND } from "@denocol/service";
 
 /** A built-in component of kind `K`: its type, and how to load its factory. */
 export interface BuiltinComponent<K extends Kind> {
@@ -85,15 +85,6 @@ export const BUILTIN_COMPONENTS: BuiltinComponents = {
 /** Component types per kind. */
 export type TypesByKind = ReadonlyMap<Kind, ReadonlySet<string>>;
 
-/** The section of a configuration that holds each kind, as in the Go collector. */
-const SECTIONS: Readonly<Record<Kind, string>> = {
-  receiver: "receivers",
-  processor: "processors",
-  exporter: "exporters",
-  connector: "connectors",
-  extension: "extensions",
-};
-
 /**
  * The component types a configuration (as plain data) names in its sections: `otlp` for the keys
  * `otlp` and `otlp/2` of `receivers`. Anything that is not a map of keys names nothing here;
@@ -103,7 +94,7 @@ export function namedTypes(config: unknown): Map<Kind, Set<string>> {
   const named = new Map<Kind, Set<string>>();
   const root = isMap(config) ? config : {};
   for (const kind of KINDS) {
-    const section = root[SECTIONS[kind]];
+    const section = root[SECTION_OF_KIND[kind]];
     const types = new Set<string>();
     if (isMap(section)) {
       for (const key of Object.keys(section)) types.add(key.split("/", 1)[0].trim());
