@@ -138,7 +138,12 @@ Deno.test("pprof: receiver -> batch -> exporter keeps what go tool pprof -top re
   if (go) {
     // The file go tool pprof reads from the pipeline equals the direct conversion's.
     const direct = `${output}/direct.pprof`;
-    const converted = toProfiles(parseProfile(await Deno.readFile(nodeProfile)));
+    // V8 times are not wall-clock times: the receiver ends the profile at the file's mtime, and
+    // so does this conversion (at the time of conversion, `Time:` could differ by a minute).
+    const mtimeMs = (await Deno.stat(nodeProfile)).mtime!.getTime();
+    const converted = toProfiles(parseProfile(await Deno.readFile(nodeProfile)), {
+      endTimeUnixNano: BigInt(mtimeMs) * 1_000_000n,
+    });
     await Deno.writeFile(direct, gzipPprof(profilesToPprof(converted)[0].profile));
     for (const t of [0, 1]) assert.equal(await pprofTop(v8, t), await pprofTop(direct, t));
   }
