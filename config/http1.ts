@@ -8,6 +8,7 @@
 // One request at a time per connection; pipelined requests wait in the read buffer.
 
 import type { ByteStream } from "./byte_stream.ts";
+import { MovableDeadline } from "./deadline.ts";
 import {
   encodeResponse,
   type Framing,
@@ -82,12 +83,8 @@ export class Http1Connection {
   #start = 0;
   #end = 0;
   #phase: Phase = "idle";
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  /** When the timer is set to fire (`performance.now()` time), or `Infinity` when not set. */
-  #timerAt = Infinity;
-  /** When the current phase times out, or `Infinity` when it cannot. */
-  #deadline = Infinity;
-  #deadlineKind: TimeoutKind = "idle";
+  /** When the current phase times out. */
+  readonly #deadline = new MovableDeadline<TimeoutKind>((kind) => this.#expire(kind));
   #timedOut: TimeoutKind | undefined;
   #closing = false;
   #requestAbort: AbortController | undefined;
@@ -144,50 +141,11 @@ export class Http1Connection {
     } catch {
       // The connection broke or timed out; nothing is left to answer.
     } finally {
-      clearTimeout(this.#timer);
+      this.#deadline.stop();
       this.#phase = "done";
       this.#stream.close();
     }
   }
-
-  /**
-   * Sets the connection's one deadline. A request moves it four or five times, so the timer is
-   * not replaced each time: it is only rescheduled when the new deadline comes before the time it
-   * is set for, and when it fires early (the deadline moved later) it sets itself again.
-   */
-  #arm(kind: TimeoutKind, ms: number): void {
-    if (ms <= 0) {
-      this.#deadline = Infinity;
-      return;
-    }
-    this.#deadlineKind = kind;
-    this.#deadline = performance.now() + ms;
-    if (this.#deadline < this.#timerAt) this.#schedule();
-  }
-
-  /** Clears the deadline; the timer, if set, fires and finds nothing to do. */
-  #disarm(): void {
-    this.#deadline = Infinity;
-  }
-
-  #schedule(): void {
-    clearTimeout(this.#timer);
-    this.#timerAt = this.#deadline;
-    this.#timer = setTimeout(this.#onTimer, Math.max(0, this.#deadline - performance.now()));
-  }
-
-  readonly #onTimer = (): void => {
-    this.#timer = undefined;
-    this.#timerAt = Infinity;
-    if (this.#deadline === Infinity || this.#phase === "done") return;
-    // Timers fire on whole milliseconds; within one of the deadline counts as reached.
-    if (performance.now() < this.#deadline - 1) {
-      this.#schedule();
-      return;
-    }
-    this.#deadline = Infinity;
-    this.#expire(this.#deadlineKind);
-  };
 
   #expire(kind: TimeoutKind): void {
     this.#timedOut = kind;
@@ -229,12 +187,12 @@ export class Http1Connection {
     // header timeout runs from the connection's start.
     if (this.#end === this.#start) {
       if (this.#requestCount === 0) {
-        this.#arm("head", limits.readHeaderTimeoutMs || limits.readTimeoutMs);
-      } else this.#arm("idle", limits.idleTimeoutMs || limits.readTimeoutMs);
+        this.#deadline.set("head", limits.readHeaderTimeoutMs || limits.readTimeoutMs);
+      } else this.#deadline.set("idle", limits.idleTimeoutMs || limits.readTimeoutMs);
       this.#phase = "idle";
       if (!await this.#fill(limits.maxHeaderBytes)) return false;
       if (this.#requestCount > 0) {
-        this.#arm("head", limits.readHeaderTimeoutMs || limits.readTimeoutMs);
+        this.#deadline.set("head", limits.readHeaderTimeoutMs || limits.readTimeoutMs);
       }
     }
     this.#phase = "head";
@@ -312,8 +270,11 @@ export class Http1Connection {
       }
       this.#phase = "body";
       if (limits.readTimeoutMs > 0) {
-        this.#arm("read", Math.max(1, requestStarted + limits.readTimeoutMs - performance.now()));
-      } else this.#disarm();
+        this.#deadline.set(
+          "read",
+          Math.max(1, requestStarted + limits.readTimeoutMs - performance.now()),
+        );
+      } else this.#deadline.clear();
       const failed = new Promise<never>((_, reject) => {
         this.#failBody = reject;
       });
@@ -340,8 +301,8 @@ export class Http1Connection {
         this.#failBody = undefined;
         this.#phase = "handler";
         if (writeDeadline !== Infinity) {
-          this.#arm("write", Math.max(1, writeDeadline - performance.now()));
-        } else this.#disarm();
+          this.#deadline.set("write", Math.max(1, writeDeadline - performance.now()));
+        } else this.#deadline.clear();
       }
     };
 
@@ -362,8 +323,8 @@ export class Http1Connection {
       signal: abort.signal,
     };
     this.#phase = "handler";
-    if (writeDeadline !== Infinity) this.#arm("write", limits.writeTimeoutMs);
-    else this.#disarm();
+    if (writeDeadline !== Infinity) this.#deadline.set("write", limits.writeTimeoutMs);
+    else this.#deadline.clear();
 
     let response: ServerResponse;
     try {
@@ -383,7 +344,7 @@ export class Http1Connection {
     this.#phase = "writing";
     await this.#stream.write(encodeResponse(response, !keep));
     if (!keep) return false;
-    this.#disarm();
+    this.#deadline.clear();
     this.#requestAbort = undefined;
     this.#phase = "idle";
     return !this.#closing || this.#end > this.#start;
