@@ -4,7 +4,7 @@
 // `receive`, so the same input gets the same checks, limits and messages on both.
 
 import { type DescMessage, type Message, toBinary, toJsonString } from "@bufbuild/protobuf";
-import { freeBody } from "@denocol/config";
+import { freeBody, type HttpHeaders } from "@denocol/config";
 import {
   isMemoryRefusal,
   LARGE_REQUEST_BYTES,
@@ -64,7 +64,19 @@ export type AuthenticateFn = (
 ) => Promise<unknown>;
 
 /** The metadata of a request whose headers nothing reads. */
-export const NO_METADATA: ReadonlyMap<string, readonly string[]> = new Map();
+const NO_METADATA: ReadonlyMap<string, readonly string[]> = new Map();
+
+/**
+ * A request's headers as client metadata, built only when something reads them: the
+ * authenticator, or the pipeline when `include_metadata` is on.
+ */
+export function requestMetadata(
+  headers: HttpHeaders,
+  authenticate: AuthenticateFn | undefined,
+  includeMetadata: boolean,
+): ReadonlyMap<string, readonly string[]> {
+  return authenticate !== undefined || includeMetadata ? headers.toMap() : NO_METADATA;
+}
 
 /** Builds the client information given to the pipeline with each request. */
 export function clientInfo(

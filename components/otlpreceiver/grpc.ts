@@ -15,8 +15,8 @@ import {
   type AuthenticateFn,
   BodyHold,
   clientInfo,
-  NO_METADATA,
   receive,
+  requestMetadata,
   type SignalEndpoint,
 } from "./endpoint.ts";
 import { encodeStatusProto, type FailureStatus } from "./status.ts";
@@ -48,9 +48,7 @@ function exportMethod(
   options: OtlpGrpcMethodOptions,
 ): GrpcUnaryHandler {
   return async (call: GrpcCall) => {
-    const metadata = options.authenticate !== undefined || options.includeMetadata
-      ? call.metadata.toMap()
-      : NO_METADATA;
+    const metadata = requestMetadata(call.metadata, options.authenticate, options.includeMetadata);
     let auth: unknown;
     if (options.authenticate !== undefined) {
       try {

@@ -12,8 +12,8 @@ import {
   BodyHold,
   clientInfo,
   encodeResponse,
-  NO_METADATA,
   receive,
+  requestMetadata,
   type SignalEndpoint,
 } from "./endpoint.ts";
 import {
@@ -179,10 +179,7 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): OtlpHttp
       return preflight(request);
     }
     const format = formatOf(request.headers.get("content-type"));
-    // The map is built only for a reader: the authenticator or the pipeline's client metadata.
-    const headers = authenticate !== undefined || includeMetadata
-      ? request.headers.toMap()
-      : NO_METADATA;
+    const headers = requestMetadata(request.headers, authenticate, includeMetadata);
 
     let auth: unknown;
     if (authenticate !== undefined) {
